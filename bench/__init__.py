@@ -1,0 +1,1 @@
+"""SOMA benchmarks: `python -m bench [NAME ...]` prints one JSON line per figure, each with its baseline."""

@@ -1,0 +1,1 @@
+"""An assessment and its plan: terms of reference, scope, team, institutions, activities."""

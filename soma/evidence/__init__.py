@@ -1,0 +1,1 @@
+"""Sources, documents, reliability grading and citations."""

@@ -1,0 +1,1 @@
+"""JSON bundle export and import, XLSForm out and submissions in."""

@@ -1,0 +1,1 @@
+"""Responses to questions, findings, conclusions, recommendations and gap status."""

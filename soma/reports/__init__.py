@@ -1,0 +1,1 @@
+"""Report composition, renderers (HTML, PDF, DOCX, XLSX) and redaction by classification."""

@@ -1,0 +1,1 @@
+"""Indexing and querying of catalog and assessment content."""
