@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
     "soma.core",
     "soma.accounts",

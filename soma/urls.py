@@ -16,5 +16,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("catalog/", include("soma.catalog.urls")),
+    path("search/", include("soma.search.urls")),
+    path("api/", include("soma.api_urls")),
     path("admin/", admin.site.urls),
 ]

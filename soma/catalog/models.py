@@ -105,6 +105,9 @@ class ItemTranslation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["item", "language"], name="one_translation_per_language")]
 
+    def __str__(self):
+        return f"{self.item_id} [{self.language}]"
+
 
 class Link(models.Model):
     """A typed edge of the cross-reference graph, e.g. a guide subsection requires a Protocol provision."""
@@ -121,3 +124,6 @@ class Link(models.Model):
             models.UniqueConstraint(fields=["source", "target", "relation"], name="unique_link"),
         ]
         indexes = [models.Index(fields=["catalog", "relation"])]
+
+    def __str__(self):
+        return f"{self.source_id} {self.relation} {self.target_id}"

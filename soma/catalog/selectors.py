@@ -232,3 +232,15 @@ def questions_for_article(tree: Tree, article: Item) -> list[Item]:
     for subsection in sorted(subsections, key=lambda s: s.pk):
         questions += [q for q in tree.descendants(subsection) if q.kind == "question"]
     return questions
+
+
+def related_articles(tree: Tree, item: Item) -> list[Item]:
+    """The Protocol articles an item belongs to or is linked with (a question: those of its subsection)."""
+    own = tree.ancestor_of_kind(item, "protocol_article")
+    if own:
+        return [own]
+    anchor = tree.ancestor_of_kind(item, "guide_subsection") or item
+    cache = tree.__dict__.setdefault("_articles_cache", {})
+    if anchor.pk not in cache:
+        cache[anchor.pk] = related(tree, anchor).articles
+    return cache[anchor.pk]
