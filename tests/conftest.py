@@ -10,3 +10,23 @@ def password():
 def member(django_user_model, password):
     """An ordinary signed-up user of the fictional Republic of Demoland team."""
     return django_user_model.objects.create_user(username="amina.demo", password=password)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the built-in catalog once into the test database; each test's changes are rolled back."""
+    from soma.catalog import packs
+
+    with django_db_blocker.unblock():
+        packs.load_builtin()
+
+
+@pytest.fixture
+def catalog(db):
+    """The current catalog's in-memory tree (loaded again when a browser test's flush removed it)."""
+    from soma.catalog import packs, selectors
+    from soma.catalog.models import CatalogVersion
+
+    if not CatalogVersion.objects.exists():
+        packs.load_builtin()
+    return selectors.tree()

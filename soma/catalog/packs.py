@@ -19,6 +19,8 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CONTENT_VERSION = "2026.11"
 CONTENT_TITLE = "UNODC smuggling of migrants material (Assessment Guide, Protocol, Framework, Toolkit, Working Group)"
 MAX_PACK_BYTES = 20 * 1024 * 1024
+# libyaml's loader when PyYAML was built with it (the wheels are): ten times faster on the 1 MB guide.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PackError(Exception):
@@ -52,7 +54,7 @@ def read_pack_file(path: Path) -> dict:
     if path.stat().st_size > MAX_PACK_BYTES:
         raise PackError(f"{path}: larger than {MAX_PACK_BYTES // (1024 * 1024)} MiB; split it into several packs.")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except UnicodeDecodeError:
         raise PackError(f"{path}: not UTF-8 text. Save the pack as UTF-8 YAML or JSON.") from None
     except yaml.YAMLError as error:

@@ -101,7 +101,8 @@ def tree(catalog: CatalogVersion | None = None) -> Tree | None:
     catalog = catalog or catalog_version()
     if catalog is None:
         return None
-    stamp = (catalog.pk, Pack.objects.filter(catalog=catalog).count())
+    packs = tuple(Pack.objects.filter(catalog=catalog).order_by("pk").values_list("pk", "loaded_at"))
+    stamp = (catalog.pk, catalog.loaded_at, packs)
     with _trees_lock:
         cached = _trees.get(stamp)
         if cached is None:

@@ -1,5 +1,4 @@
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -71,8 +70,7 @@ class Command(BaseCommand):
             data = exporter.export(catalog_version)
         except exporter.NoCatalog as error:
             raise CommandError(str(error)) from None
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=1))
 
     def do_status(self, **options):
         from soma.catalog.models import CatalogVersion
