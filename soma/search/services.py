@@ -23,7 +23,8 @@ MAX_LIMIT = 100
 SYNONYM_WEIGHT = 0.6
 STOPWORDS = frozenset(
     """a about an and are as at be been but by can could do does did for from has have how i if in into is it its
-    me my of on or our should so such than that the being having their them then there these they this to was we were what
+    me my of on or our should so such than that the being having their them then there these they this to was
+    we were what
     when where which who whom why will with would you your us any all also more most other some""".split()
 )
 TOKEN = re.compile(r'"([^"]*)"|(\S+)')
@@ -171,7 +172,7 @@ def tantivy_snippets(searcher, query, schema):
     title = tantivy.SnippetGenerator.create(searcher, query, schema, "title")
 
     def snippet(doc) -> str:
-        for generator, field in ((body, "body"), (title, "title")):
+        for generator in (body, title):
             html_text = generator.snippet_from_doc(doc).to_html()
             if "<b>" in html_text:
                 return html_text.replace("<b>", "<mark>").replace("</b>", "</mark>")

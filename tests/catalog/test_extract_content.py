@@ -5,8 +5,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from soma.catalog.extract import render, run_extraction
-from soma.catalog.extract import build_packs
+from soma.catalog.extract import build_packs, render, run_extraction
 from soma.catalog.packs import CONTENT_DIR
 
 
@@ -14,7 +13,7 @@ def test_committed_content_matches_a_fresh_extraction(seeds):
     packs, notes = build_packs(seeds)
     for name, text in render(packs, notes).items():
         committed = (CONTENT_DIR / name).read_text(encoding="utf-8")
-        assert committed == text, f"soma/catalog/content/{name} differs from a fresh extraction: run `soma catalog extract`"
+        assert committed == text, f"content/{name} differs from a fresh extraction: run `soma catalog extract`"
 
 
 def test_extraction_is_deterministic(seeds):
