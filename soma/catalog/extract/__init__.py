@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from soma.catalog.extract import build, framework, guide, protocol, toolkit, working_group
-from soma.catalog.packs import CONTENT_DIR, CONTENT_TITLE, CONTENT_VERSION, validate_pack
+from soma.catalog.packs import CONTENT_DIR, CONTENT_TITLE, CONTENT_VERSION, digest_of, validate_pack
 
 # file name -> a phrase its first pages must contain, to tell the real sources from a foreign folder.
 SOURCES = {
@@ -82,8 +82,11 @@ def dump(data: dict) -> str:
 
 def render(packs: dict[str, dict], notes: list[str]) -> dict[str, str]:
     """The content folder's files and their text."""
+    # The version names the content exactly: any change of content makes a new version, which assessments
+    # started earlier do not follow until their lead moves them on.
+    digest = digest_of(*(packs[name] for name in PACK_FILES))
     manifest = {
-        "version": CONTENT_VERSION,
+        "version": f"{CONTENT_VERSION}+{digest[:8]}",
         "title": CONTENT_TITLE,
         "packs": [f"{name}.yaml" for name in PACK_FILES],
         "notes": notes,

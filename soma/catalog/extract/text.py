@@ -97,6 +97,8 @@ CASE_FIXES = [
     (r"\bthe prevention of Crime\b", "the Prevention of Crime"),
     (r"\bForeign prisoners\b", "Foreign Prisoners"),
     (r"\bthe Status of refugees\b", "the Status of Refugees"),
+    (r"\bINTERpOl\b", "INTERPOL"),
+    (r"\bCivil and political Rights\b", "Civil and Political Rights"),
 ]
 
 
