@@ -87,8 +87,19 @@ def related_data(tree, item) -> dict:
     return data
 
 
+class DocumentSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+
+
+class CatalogSerializer(serializers.Serializer):
+    version = serializers.CharField()
+    title = serializers.CharField()
+    documents = DocumentSerializer(many=True)
+
+
 class CatalogView(APIView):
-    @extend_schema(summary="The catalog version loaded and its documents")
+    @extend_schema(summary="The catalog version loaded and its documents", responses=CatalogSerializer)
     def get(self, request):
         tree = _tree()
         roots = [item for item in tree.all("document") if item.parent_id is None]

@@ -18,6 +18,12 @@ class HitSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class SearchResultSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    count = serializers.IntegerField()
+    results = HitSerializer(many=True)
+
+
 class SearchView(APIView):
     @extend_schema(
         summary="Ranked full-text search of the catalog",
@@ -28,7 +34,7 @@ class SearchView(APIView):
             OpenApiParameter("article", int, description="Protocol article number, 1 to 25"),
             OpenApiParameter("limit", int, description="At most this many hits (1 to 100, default 20)"),
         ],
-        responses=HitSerializer(many=True),
+        responses=SearchResultSerializer,
     )
     def get(self, request):
         params = request.query_params
