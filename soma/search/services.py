@@ -99,7 +99,7 @@ def parse(text: str, *, expand: bool = True) -> list[str]:
             continue
         words += WORD.findall(bare)
     lowered = [w.lower() for w in words]
-    meaningful = [w for w in lowered if w.rstrip("*") not in STOPWORDS] or lowered
+    meaningful = [w for w in lowered if w.rstrip("*") not in STOPWORDS]
     for word in meaningful:
         if word.endswith("*"):
             stem = word.rstrip("*")
@@ -143,14 +143,15 @@ def search(user, text: str, *, filters: Filters | None = None, limit: int = 20, 
     searcher = indexed.index.searcher()
     result = searcher.search(query, limit * 3)
     snippets = tantivy_snippets(searcher, query, indexed.schema)
-    hits = []
+    ranked = []
     for score, address in result.hits:
         doc = searcher.doc(address)
         item = indexed.tree.get(doc["key"][0])
-        weight = catalog_index.SEARCHABLE_KINDS.get(item.kind, 1.0)
-        hits.append(_hit(indexed.tree, item, score * weight, snippets(doc)))
-    hits.sort(key=lambda hit: (-hit.score, hit.id))
-    return hits[:limit]
+        weighted = round(score * catalog_index.SEARCHABLE_KINDS.get(item.kind, 1.0), 4)
+        ranked.append((weighted, item.key, item, doc))
+    ranked.sort(key=lambda entry: (-entry[0], entry[1]))
+    # Labels, links and snippets cost more than ranking: make them only for the hits returned.
+    return [_hit(indexed.tree, item, score, snippets(doc)) for score, _key, item, doc in ranked[:limit]]
 
 
 def _filter_clauses(filters: Filters) -> str:
@@ -190,7 +191,7 @@ def _hit(tree, item, score: float, snippet: str) -> Hit:
         id=item.key,
         title=selectors.label(item),
         snippet=snippet,
-        score=round(score, 4),
+        score=score,
         guide_subsection=selectors.guide_subsection_code(tree, item),
         document=item.document,
         url=reverse("catalog:item", args=[item.key]),
