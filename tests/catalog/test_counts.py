@@ -42,7 +42,7 @@ def test_guide_counts(export):
     assert len(subs) == 58  # 57 lettered subsections plus section XII, which has none
     assert len(guide["methodology"]) == 10
     totals = [sum(c) for c in zip(*(_question_counts(sub) for sub in subs.values()), strict=True)]
-    assert totals == [401, 310, 33]
+    assert totals == [401, 313, 30]
     assert sum(len(sub["fields"]) for sub in subs.values()) == 87
     assert sum(len({r["id"] for r in sub["requirements"]}) for sub in subs.values()) == 90
     assert sum(len(sub["guidelines"]) for sub in subs.values()) == 259
@@ -59,6 +59,7 @@ HAND_CHECKED = {
     "I.B": (4, 6, 0),  # lines 926-937 and 965-985, around the I.B guidelines box
     "III.C": (4, 0, 14),  # line 2358 "such as:" is followed by 14 topics, kept as options
     "IV.B": (5, 8, 10),  # lines 2853-2865: "Which of the following methods are used:" has 10 options
+    "V.J": (7, 9, 0),  # line 4280 ends in ":", but the 3 items under it (lines 4282-4284) are questions
     "VII.C": (7, 5, 0),
     "IX.D": (19, 12, 0),
     "XII": (7, 7, 0),
@@ -93,6 +94,10 @@ def test_framework_counts(export):
     assert sum(len(p["footnotes"]) for p in framework["paragraphs"]) == 113
     assert len(framework["index"]) == 147
     assert len(framework["resources"]) == 27
+    # Annex II section E: 10 groups, counted by reading (two headings and four entries start a page).
+    groups = Counter(i["group"].split(".")[0] for i in framework["legal_instruments"])
+    assert len(framework["legal_instruments"]) == 89
+    assert [groups[str(n)] for n in range(1, 11)] == [16, 22, 8, 3, 20, 7, 6, 3, 3, 1]
 
 
 def test_toolkit_and_working_group_counts(export):

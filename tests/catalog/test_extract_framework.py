@@ -124,6 +124,26 @@ def test_annex_two(doc):
     titles = [i["title"] for i in doc["legal_instruments"]]
     assert "Convention relating to the Status of Refugees" in titles
     assert "Vienna Convention on Consular Relations" in titles
+    # entries and group headings at the top of a page (one-space indent, no blank line before them)
+    assert len(titles) == 89
+    assert len({i["group"] for i in doc["legal_instruments"]}) == 10
+    by_title = {i["title"]: i for i in doc["legal_instruments"]}
+    for title, group in [
+        ("United Nations Convention against Transnational Organized Crime", "1. "),
+        ("Declaration on the human rights of individuals who are not nationals of the country in which they live",
+         "4. "),
+        ("Convention concerning the Repatriation of Seafarers (Revised), 1987 (Convention No. 166)", "5. "),
+        ("Geneva Convention relative to the Treatment of Prisoners of War, of 12 August 1949", "6. "),
+        ("Convention on the Rights of the Child", "3. Child-specific instruments"),
+        ("United Nations Millennium Declaration", "8. International development instruments"),
+    ]:
+        assert by_title[title]["group"].startswith(group), title
+    corruption = by_title["United Nations Convention against Corruption"]
+    assert corruption["url"] == "www.unodc.org/unodc/en/treaties/CAC/index.html"
+    # a page top inside an entry stays a continuation line (line 3992)
+    torture = next(t for t in titles if t.startswith("European Convention for the Prevention of Torture"))
+    assert "Council of Europe" in by_title[torture]["text"]
+    assert "General Assembly resolution 59/194 on protection of migrants, adopted on 20 December 2004" in titles
 
 
 def test_deterministic(doc):

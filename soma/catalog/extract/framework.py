@@ -288,8 +288,12 @@ def _annex_two_region(lines: list[str]) -> tuple[int, int, int]:
     return start, instruments, index_start
 
 
-def _entries(lines: list[str], start: int, end: int):
-    """Blank-line separated entries as lists of (i, text); section headings returned as ('heading', ...)."""
+def _entries(lines: list[str], start: int, end: int, starts_entry=None):
+    """Blank-line separated entries as lists of (i, text).
+
+    ``starts_entry(entry, raw_line)``, if given, may also end the current entry before a non-blank line
+    (Annex II section E: a new page starts a new entry without a blank line before it).
+    """
     entry: list[tuple[int, str]] = []
     for i in range(start, end):
         line = lines[i].strip()
@@ -300,6 +304,9 @@ def _entries(lines: list[str], start: int, end: int):
                 yield entry
                 entry = []
             continue
+        if entry and starts_entry is not None and starts_entry(entry, lines[i]):
+            yield entry
+            entry = []
         entry.append((i, line))
     if entry:
         yield entry
@@ -345,17 +352,27 @@ _PUBLICATION_RE = re.compile(
 )
 
 
+def _instrument_page_start(entry: list[tuple[int, str]], raw: str) -> bool:
+    """A page-start line (indented by one space) after a complete entry (one with its "Available from")
+    begins a new entry or group heading, unless it is the rest of a wrapped URL (no space in it).
+
+    The PDF extraction puts no blank line before the first line of a new page; a page start in the middle
+    of an entry (line 3891, 3992) follows an entry that has no "Available from" yet."""
+    return (t.is_page_start(raw) and " " in raw.strip()
+            and any(line.startswith("Available from") for _, line in entry))
+
+
 def _legal_instruments(lines: list[str], start: int, end: int, vocab) -> list[dict]:
     instruments: list[dict] = []
     group = None
-    for entry in _entries(lines, start + 1, end):
+    for entry in _entries(lines, start + 1, end, _instrument_page_start):
         first = entry[0][1]
         heading = re.match(r"^(\d{1,2})\.\s+(.*)$", first)
         if heading and len(entry) == 1:
             group = f"{heading.group(1)}. {_capitalize(heading.group(2).strip())}"
             continue
-        title_lines = []
-        for _, line in entry:
+        title_lines = [first]  # the title may itself start like a publication ("General Assembly resolution ...")
+        for _, line in entry[1:]:
             if _PUBLICATION_RE.match(line):
                 break
             title_lines.append(line)
@@ -363,7 +380,7 @@ def _legal_instruments(lines: list[str], start: int, end: int, vocab) -> list[di
         url = re.search(r"Available from\s+(.*)$", text)
         instruments.append({
             "id": f"ffa:instrument:{len(instruments) + 1}",
-            "title": t.join_lines(title_lines or [first], vocab),
+            "title": t.join_lines(title_lines, vocab),
             "group": group,
             "text": text,
             "url": url.group(1).replace(" ", "").rstrip(".") if url else None,

@@ -27,6 +27,7 @@ from .text import (
     natural_key,
     read_lines,
     repair_case,
+    upper_after_question_mark,
     upper_first,
 )
 
@@ -537,7 +538,12 @@ class GuideParser:
             for primary, children in groups:
                 count += 1
                 pid = f"guide:{code}:q{count:02d}"
-                as_options = primary.rstrip().endswith(":") or "the following" in primary
+                # "...such as:" / "Which of the following ...:" introduces answer options, unless the items
+                # are themselves questions (V.J "If the country has a financial intelligence unit:" followed
+                # by "What are its resources?" ...); option items may end with "?" too (III.C), so a question
+                # is told by its interrogative first word.
+                as_options = (primary.rstrip().endswith(":") or "the following" in primary) and not (
+                    children and all(_is_question(c) for c in children))
                 questions.append({"id": pid, "text": _question_text(primary, fixes.get(pid)),
                                   "level": "primary", "parent": None,
                                   "options": [_option_text(c) for c in children] if as_options else []})
@@ -687,10 +693,21 @@ class GuideParser:
 
 
 # -------------------------------------------------------------------- pure helpers
+_INTERROGATIVE_RE = re.compile(
+    r"^(what|how|who|whom|whose|which|where|when|why|is|are|was|were|do|does|did|has|have|can|could|"
+    r"will|would|should|may|might|must)\b", re.IGNORECASE)
+
+
+def _is_question(text: str) -> bool:
+    """A list item that is itself a question: an interrogative first word and a final "?"."""
+    text = fold_ws(text)
+    return text.endswith("?") and bool(_INTERROGATIVE_RE.match(text))
+
+
 def _question_text(text: str, fix: dict | None) -> str:
     if fix:
         return fix["text"]
-    return repair_case(fold_ws(text))
+    return upper_after_question_mark(repair_case(fold_ws(text)))
 
 
 def _option_text(text: str) -> str:

@@ -102,6 +102,11 @@ CASE_FIXES = [
 ]
 
 
+def upper_after_question_mark(text: str) -> str:
+    """Capitalise a lower-case letter that starts a new question after "? " ("... body? has it ...")."""
+    return re.sub(r"\?(\s+)([a-z])", lambda m: "?" + m.group(1) + m.group(2).upper(), text)
+
+
 def repair_case(text: str, sentence_start: bool = True) -> str:
     """Restore capitals lost in extraction: known proper names and the sentence's first letter."""
     for pattern, repl in CASE_FIXES:
