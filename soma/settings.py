@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_countries",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",
@@ -148,6 +149,9 @@ STORAGES = {
 }
 # Serve straight from the installed packages when collectstatic has not been run (tests, first start).
 WHITENOISE_USE_FINDERS = True
+
+# User-assigned ISO 3166 codes for fictional jurisdictions used in training and demonstrations.
+COUNTRIES_OVERRIDE = {"XD": _("Republic of Demoland"), "XE": _("Federal Republic of Exampleland")}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

@@ -12,8 +12,8 @@ from soma.cli import COMMANDS
 
 def soma(*args, data_dir, extra_env=None, stdin=subprocess.DEVNULL):
     env = {**os.environ, "SOMA_DATA_DIR": str(data_dir), **(extra_env or {})}
-    env.pop("DATABASE_URL", None)
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for name in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(name, None)
     return subprocess.run(
         [sys.executable, "-m", "soma.cli", *args],
         env=env,

@@ -1,0 +1,99 @@
+"""Who may do what on an assessment: the one place where permission decisions are made.
+
+Roles are per assessment (a Membership). Only members see an assessment; observers only read; assessors and
+the lead write content; reviewers approve; only the lead manages the team and moves the status, and the
+final status needs a reviewer's approval. Each membership also carries a clearance: nobody sees material
+classified above it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.http import Http404
+
+
+class Role(StrEnum):
+    LEAD = "lead"
+    ASSESSOR = "assessor"
+    REVIEWER = "reviewer"
+    OBSERVER = "observer"
+
+
+class Level(StrEnum):
+    PUBLIC = "public"
+    RESTRICTED = "restricted"
+    CONFIDENTIAL = "confidential"
+
+
+RANK = {Level.PUBLIC: 0, Level.RESTRICTED: 1, Level.CONFIDENTIAL: 2}
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # write content: responses, sources, stakeholders, findings, recommendations
+    REVIEW = "review"  # mark responses and recommendations reviewed, approve the final report
+    MANAGE = "manage"  # plan (terms of reference, scope), team, national questions, status
+
+
+ALLOWED = {
+    Role.LEAD: {Action.VIEW, Action.EDIT, Action.REVIEW, Action.MANAGE},
+    Role.ASSESSOR: {Action.VIEW, Action.EDIT},
+    Role.REVIEWER: {Action.VIEW, Action.REVIEW},
+    Role.OBSERVER: {Action.VIEW},
+}
+
+
+class PermissionDenied(Exception):
+    """A member tried something their role does not allow; the message says who may."""
+
+
+def membership(user, assessment):
+    """The user's membership of the assessment, or None. Cached on the assessment object per user."""
+    if user is None or not user.is_authenticated:
+        return None
+    cache = assessment.__dict__.setdefault("_memberships", {})
+    if user.pk not in cache:
+        cache[user.pk] = assessment.memberships.filter(user=user).first()
+    return cache[user.pk]
+
+
+def can(user, action: Action, assessment) -> bool:
+    member = membership(user, assessment)
+    return member is not None and Action(action) in ALLOWED[Role(member.role)]
+
+
+def require(user, action: Action, assessment) -> None:
+    """Raise Http404 for non-members (the assessment's existence is not revealed), PermissionDenied otherwise."""
+    member = membership(user, assessment)
+    if member is None:
+        raise Http404("No such assessment.")
+    if Action(action) not in ALLOWED[Role(member.role)]:
+        raise PermissionDenied(_denied_message(action))
+
+
+def _denied_message(action: Action) -> str:
+    who = {
+        Action.EDIT: "the lead and assessors",
+        Action.REVIEW: "the lead and reviewers",
+        Action.MANAGE: "the assessment's lead",
+        Action.VIEW: "members",
+    }[Action(action)]
+    return f"Only {who} may do this. Ask the lead if you need another role."
+
+
+def clearance(user, assessment) -> Level | None:
+    member = membership(user, assessment)
+    return Level(member.clearance) if member else None
+
+
+def cleared_levels(user, assessment) -> list[str]:
+    """The classification levels this user may see on this assessment (empty for non-members)."""
+    level = clearance(user, assessment)
+    if level is None:
+        return []
+    return [str(lv) for lv, rank in RANK.items() if rank <= RANK[level]]
+
+
+def may_see(user, assessment, classification: str) -> bool:
+    return classification in cleared_levels(user, assessment)

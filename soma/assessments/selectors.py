@@ -1,0 +1,126 @@
+"""Reads of assessments. Every function takes the user and returns only what that user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from soma.accounts import permissions
+from soma.assessments.models import Assessment, NationalQuestion
+from soma.catalog import selectors as catalog_selectors
+
+
+def assessments_for(user) -> QuerySet[Assessment]:
+    if user is None or not user.is_authenticated:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(memberships__user=user).select_related("catalog").distinct()
+
+
+def get_assessment(user, pk) -> Assessment:
+    """The assessment if the user is a member; 404 otherwise (its existence is not revealed)."""
+    try:
+        assessment = Assessment.objects.select_related("catalog").get(pk=pk)
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assessment.") from None
+    permissions.require(user, permissions.Action.VIEW, assessment)
+    return assessment
+
+
+def visible(user, assessment, queryset: QuerySet) -> QuerySet:
+    """Limit a queryset of classified rows to the user's clearance on this assessment."""
+    return queryset.filter(classification__in=permissions.cleared_levels(user, assessment))
+
+
+@dataclass
+class Question:
+    """A question in scope: the guide's own or a national addition, in one shape."""
+
+    key: str
+    subsection: str
+    text: str
+    level: str
+    parent: str | None
+    options: list[str] = field(default_factory=list)
+    national: bool = False
+
+
+@dataclass
+class SubsectionScope:
+    key: str
+    code: str
+    title: str
+    section_code: str
+    questions: list[Question]
+    requirements: list = field(default_factory=list)
+    guidelines: list = field(default_factory=list)
+
+
+def scope_keys(assessment) -> list[str]:
+    return list(assessment.scope.values_list("subsection", flat=True))
+
+
+def tree_for(assessment) -> catalog_selectors.Tree:
+    """The catalog tree of the version this assessment is pinned to."""
+    return catalog_selectors.tree(assessment.catalog)
+
+
+def questions_in_scope(user, assessment) -> list[SubsectionScope]:
+    """Subsections in scope, in guide order, each with its questions (national ones after the guide's)."""
+    get_assessment(user, assessment.pk)
+    tree = tree_for(assessment)
+    keys = set(scope_keys(assessment))
+    national: dict[str, list[NationalQuestion]] = {}
+    for question in assessment.national_questions.all():
+        national.setdefault(question.subsection, []).append(question)
+    result = []
+    for section in tree.children("guide", kind="guide_section"):
+        for sub in tree.children(section.key, kind="guide_subsection"):
+            if sub.key not in keys:
+                continue
+            questions = [
+                Question(
+                    key=q.key,
+                    subsection=sub.key,
+                    text=q.display_text,
+                    level=q.attrs.get("level", "primary"),
+                    parent=q.attrs.get("parent_question"),
+                    options=q.attrs.get("options", []),
+                )
+                for q in tree.descendants(sub)
+                if q.kind == "question"
+            ]
+            questions += [
+                Question(
+                    key=n.key,
+                    subsection=sub.key,
+                    text=n.text,
+                    level="secondary" if n.parent_key else "primary",
+                    parent=n.parent_key or None,
+                    national=True,
+                )
+                for n in national.get(sub.key, [])
+            ]
+            result.append(
+                SubsectionScope(
+                    key=sub.key,
+                    code=sub.code,
+                    title=sub.display_title,
+                    section_code=section.code,
+                    questions=questions,
+                    requirements=tree.children(sub.key, kind="requirement"),
+                    guidelines=tree.children(sub.key, kind="guideline"),
+                )
+            )
+    return result
+
+
+def question_keys(user, assessment) -> set[str]:
+    return {q.key for sub in questions_in_scope(user, assessment) for q in sub.questions}
+
+
+def stage_guidance(assessment) -> list:
+    """The guide's methodology for the assessment's current stage."""
+    tree = tree_for(assessment)
+    return [m for m in tree.children("guide", kind="method_stage") if m.attrs.get("stage") == assessment.status]

@@ -1,0 +1,126 @@
+"""Writes of sources (desk review) and citations. Uploaded files are checked, renamed and never run."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import PurePath
+
+from django.db import transaction
+
+from soma.accounts import history, permissions
+from soma.accounts.permissions import Action
+from soma.assessments.services import ServiceError
+from soma.evidence.models import Citation, Source
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+# What desk-review documents come as; anything else is refused. Files are stored under a random name and
+# served only as downloads, so a type listed here is never rendered by SOMA itself.
+ALLOWED_TYPES = {
+    ".pdf": ("application/pdf", b"%PDF"),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", b"PK\x03\x04"),
+    ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", b"PK\x03\x04"),
+    ".doc": ("application/msword", b"\xd0\xcf\x11\xe0"),
+    ".xls": ("application/vnd.ms-excel", b"\xd0\xcf\x11\xe0"),
+    ".txt": ("text/plain", None),
+    ".csv": ("text/csv", None),
+    ".png": ("image/png", b"\x89PNG"),
+    ".jpg": ("image/jpeg", b"\xff\xd8\xff"),
+    ".jpeg": ("image/jpeg", b"\xff\xd8\xff"),
+}
+
+SOURCE_FIELDS = ("title", "kind", "date", "author", "link", "reliability", "credibility", "classification", "notes")
+
+
+def check_upload(upload) -> tuple[str, str]:
+    """The safe display name and content type of an upload, or ServiceError saying what is wrong."""
+    name = PurePath(upload.name.replace("\\", "/")).name.strip() or "document"
+    extension = PurePath(name).suffix.lower()
+    if extension not in ALLOWED_TYPES:
+        allowed = ", ".join(sorted(ALLOWED_TYPES))
+        raise ServiceError(f"Files of type '{extension or 'none'}' are not accepted. Use one of: {allowed}.")
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ServiceError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Upload a smaller copy.")
+    if upload.size == 0:
+        raise ServiceError("The file is empty.")
+    content_type, magic = ALLOWED_TYPES[extension]
+    head = upload.read(8)
+    upload.seek(0)
+    if magic is not None and not head.startswith(magic):
+        raise ServiceError(f"The file does not look like a {extension} file. Check that it is the right file.")
+    if magic is None and b"\x00" in upload.read(4096):
+        raise ServiceError(f"The file does not look like a {extension} text file.")
+    upload.seek(0)
+    return name[:255], content_type
+
+
+@transaction.atomic
+def save_source(user, assessment, source: Source | None = None, *, upload=None, **fields) -> Source:
+    permissions.require(user, Action.EDIT, assessment)
+    unknown = set(fields) - set(SOURCE_FIELDS) - {"confirmed"}
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    source = source or Source(assessment=assessment, added_by=user)
+    if source.assessment_id != assessment.pk:
+        raise ServiceError("That source belongs to another assessment.")
+    before = history.snapshot(source) if source.pk else None
+    for name, value in fields.items():
+        setattr(source, name, value)
+    if upload is not None:
+        source.file_name, source.file_type = check_upload(upload)
+        source.file_size = upload.size
+        source.file_token = secrets.token_hex(16)
+        if source.file:
+            source.file.delete(save=False)
+        source.file.save(source.file_token, upload, save=False)
+    if not source.title.strip():
+        raise ServiceError("Give the source a title.")
+    source.full_clean(exclude=["assessment", "file"])
+    source.save()
+    history.record(user, assessment, "changed" if before else "created", source, before, history.snapshot(source))
+    return source
+
+
+@transaction.atomic
+def delete_source(user, assessment, source: Source) -> None:
+    permissions.require(user, Action.EDIT, assessment)
+    if source.citations.exists():
+        raise ServiceError("This source is cited. Remove its citations first.")
+    history.record(user, assessment, "deleted", source, history.snapshot(source), None)
+    if source.file:
+        transaction.on_commit(lambda name=source.file.name, storage=source.file.storage: storage.delete(name))
+    source.delete()
+
+
+@transaction.atomic
+def cite(user, assessment, *, response=None, finding=None, source=None, activity=None, pinpoint="", stance="supports"):
+    permissions.require(user, Action.EDIT, assessment)
+    if (response is None) == (finding is None):
+        raise ServiceError("A citation supports either a response or a finding.")
+    if source is None and activity is None:
+        raise ServiceError("Choose a source or an activity to cite.")
+    for obj in (response, finding, source, activity):
+        if obj is not None and obj.assessment_id != assessment.pk:
+            raise ServiceError("Everything cited must belong to this assessment.")
+    citation = Citation.objects.create(
+        assessment=assessment,
+        response=response,
+        finding=finding,
+        source=source,
+        activity=activity,
+        pinpoint=pinpoint.strip()[:200],
+        stance=stance,
+    )
+    history.record(user, assessment, "created", citation, None, history.snapshot(citation))
+    return citation
+
+
+@transaction.atomic
+def uncite(user, assessment, citation: Citation) -> None:
+    permissions.require(user, Action.EDIT, assessment)
+    if citation.assessment_id != assessment.pk:
+        raise ServiceError("That citation belongs to another assessment.")
+    history.record(user, assessment, "deleted", citation, history.snapshot(citation), None)
+    citation.delete()

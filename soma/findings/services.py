@@ -1,0 +1,271 @@
+"""Writes of responses, findings, conclusions and recommendations; follow-up assessments.
+
+Responses carry a version: a save names the version it started from, and a save that started from an
+older one is refused as a conflict that keeps both texts, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from soma.accounts import history, permissions
+from soma.accounts.permissions import Action
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.models import Assessment, Institution, Membership, NationalQuestion
+from soma.assessments.services import ServiceError, StaleEdit
+from soma.catalog import selectors as catalog_selectors
+from soma.evidence.models import Citation, Source
+from soma.findings.models import (
+    Conclusion,
+    Corroboration,
+    Finding,
+    Implementation,
+    Recommendation,
+    Response,
+    ReviewState,
+)
+
+RESPONSE_FIELDS = ("narrative", "de_jure", "de_facto", "classification")
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the response after this user loaded it. Both versions are kept for the user to merge."""
+
+    response: Response
+    theirs: dict
+    mine: dict
+
+    def __str__(self):
+        return "Someone else saved this answer while you were editing. Both versions are shown: merge and save again."
+
+
+def corroboration(citations) -> str:
+    """Derived from the citations: independent evidence is distinct sources or activities."""
+    supporting = {c.evidence_key for c in citations if c.stance == Citation.Stance.SUPPORTS}
+    contradicting = {c.evidence_key for c in citations if c.stance == Citation.Stance.CONTRADICTS}
+    if supporting and contradicting:
+        return Corroboration.CONFLICTING
+    if len(supporting) >= 2:
+        return Corroboration.CORROBORATED
+    if len(supporting) == 1:
+        return Corroboration.SINGLE
+    return Corroboration.UNSUBSTANTIATED
+
+
+@transaction.atomic
+def save_response(user, assessment: Assessment, question: str, *, expected_version: int, **fields) -> Response:
+    """Create or update the answer to one question. expected_version is 0 for a first answer."""
+    permissions.require(user, Action.EDIT, assessment)
+    unknown = set(fields) - set(RESPONSE_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if question not in assessment_selectors.question_keys(user, assessment):
+        raise ServiceError(f"{question} is not a question of this assessment's scope.")
+    for name in ("de_jure", "de_facto"):
+        if name in fields and fields[name] not in Implementation.values:
+            raise ServiceError(f"{name.replace('_', ' ')} must be one of: {', '.join(Implementation.values)}.")
+    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
+        raise ServiceError("You cannot classify material above your own clearance.")
+    response = Response.objects.select_for_update().filter(assessment=assessment, question=question).first()
+    current_version = response.version if response else 0
+    if current_version != expected_version:
+        raise EditConflict(response=response, theirs=_editable(response), mine=fields)
+    if response is None:
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(assessment=assessment, question=question, updated_by=user, **fields)
+        except IntegrityError:  # someone created it between our read and our write
+            theirs = Response.objects.get(assessment=assessment, question=question)
+            raise EditConflict(response=theirs, theirs=_editable(theirs), mine=fields) from None
+        history.record(user, assessment, "created", response, None, history.snapshot(response))
+        return response
+    before = history.snapshot(response)
+    for name, value in fields.items():
+        setattr(response, name, value)
+    if response.review_state == ReviewState.REVIEWED and before != history.snapshot(response):
+        response.review_state = ReviewState.DRAFT  # a changed answer needs reviewing again
+    response.version = F("version") + 1
+    response.updated_by = user
+    response.confirmed = True
+    response.save()
+    response.refresh_from_db()
+    history.record(user, assessment, "changed", response, before, history.snapshot(response))
+    return response
+
+
+def _editable(response: Response | None) -> dict:
+    if response is None:
+        return {}
+    return {name: getattr(response, name) for name in RESPONSE_FIELDS} | {"version": response.version}
+
+
+@transaction.atomic
+def set_review_state(user, assessment: Assessment, obj, state: str):
+    """Assessors mark work ready; reviewers (and the lead) mark it reviewed or return it."""
+    if state not in ReviewState.values:
+        raise ServiceError(f"Unknown review state '{state}'.")
+    needed = Action.REVIEW if state in (ReviewState.REVIEWED, ReviewState.RETURNED) else Action.EDIT
+    permissions.require(user, needed, assessment)
+    if obj.assessment_id != assessment.pk:
+        raise ServiceError("That belongs to another assessment.")
+    before = history.snapshot(obj)
+    obj.review_state = state
+    obj.version = F("version") + 1
+    obj.save()
+    obj.refresh_from_db()
+    history.record(user, assessment, "changed", obj, before, history.snapshot(obj))
+    return obj
+
+
+def _versioned_save(user, assessment, obj, fields: dict, expected_version: int | None):
+    permissions.require(user, Action.EDIT, assessment)
+    if obj.pk:
+        if obj.assessment_id != assessment.pk:
+            raise ServiceError("That belongs to another assessment.")
+        current = type(obj).objects.select_for_update().get(pk=obj.pk)
+        if expected_version is not None and current.version != expected_version:
+            raise StaleEdit("Someone else changed this since you opened it. Reload to see their version.")
+        obj = current
+    before = history.snapshot(obj) if obj.pk else None
+    m2m_names = {f.name for f in obj._meta.many_to_many}
+    m2m = {name: fields.pop(name) for name in list(fields) if name in m2m_names}
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.assessment = assessment
+    if "classification" in fields and not permissions.may_see(user, assessment, obj.classification):
+        raise ServiceError("You cannot classify material above your own clearance.")
+    obj.full_clean(exclude=["assessment"])
+    if obj.pk:
+        obj.version = F("version") + 1
+    obj.save()
+    obj.refresh_from_db()
+    for name, value in m2m.items():
+        if any(getattr(v, "assessment_id", assessment.pk) != assessment.pk for v in value):
+            raise ServiceError("Links can only point within the same assessment.")
+        getattr(obj, name).set(value)
+    history.record(user, assessment, "changed" if before else "created", obj, before, history.snapshot(obj))
+    return obj
+
+
+@transaction.atomic
+def save_finding(user, assessment, finding: Finding | None = None, *, expected_version=None, **fields) -> Finding:
+    tree = catalog_selectors.tree(assessment.catalog)
+    for key in fields.get("provisions", []):
+        item = tree.get(key)
+        if item is None or item.kind not in ("protocol_article", "provision"):
+            raise ServiceError(f"{key} is not a Protocol article or provision.")
+    return _versioned_save(user, assessment, finding or Finding(created_by=user), fields, expected_version)
+
+
+@transaction.atomic
+def save_conclusion(user, assessment, conclusion=None, *, expected_version=None, **fields) -> Conclusion:
+    return _versioned_save(user, assessment, conclusion or Conclusion(), fields, expected_version)
+
+
+@transaction.atomic
+def save_recommendation(user, assessment, recommendation=None, *, expected_version=None, **fields):
+    recommendation = recommendation or Recommendation()
+    if not recommendation.pk and not fields.get("toolkit") and not fields.get("framework") and fields.get("area"):
+        suggested = suggestions(assessment, fields["area"])
+        fields.setdefault("toolkit", [item.key for item in suggested["toolkit"][:5]])
+        fields.setdefault("framework", [item.key for item in suggested["ffa"][:5]])
+    return _versioned_save(user, assessment, recommendation, fields, expected_version)
+
+
+def suggestions(assessment, area: str) -> dict[str, list]:
+    """Toolkit sections and Framework items that the cross-reference graph links to an assessment area."""
+    tree = catalog_selectors.tree(assessment.catalog)
+    item = tree.get(area) or tree.get(f"guide:section:{area.split(':')[-1]}")
+    if item is None:
+        return {"toolkit": [], "ffa": []}
+    graph = catalog_selectors.related(tree, item)
+    found = {"toolkit": [], "ffa": []}
+    for article in graph.articles:
+        for document, entries in catalog_selectors.related(tree, article).groups.items():
+            if document in found:
+                found[document] += [other for other, _relation in entries if other not in found[document]]
+    for document in found:
+        direct = [other for other, _relation in graph.groups.get(document, [])]
+        found[document] = direct + [other for other in found[document] if other not in direct]
+        found[document] = [o for o in found[document] if o.kind in ("toolkit_section", "ffa_cell", "ffa_paragraph")]
+    return found
+
+
+# --- Follow-up assessments ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_follow_up(user, previous: Assessment, *, title: str, **fields) -> Assessment:
+    """A new assessment of the same jurisdiction; answers, sources and recommendations come across as carried
+    over, each needing confirmation or update."""
+    permissions.require(user, Action.MANAGE, previous)
+    from soma.assessments.services import create_assessment
+
+    scope = list(previous.scope.values_list("subsection", flat=True))
+    created = create_assessment(
+        user,
+        title=title,
+        jurisdictions=list(previous.jurisdictions),
+        scope=scope,
+        purpose=fields.pop("purpose", previous.purpose),
+        classification=previous.classification,
+        comprehensive=previous.comprehensive,
+        joint_with_trafficking=previous.joint_with_trafficking,
+        **fields,
+    )
+    new = created.assessment
+    new.previous = previous
+    new.save(update_fields=["previous"])
+    for membership in previous.memberships.exclude(user=user):
+        Membership.objects.create(assessment=new, user=membership.user, role=membership.role,
+                                  clearance=membership.clearance)
+    institutions = {}
+    for old in previous.institutions.all():
+        institutions[old.pk] = Institution.objects.create(
+            assessment=new, name=old.name, category=old.category, sections=old.sections,
+            contact_point=old.contact_point, clearance_notes=old.clearance_notes, notes=old.notes,
+        )
+    for question in previous.national_questions.all():
+        NationalQuestion.objects.create(assessment=new, subsection=question.subsection, number=question.number,
+                                        text=question.text, parent_key=question.parent_key, created_by=user)
+    for old in previous.sources.all():
+        Source.objects.create(
+            assessment=new, title=old.title, kind=old.kind, date=old.date, author=old.author, link=old.link,
+            file=old.file.name if old.file else "", file_token=old.file_token, file_name=old.file_name,
+            file_type=old.file_type, file_size=old.file_size, reliability=old.reliability,
+            credibility=old.credibility, classification=old.classification, notes=old.notes,
+            carried_over=True, confirmed=False, added_by=user,
+        )
+    for old in previous.responses.all():
+        Response.objects.create(
+            assessment=new, question=old.question, narrative=old.narrative, de_jure=old.de_jure,
+            de_facto=old.de_facto, classification=old.classification, carried_over=True, confirmed=False,
+            updated_by=user,
+        )
+    for old in previous.recommendations.prefetch_related("institutions"):
+        recommendation = Recommendation.objects.create(
+            assessment=new, text=old.text, area=old.area, priority=old.priority, rank=old.rank,
+            sequence=old.sequence, timeline=old.timeline, estimated_cost=old.estimated_cost,
+            currency=old.currency, status=old.status, toolkit=old.toolkit, framework=old.framework,
+            classification=old.classification, carried_over=True, confirmed=False,
+        )
+        recommendation.institutions.set([institutions[i.pk] for i in old.institutions.all()])
+    history.record(user, new, "created", new, None, {"follows": previous.pk, "carried_over": True})
+    return new
+
+
+@transaction.atomic
+def confirm_carried_over(user, assessment, obj) -> None:
+    """Mark a carried-over answer, source or recommendation as checked for this assessment."""
+    permissions.require(user, Action.EDIT, assessment)
+    if obj.assessment_id != assessment.pk or not obj.carried_over:
+        raise ServiceError("Only items carried over into this assessment need confirming.")
+    before = history.snapshot(obj)
+    obj.confirmed = True
+    obj.save(update_fields=["confirmed"])
+    history.record(user, assessment, "changed", obj, before, history.snapshot(obj))
+
