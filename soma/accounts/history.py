@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from soma.accounts.models import HistoryEntry
 
@@ -33,7 +34,7 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # a stored file: its name only
+    if isinstance(value, FieldFile):  # a stored file: its name only
         return value.name or ""
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]

@@ -27,6 +27,7 @@ from soma.findings.models import (
     Response,
     ReviewState,
 )
+from soma.search.services import similar
 
 RESPONSE_FIELDS = ("narrative", "de_jure", "de_facto", "classification")
 
@@ -188,10 +189,15 @@ def suggestions(assessment, area: str) -> dict[str, list]:
         for document, entries in catalog_selectors.related(tree, article).groups.items():
             if document in found:
                 found[document] += [other for other, _relation in entries if other not in found[document]]
+    kinds = {"toolkit": ("toolkit_section",), "ffa": ("ffa_paragraph", "ffa_cell")}
     for document in found:
         direct = [other for other, _relation in graph.groups.get(document, [])]
         found[document] = direct + [other for other in found[document] if other not in direct]
-        found[document] = [o for o in found[document] if o.kind in ("toolkit_section", "ffa_cell", "ffa_paragraph")]
+        found[document] = [o for o in found[document] if o.kind in kinds[document]]
+        if len(found[document]) < 3:
+            # The graph has little for this area: add the items whose text is closest to the area's title.
+            extra = similar(item.title, document, limit=5, kinds=kinds[document])
+            found[document] += [o for o in extra if o not in found[document]]
     return found
 
 

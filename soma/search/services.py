@@ -154,6 +154,19 @@ def search(user, text: str, *, filters: Filters | None = None, limit: int = 20, 
     return [_hit(indexed.tree, item, score, snippets(doc)) for score, _key, item, doc in ranked[:limit]]
 
 
+def similar(text: str, document: str, limit: int = 5, kinds: tuple[str, ...] = ()) -> list:
+    """Catalog items of one document whose text best matches `text` (for suggestions, not for users' queries)."""
+    indexed = catalog_index.current()
+    clauses = parse(text, expand=False)
+    if indexed is None or not clauses:
+        return []
+    query_text = "(" + " ".join(clauses) + ")" + _filter_clauses(Filters(document=document))
+    query, _errors = indexed.index.parse_query_lenient(query_text, ["title", "body"], {"title": 2.0})
+    searcher = indexed.index.searcher()
+    items = [indexed.tree.get(searcher.doc(address)["key"][0]) for _score, address in searcher.search(query, 50).hits]
+    return [item for item in items if not kinds or item.kind in kinds][:limit]
+
+
 def _filter_clauses(filters: Filters) -> str:
     parts = []
     if filters.document:

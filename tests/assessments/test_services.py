@@ -1,0 +1,136 @@
+"""The assessment workflow's business rules, through the services every interface calls."""
+
+import pytest
+from django.http import Http404
+
+from soma.accounts.permissions import PermissionDenied
+from soma.assessments import selectors, services
+from soma.findings import selectors as finding_selectors
+from soma.findings import services as finding_services
+from soma.evidence import services as evidence_services
+
+
+@pytest.fixture
+def team(django_user_model):
+    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
+    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
+
+
+@pytest.fixture
+def assessment(catalog, team):
+    created = services.create_assessment(
+        team["lead"], title="Demoland criminal justice response", jurisdictions=["XD"], scope=["I", "V.C"]
+    )
+    a = created.assessment
+    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
+    services.add_member(team["lead"], a, team["reviewer"], "reviewer", "confidential")
+    services.add_member(team["lead"], a, team["observer"], "observer", "public")
+    return a
+
+
+def test_creator_is_lead_and_scope_resolves(assessment, team):
+    keys = selectors.scope_keys(assessment)
+    assert "guide:I.A" in keys and "guide:V.C" in keys and "guide:V.A" not in keys
+    assert selectors.get_assessment(team["lead"], assessment.pk) == assessment
+
+
+def test_complete_assessment_without_legal_framework_warns(catalog, team):
+    created = services.create_assessment(team["lead"], title="Partial", jurisdictions=["XD"], scope=["V"])
+    assert created.warnings and "legal framework" in created.warnings[0]
+
+
+def test_non_members_get_404(assessment, team):
+    with pytest.raises(Http404):
+        selectors.get_assessment(team["outsider"], assessment.pk)
+
+
+def test_observer_cannot_write(assessment, team):
+    with pytest.raises(PermissionDenied):
+        finding_services.save_response(team["observer"], assessment, "guide:I.A:q01", expected_version=0,
+                                       narrative="x")
+
+
+def test_concurrent_edit_keeps_both_texts(assessment, team):
+    first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                           narrative="Demoland ratified in 2004.")
+    finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                   narrative="Demoland ratified in 2004 (gazette 12/2004).")
+    with pytest.raises(finding_services.EditConflict) as conflict:
+        finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                       narrative="Ratified 2004; no reservations.")
+    assert conflict.value.theirs["narrative"].endswith("(gazette 12/2004).")
+    assert conflict.value.mine["narrative"] == "Ratified 2004; no reservations."
+
+
+def test_status_moves_one_step_and_final_needs_a_reviewer(assessment, team):
+    for status in ["desk_review", "fieldwork", "analysis", "reporting", "review"]:
+        services.change_status(team["lead"], assessment, status)
+    with pytest.raises(services.ServiceError):
+        services.change_status(team["lead"], assessment, "final")
+    with pytest.raises(PermissionDenied):
+        services.change_status(team["assessor"], assessment, "final")
+    services.approve_final(team["reviewer"], assessment)
+    services.change_status(team["lead"], assessment, "final")
+    assert assessment.status == "final"
+
+
+def test_corroboration_is_derived_from_citations(assessment, team):
+    response = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                              narrative="Yes.")
+    law = evidence_services.save_source(team["lead"], assessment, title="Demoland Penal Code", kind="legislation",
+                                        reliability="A", credibility="1")
+    news = evidence_services.save_source(team["lead"], assessment, title="Demoland Times", kind="media",
+                                         reliability="C", credibility="3")
+    assert finding_services.corroboration(response.citations.all()) == "unsubstantiated"
+    evidence_services.cite(team["lead"], assessment, response=response, source=law, pinpoint="art. 12")
+    assert finding_services.corroboration(response.citations.all()) == "single"
+    evidence_services.cite(team["lead"], assessment, response=response, source=news, pinpoint="p. 3")
+    assert finding_services.corroboration(response.citations.all()) == "corroborated"
+    evidence_services.cite(team["lead"], assessment, response=response, source=news, pinpoint="p. 4",
+                           stance="contradicts")
+    assert finding_services.corroboration(response.citations.all()) == "conflicting"
+
+
+def test_clearance_hides_classified_responses(assessment, team):
+    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                   narrative="Confidential intelligence.", classification="confidential")
+    assert "guide:I.A:q01" in finding_selectors.responses(team["reviewer"], assessment)
+    assert "guide:I.A:q01" not in finding_selectors.responses(team["assessor"], assessment)
+    assert "guide:I.A:q01" not in finding_selectors.responses(team["observer"], assessment)
+
+
+def test_national_question_is_treated_like_the_guides(assessment, team):
+    question = services.add_national_question(team["lead"], assessment, "guide:V.C", "Does Demoland use drones?")
+    assert question.key == "guide:V.C:n01"
+    assert question.key in selectors.question_keys(team["observer"], assessment)
+    finding_services.save_response(team["assessor"], assessment, question.key, expected_version=0, narrative="No.")
+
+
+def test_follow_up_carries_over_for_confirmation(assessment, team):
+    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.")
+    finding_services.save_recommendation(team["lead"], assessment, text="Train prosecutors", area="guide:V.C",
+                                         priority="short")
+    new = finding_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
+    response = new.responses.get()
+    assert response.carried_over and not response.confirmed
+    recommendation = new.recommendations.get()
+    assert recommendation.carried_over and recommendation.toolkit
+    assert new.previous == assessment
+
+
+def test_overview_lists_mandatory_provisions_first(assessment, team):
+    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.",
+                                   de_jure="in_place", de_facto="partly")
+    view = finding_selectors.overview(team["observer"], assessment)
+    assert view.totals.answered == 1
+    obligations = [p.obligation for p in view.provisions]
+    assert obligations == sorted(obligations, key=lambda o: {"mandatory": 0, "optional": 1}.get(o, 2))
+
+
+def test_history_records_before_and_after(assessment, team):
+    first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                           narrative="Yes.")
+    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                   narrative="Yes, since 2004.")
+    entry = assessment.history.filter(object_type="response").first()
+    assert entry.before == {"narrative": "Yes."} and entry.after == {"narrative": "Yes, since 2004."}
