@@ -5,9 +5,9 @@ from django.http import Http404
 
 from soma.accounts.permissions import PermissionDenied
 from soma.assessments import selectors, services
+from soma.evidence import services as evidence_services
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
-from soma.evidence import services as evidence_services
 
 
 @pytest.fixture
