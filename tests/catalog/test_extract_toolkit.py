@@ -7,6 +7,7 @@ import pytest
 
 from soma.catalog.extract import _tk_text as tk
 from soma.catalog.extract import toolkit
+from soma.catalog.extract.text import load_yaml
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "toolkit-overview.txt"
 if not SEED.exists():
@@ -92,7 +93,7 @@ def test_curated_links(sections):
 
 
 def test_every_section_considered_in_article_map(sections):
-    mapping = tk.load_yaml(toolkit.CORRECTIONS_DIR / "article_map.yaml")["toolkit"]
+    mapping = load_yaml(toolkit.CORRECTIONS_DIR / "article_map.yaml")["toolkit"]
     for section in sections.values():
         if section["article_basis"] != "explicit":
             assert section["number"] in mapping, section["id"]

@@ -7,6 +7,7 @@ import pytest
 
 from soma.catalog.extract import _tk_text as tk
 from soma.catalog.extract import working_group
+from soma.catalog.extract.text import load_yaml
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 PATHS = {"2012": SEEDS / "wg-2012-protection-assistance.txt", "2015": SEEDS / "wg-2015-prevention.txt"}
@@ -124,7 +125,7 @@ def test_curated_article_links(items):
 
 
 def test_every_item_has_a_considered_mapping(items):
-    mapping = tk.load_yaml(working_group.CORRECTIONS_DIR / "article_map.yaml")["working_group"]
+    mapping = load_yaml(working_group.CORRECTIONS_DIR / "article_map.yaml")["working_group"]
     for item in items.values():
         assert item["article_basis"] in {"explicit", "curated"}, item["id"]
         assert item["articles"] and all(1 <= a <= 25 for a in item["articles"])

@@ -1,8 +1,10 @@
 """Private text helpers for the Framework for Action parsers (protocol.py, framework.py).
 
-Kept separate from the shared ``text.py`` (written concurrently by another engineer); duplicates are
-to be merged later.  Everything here is deterministic and works on 0-based line lists, while the
-``source`` dicts it builds are 1-based and inclusive.
+The generic helpers (reading lines, whitespace folding, the vocabulary and end-of-line hyphen repair,
+YAML loading) live in ``text.py``; this module adds the Framework's own conventions on top: the page
+layout, the ``[[...]]`` link annotations, the dehyphenation rules ``join_lines`` applies, cell ids and
+cross-references, and the corrections file.  Everything here is deterministic and works on 0-based line
+lists, while the ``source`` dicts it builds are 1-based and inclusive.
 
 Framework table cell ids
 ------------------------
@@ -25,7 +27,7 @@ import pathlib
 import re
 from collections import Counter
 
-import yaml
+from soma.catalog.extract import text as shared
 
 FILE_NAME = "framework-for-action.txt"
 PILLARS = ("prosecution", "protection", "prevention", "cooperation")
@@ -38,12 +40,6 @@ PAGE_HEADER_RE = re.compile(
     r"^\s*(?:Part one\. Introduction to the Framework for Action|International Framework for Action)\s*\d*\s*$"
 )
 PAGE_NUMBER_RE = re.compile(r"^\s*\d{1,3}\s*$")
-
-
-def read_lines(path: pathlib.Path) -> list[str]:
-    """The file's lines without line ends (tabs kept: " \t" still marks a page start)."""
-    text = pathlib.Path(path).read_text(encoding="utf-8")
-    return [line.rstrip("\r") for line in text.split("\n")]
 
 
 def source(start: int, end: int) -> dict:
@@ -62,64 +58,30 @@ def is_page_header(line: str) -> bool:
 
 def squash(text: str) -> str:
     """Collapse runs of whitespace; drop the [[...]] link annotations' brackets."""
-    text = text.replace("[[", "").replace("]]", "")
-    return re.sub(r"\s+", " ", text).strip()
+    return shared.fold_ws(text.replace("[[", "").replace("]]", ""))
 
 
 # ---------------------------------------------------------------- dehyphenation
 
-_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-]*[A-Za-z]")
+# First parts that make real compounds: "non-" + "refoulement" keeps its hyphen unless the closed word is seen.
+_KEEP_PREFIXES = {"non", "self", "cross", "well", "co", "ex", "anti", "socio", "age", "gender", "multi"}
 
 
 def build_vocabulary(lines: list[str]) -> Counter:
     """Words (lower case) seen inside lines, i.e. not broken at a line end."""
-    vocab: Counter = Counter()
-    for line in lines:
-        body = line.strip()
-        if body.endswith("-"):
-            body = body[: body.rfind(" ") + 1] if " " in body else ""
-        for word in _WORD_RE.findall(body):
-            vocab[word.lower()] += 1
-    return vocab
-
-
-_KEEP_PREFIXES = {"non", "self", "cross", "well", "co", "ex", "anti", "socio", "age", "gender", "multi"}
-
-
-def join_hyphenated(left: str, right: str, vocab: Counter) -> str:
-    """Join ``left`` (ending in '-') with ``right``: drop a soft hyphen, keep a real one.
-
-    A real hyphen is kept when the hyphenated compound is attested inside a line more often than the
-    closed word, or when the first part is a common hyphenated prefix (non-, self-, ...).
-    """
-    head = re.search(r"([A-Za-z]+)-$", left)
-    tail = re.match(r"([A-Za-z]+)", right)
-    if not head or not tail:
-        return left + right
-    first, second = head.group(1), tail.group(1)
-    closed = (first + second).lower()
-    hyphenated = f"{first}-{second}".lower()
-    if vocab[hyphenated] > vocab[closed] or (first.lower() in _KEEP_PREFIXES and vocab[closed] == 0):
-        return left + right
-    if second[0].isupper() and first[-1].islower() and vocab[closed] == 0:
-        return left + right  # "Pro-Bono" style compounds with capitals: keep
-    return left[:-1] + right
+    return shared.build_vocabulary(lines, skip_broken=True)
 
 
 def join_lines(parts: list[str], vocab: Counter) -> str:
-    """Join text lines into one clean paragraph string."""
-    out = ""
-    for part in parts:
-        part = squash(part)
-        if not part:
-            continue
-        if not out:
-            out = part
-        elif re.search(r"[A-Za-z]-$", out) and re.match(r"[a-z]", part):
-            out = join_hyphenated(out, part, vocab)
-        else:
-            out = out + " " + part
-    return squash(out)
+    """Join text lines into one clean paragraph string (``text.join_lines`` with the Framework's rules).
+
+    Differs from the guide's defaults, and the committed framework/protocol content depends on each
+    difference: only a lower-case continuation is joined through a hyphen, URLs get no special case
+    (so a URL broken at a line-end hyphen loses it, as in the committed bibliography), and common
+    compound prefixes (non-, self-, ...) keep their hyphen unless the closed word is attested.
+    """
+    return shared.join_lines(parts, vocab, clean=squash, lower_only=True, keep_prefixes=_KEEP_PREFIXES,
+                             urls=False)
 
 
 # ---------------------------------------------------------------- cross-references
@@ -205,9 +167,8 @@ def load_corrections(target: str) -> list[dict]:
 
     Every entry must carry a non-empty ``reason``.
     """
-    data = yaml.safe_load(_CORRECTIONS.read_text(encoding="utf-8")) or []
     entries = []
-    for entry in data:
+    for entry in shared.load_yaml(_CORRECTIONS) or []:
         if not str(entry.get("reason") or "").strip():
             raise ValueError(f"correction without a reason: {entry!r}")
         if entry.get("target") == target:

@@ -1,15 +1,16 @@
 """Small text helpers for the Toolkit and Working Group parsers.
 
-Kept apart from ``text.py`` (written concurrently by another engineer); duplicates will be merged later.
-All functions are pure and deterministic.
+The generic helpers (whitespace folding, YAML loading, end-of-line hyphen repair) live in ``text.py``;
+this module keeps what only these two parsers need: markdown and footnote clean-up, the papers' joining
+rules, sentence splitting, article citations and sentence-case titles. All functions are pure and
+deterministic.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import yaml
+from soma.catalog.extract import text as shared
 
 PROTOCOL_ARTICLES = range(1, 26)
 
@@ -37,18 +38,6 @@ _ARTICLE = re.compile(
 )
 
 
-def load_yaml(path: Path) -> dict:
-    """Read a corrections file; a missing file is an empty mapping."""
-    if not path.exists():
-        return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-
-
-def squash(text: str) -> str:
-    """Collapse all whitespace (including no-break spaces) to single spaces."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
 def strip_markdown(line: str) -> str:
     """Drop the markdown decoration the PDF converter added (bold, headings, <sup> references)."""
     for pattern, repl in _MARKDOWN:
@@ -61,59 +50,36 @@ def strip_footnote_refs(line: str) -> str:
     return _FOOTNOTE_REF.sub("", line)
 
 
+# How the background papers' lines are joined (``text.join_pair``): only a lower-case continuation joins
+# through a hyphen, and a compound prefix or a hyphenated spelling seen elsewhere keeps the hyphen.
+_JOIN_RULES = {"lower_only": True, "keep_prefixes": COMPOUND_PREFIXES, "urls": False}
+
+
 def join_hyphenated(left: str, right: str, vocabulary: set[str] = frozenset()) -> str:
     """Join two line fragments, repairing a word hyphenated across the line break.
 
     "infor-" + "mation" -> "information"; "cross-" + "border" -> "cross-border" (known compound prefix
     or a hyphenated spelling seen elsewhere in the document); otherwise the parts join with a space.
     """
-    left, right = left.rstrip(), right.lstrip()
-    if not left:
-        return right
-    if not right:
-        return left
-    match = re.search(r"(\w+)-$", left)
-    if match and right[0].islower():
-        head = match.group(1)
-        tail = re.match(r"\w+", right)
-        compound = f"{head}-{tail.group(0)}".lower() if tail else ""
-        if head.lower() in COMPOUND_PREFIXES or compound in vocabulary:
-            return left + right
-        return left[:-1] + right
-    return f"{left} {right}"
+    return shared.join_pair(left.rstrip(), right.lstrip(), vocabulary, **_JOIN_RULES)
 
 
 def hyphenated_vocabulary(text: str) -> set[str]:
-    """Hyphenated words written on one line somewhere in the text (lower case)."""
+    """Hyphenated words written on one line somewhere in the text (lower case).
+
+    Unlike ``text.build_vocabulary`` (a Counter of all words) this holds hyphenated spellings only, so a
+    hyphen after a compound prefix is kept even where the closed word also occurs in the paper.
+    """
     return {w.lower() for w in re.findall(r"\b\w+-\w+\b", text)}
 
 
 def join_lines(lines: list[tuple[int, str]], vocabulary: set[str] = frozenset()) -> tuple[str, list]:
-    """Join (line number, text) pairs into one string.
+    """Join (line number, text) pairs into one string (``text.join_numbered_lines`` with the rules above).
 
     Returns the text and a list of (offset, line number) marking where each line starts in it, so that
-    a span of the text can be traced back to its source lines.
+    a span of the text can be traced back to its source lines (``text.span_lines``).
     """
-    text, starts = "", []
-    for number, line in lines:
-        piece = squash(line)
-        if not piece:
-            continue
-        joined = join_hyphenated(text, piece, vocabulary)
-        starts.append((len(joined) - len(piece), number))
-        text = joined
-    return text, starts
-
-
-def span_lines(starts: list, begin: int, end: int) -> list[int]:
-    """First and last source line of the text span [begin, end) (see join_lines)."""
-    first = last = starts[0][1]
-    for offset, number in starts:
-        if offset <= begin:
-            first = number
-        if offset < end:
-            last = number
-    return [first, last]
+    return shared.join_numbered_lines(lines, vocabulary, **_JOIN_RULES)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:

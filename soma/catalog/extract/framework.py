@@ -28,6 +28,7 @@ import re
 
 from soma.catalog.extract import _ffa_text as t
 from soma.catalog.extract import protocol as protocol_parser
+from soma.catalog.extract.text import read_lines
 
 TITLE = "International Framework for Action to Implement the Smuggling of Migrants Protocol"
 
@@ -510,7 +511,7 @@ def _table_sections(cells: list[str]) -> list[dict]:
 
 
 def parse(path: pathlib.Path) -> dict:
-    lines = t.read_lines(path)
+    lines = read_lines(path)
     vocab = t.build_vocabulary(lines)
     start, end = _part_one_region(lines)
     blocks, footnotes, _page_starts = _scan_part_one(lines, start, end)

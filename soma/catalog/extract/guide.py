@@ -14,8 +14,6 @@ import pathlib
 import re
 from collections import Counter
 
-import yaml
-
 from .text import (
     ROMAN,
     LineSpan,
@@ -24,6 +22,7 @@ from .text import (
     expand_range,
     fold_ws,
     join_lines,
+    load_yaml,
     natural_key,
     read_lines,
     repair_case,
@@ -109,7 +108,7 @@ def parse(path: pathlib.Path) -> dict:
 
 def load_corrections(path: pathlib.Path = CORRECTIONS) -> dict:
     """Load the corrections file; every entry must say why it exists."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml(path)
     for kind, entries in data.items():
         for entry in entries or []:
             if not entry.get("reason"):

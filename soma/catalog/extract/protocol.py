@@ -30,6 +30,7 @@ import pathlib
 import re
 
 from soma.catalog.extract import _ffa_text as t
+from soma.catalog.extract.text import read_lines
 
 TITLE = (
     "Protocol against the Smuggling of Migrants by Land, Sea and Air, supplementing the United Nations "
@@ -336,7 +337,7 @@ def _apply_corrections(articles: list[dict]) -> None:
 
 
 def parse(path: pathlib.Path) -> dict:
-    lines = t.read_lines(path)
+    lines = read_lines(path)
     vocab = t.build_vocabulary(lines)
     start, end = _region(lines)
     builder = _Builder(lines, vocab)

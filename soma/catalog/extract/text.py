@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pathlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
+
+import yaml
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
@@ -14,58 +17,138 @@ _TERMINAL = tuple(".?!:;”\"’)…]")
 
 
 def read_lines(path) -> list[str]:
-    """Return the file's lines without newline characters (index 0 is line 1)."""
+    """Return the file's lines without newline characters (index 0 is line 1; tabs are kept)."""
     with open(path, encoding="utf-8") as fh:
         return fh.read().split("\n")
 
 
+def load_yaml(path, *, missing_ok: bool = False):
+    """Parse a YAML file (corrections, article maps); an empty file is an empty mapping.
+
+    A missing file raises unless ``missing_ok`` is set, in which case it too is an empty mapping.
+    """
+    path = pathlib.Path(path)
+    if missing_ok and not path.exists():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
 def fold_ws(text: str) -> str:
     """Collapse runs of whitespace (incl. tabs and no-break spaces) into one space and strip."""
-    return re.sub(r"[\s\u00a0]+", " ", text).strip()
+    return re.sub(r"\s+", " ", text).strip()
 
 
-def build_vocabulary(lines: Iterable[str]) -> Counter:
-    """Count lower-cased words (hyphenated compounds kept whole) to guide dehyphenation."""
+def build_vocabulary(lines: Iterable[str], *, skip_broken: bool = False) -> Counter:
+    """Count lower-cased words (hyphenated compounds kept whole) to guide dehyphenation.
+
+    With ``skip_broken`` the fragment a line ends with when it ends in a hyphen is not counted, so the
+    vocabulary holds only words written whole inside a line.
+    """
     vocab: Counter = Counter()
     for line in lines:
+        if skip_broken:
+            line = line.strip()
+            if line.endswith("-"):
+                line = line[: line.rfind(" ") + 1]
         for word in _WORD.findall(line):
             vocab[word.lower()] += 1
     return vocab
 
 
-def join_hyphenated(left: str, right: str, vocab: Counter | None = None) -> str:
-    """Join a word broken across lines at a hyphen: 'ade-' + 'quately' -> 'adequately'."""
-    head = re.search(r"([A-Za-z]+(?:-[A-Za-z]+)*)-$", left)
+def _count(vocab: Collection[str] | None, word: str) -> int:
+    """How often ``word`` was seen: a Counter's count, or 1/0 for a plain set of spellings."""
+    if vocab is None:
+        return 0
+    if isinstance(vocab, Mapping):
+        return vocab.get(word, 0)
+    return int(word in vocab)
+
+
+def join_hyphenated(left: str, right: str, vocab: Collection[str] | None = None, *,
+                    keep_prefixes: Collection[str] = (), urls: bool = True) -> str:
+    """Join a word broken across lines at a hyphen: 'ade-' + 'quately' -> 'adequately'.
+
+    The hyphen is kept (a real compound, not a soft break) when:
+
+    - ``urls`` is set and the last word of ``left`` looks like a URL or path (contains '/', '_' or 'www.');
+    - the vocabulary has the hyphenated spelling more often than the closed one ('cross-border' seen,
+      'crossborder' not). ``vocab`` is a Counter of words, or a set of spellings (each counted once);
+    - the first part is one of ``keep_prefixes`` ('non', 'self', ...) and the closed word is unseen;
+    - with a vocabulary, the second part starts with a capital ('Pro-' + 'Bono').
+
+    Without a vocabulary only the URL rule applies.
+    """
+    head = re.search(r"([A-Za-z]+)-$", left)
     tail = re.match(r"([A-Za-z]+)", right)
     if not head or not tail:
         return left + right
     first, second = head.group(1), tail.group(1)
-    if re.search(r"[/_]|www\.", left.split(" ")[-1]):
+    if urls and re.search(r"[/_]|www\.", left.split(" ")[-1]):
         return left + right  # URLs keep their hyphens
     if vocab is not None:
-        closed = (first.split("-")[-1] + second).lower()
-        hyphenated = (first.split("-")[-1] + "-" + second).lower()
-        if vocab.get(hyphenated, 0) and not vocab.get(closed, 0):
+        closed = _count(vocab, (first + second).lower())
+        hyphenated = _count(vocab, (first + "-" + second).lower())
+        if hyphenated > closed:
+            return left + right
+        if first.lower() in keep_prefixes and not closed:
             return left + right
         if second[0].isupper():
             return left + right
     return left[:-1] + right
 
 
-def join_lines(parts: list[str], vocab: Counter | None = None) -> str:
-    """Join text fragments into one line, repairing end-of-line hyphenation and spacing."""
-    out = ""
-    for part in parts:
-        part = fold_ws(part)
-        if not part:
+def join_pair(left: str, right: str, vocab: Collection[str] | None = None, *, lower_only: bool = False,
+              **rules) -> str:
+    """Join two stripped fragments with a space, or through ``join_hyphenated`` at a line-end hyphen.
+
+    The hyphen rules apply when ``left`` ends in letter + '-' and ``right`` starts with a letter
+    (``lower_only``: a lower-case letter, so 'Pro-' + 'Bono' stays two words); ``rules`` are
+    ``join_hyphenated``'s keywords.
+    """
+    if not left:
+        return right
+    if not right:
+        return left
+    if re.search(r"[A-Za-z]-$", left) and re.match(r"[a-z]" if lower_only else r"[A-Za-z]", right):
+        return join_hyphenated(left, right, vocab, **rules)
+    return left + " " + right
+
+
+def join_numbered_lines(lines: Iterable[tuple[int, str]], vocab: Collection[str] | None = None, *,
+                        clean: Callable[[str], str] = fold_ws, **rules) -> tuple[str, list[tuple[int, int]]]:
+    """Join (line number, text) pairs into one string, repairing end-of-line hyphenation and spacing.
+
+    Each line is cleaned (``clean``, whitespace folding by default) and blank ones are skipped; ``rules``
+    are ``join_pair``'s keywords. Returns the text and a list of (offset, line number) marking where each
+    line starts in it, so that a span of the text can be traced back to its source lines (``span_lines``).
+    """
+    text, starts = "", []
+    for number, line in lines:
+        piece = clean(line)
+        if not piece:
             continue
-        if not out:
-            out = part
-        elif re.search(r"[A-Za-z]-$", out) and re.match(r"[A-Za-z]", part):
-            out = join_hyphenated(out, part, vocab)
-        else:
-            out = out + " " + part
-    return fold_ws(out)
+        joined = join_pair(text, piece, vocab, **rules)
+        starts.append((len(joined) - len(piece), number))
+        text = joined
+    return text, starts
+
+
+def join_lines(parts: Iterable[str], vocab: Collection[str] | None = None, *,
+               clean: Callable[[str], str] = fold_ws, **rules) -> str:
+    """Join text fragments into one line, repairing end-of-line hyphenation and spacing (see join_pair)."""
+    text, _ = join_numbered_lines(enumerate(parts), vocab, clean=clean, **rules)
+    return clean(text)
+
+
+def span_lines(starts: list, begin: int, end: int) -> list[int]:
+    """First and last source line of the text span [begin, end) (see join_numbered_lines)."""
+    first = last = starts[0][1]
+    for offset, number in starts:
+        if offset <= begin:
+            first = number
+        if offset < end:
+            last = number
+    return [first, last]
 
 
 def ends_sentence(text: str) -> bool:

@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 
 from soma.catalog.extract import _tk_text as tk
+from soma.catalog.extract.text import fold_ws, load_yaml
 
 CORRECTIONS_DIR = Path(__file__).parent / "corrections"
 DOCUMENT = {"id": "toolkit", "title": "Toolkit to Combat Smuggling of Migrants", "file": "toolkit-overview.txt"}
@@ -40,9 +41,9 @@ _END = re.compile(r"^\d+\s+Overview of Tools$")
 
 def parse(path: Path) -> dict:
     """Parse the overview file into {"document": ..., "tools": [...]} (see module docstring)."""
-    lines = [tk.squash(line) for line in path.read_text(encoding="utf-8").splitlines()]
-    fixes = tk.load_yaml(CORRECTIONS_DIR / "toolkit.yaml")
-    mapping = tk.load_yaml(CORRECTIONS_DIR / "article_map.yaml").get("toolkit") or {}
+    lines = [fold_ws(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    fixes = load_yaml(CORRECTIONS_DIR / "toolkit.yaml", missing_ok=True)
+    mapping = load_yaml(CORRECTIONS_DIR / "article_map.yaml", missing_ok=True).get("toolkit") or {}
     tools = _read_tools(lines, path.name)
     for tool in tools:
         for section in tool["sections"]:

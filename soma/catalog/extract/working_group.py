@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from soma.catalog.extract import _tk_text as tk
+from soma.catalog.extract.text import fold_ws, load_yaml, span_lines
 
 CORRECTIONS_DIR = Path(__file__).parent / "corrections"
 PAPERS = {
@@ -89,7 +90,7 @@ class Block:
 
 def parse(paths: dict[str, Path]) -> dict:
     """Parse {"2012": path, "2015": path} into {"papers": [...]}, sorted by year."""
-    config = tk.load_yaml(CORRECTIONS_DIR / "article_map.yaml")
+    config = load_yaml(CORRECTIONS_DIR / "article_map.yaml", missing_ok=True)
     papers = [parse_paper(Path(p), int(year), config) for year, p in sorted(paths.items())]
     return {"papers": papers}
 
@@ -97,7 +98,7 @@ def parse(paths: dict[str, Path]) -> dict:
 def parse_paper(path: Path, year: int, config: dict | None = None) -> dict:
     """Parse one background paper (see module docstring)."""
     if config is None:
-        config = tk.load_yaml(CORRECTIONS_DIR / "article_map.yaml")
+        config = load_yaml(CORRECTIONS_DIR / "article_map.yaml", missing_ok=True)
     raw = path.read_text(encoding="utf-8").splitlines()
     raw = tk.apply_line_corrections(raw, (config.get("text_corrections") or {}).get(path.name, []), path.name)
     blocks, title = _read_blocks(raw)
@@ -163,7 +164,7 @@ def _read_blocks(raw: list[str]) -> tuple[list[Block], str | None]:
     blocks: list[Block] = []
     section, heading, title = "", None, None
     for number, line, is_heading in _body_lines(raw):
-        text = tk.squash(_clean(line))
+        text = fold_ws(_clean(line))
         if is_heading:
             title = text if not section and not re.match(r"[IVX]+\.", text) else title
             section, heading = _heading(text, section, heading)
@@ -219,7 +220,7 @@ def _findings(blocks: list[Block], vocabulary: set[str], config: dict, year: int
             continue
         text, starts = tk.join_lines(block.lines, vocabulary)
         for begin, end in tk.split_sentences(text):
-            sentence, lines = text[begin:end], tk.span_lines(starts, begin, end)
+            sentence, lines = text[begin:end], span_lines(starts, begin, end)
             plain = tk.unquoted(sentence)
             if _GOOD_PRACTICE.search(plain):
                 items.append(_item("good_practice", block, sentence, lines))
@@ -238,7 +239,7 @@ def _item(kind: str, block: Block, text: str, lines: list[int]) -> dict:
         "paragraph": block.paragraph,
         "label": block.label,
         "heading": block.heading,
-        "text": tk.squash(text),
+        "text": fold_ws(text),
         "lines": lines,
     }
 
