@@ -3,7 +3,10 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from soma.assessments import api as assessments_api
 from soma.catalog import api as catalog_api
+from soma.evidence import api as evidence_api
+from soma.findings import api as findings_api
 from soma.search import api as search_api
 
 urlpatterns = [
@@ -12,4 +15,21 @@ urlpatterns = [
     path("catalog/items/<path:key>/related/", catalog_api.RelatedView.as_view(), name="api-catalog-related"),
     path("catalog/items/<path:key>/", catalog_api.ItemView.as_view(), name="api-catalog-item"),
     path("search/", search_api.SearchView.as_view(), name="api-search"),
+    path("assessments/", assessments_api.AssessmentListView.as_view(), name="api-assessments"),
+    path("assessments/<int:pk>/", assessments_api.AssessmentDetailView.as_view(), name="api-assessment"),
+    path("assessments/<int:pk>/status/", assessments_api.StatusView.as_view(), name="api-assessment-status"),
+    path("assessments/<int:pk>/members/", assessments_api.MembersView.as_view(), name="api-assessment-members"),
+    path("assessments/<int:pk>/questions/", assessments_api.QuestionsView.as_view(), name="api-assessment-questions"),
+    path(
+        "assessments/<int:pk>/responses/<str:question>/",
+        findings_api.ResponseView.as_view(),
+        name="api-assessment-response",
+    ),
+    path("assessments/<int:pk>/sources/", evidence_api.SourcesView.as_view(), name="api-assessment-sources"),
+    path("assessments/<int:pk>/findings/", findings_api.FindingsView.as_view(), name="api-assessment-findings"),
+    path(
+        "assessments/<int:pk>/recommendations/",
+        findings_api.RecommendationsView.as_view(),
+        name="api-assessment-recommendations",
+    ),
 ]

@@ -15,6 +15,8 @@ COMMANDS = (
     "check",
     "catalog",
     "search",
+    "assessments",
+    "demo",
 )
 
 

@@ -11,6 +11,9 @@ from django.db.models.fields.files import FieldFile
 from soma.accounts.models import HistoryEntry
 
 SKIPPED_FIELDS = {"version", "updated_at", "created_at", "added_at", "file_token"}
+# Names of individuals are restricted material whatever the classification of the record holding them.
+RESTRICTED_FIELDS = {"contact_point", "participants", "clearance_notes"}
+LEVELS = ["public", "restricted", "confidential"]
 
 
 def snapshot(obj: models.Model | None) -> dict | None:
@@ -50,6 +53,10 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
             return
         before = {key: before.get(key) for key in changed}
         after = {key: after[key] for key in changed}
+    level = getattr(obj, "classification", None) or "public"
+    touched = set(before or {}) | set(after or {})
+    if touched & RESTRICTED_FIELDS and LEVELS.index(level) < LEVELS.index("restricted"):
+        level = "restricted"
     HistoryEntry.objects.create(
         assessment=assessment,
         user=user if user is not None and user.is_authenticated else None,
@@ -59,5 +66,5 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
         label=str(obj)[:300],
         before=before,
         after=after,
-        classification=getattr(obj, "classification", "public") or "public",
+        classification=level,
     )

@@ -124,3 +124,117 @@ def stage_guidance(assessment) -> list:
     """The guide's methodology for the assessment's current stage."""
     tree = tree_for(assessment)
     return [m for m in tree.children("guide", kind="method_stage") if m.attrs.get("stage") == assessment.status]
+
+
+# --- Reads for the assessment's own pages ---------------------------------------------------------------------
+
+# Fields whose values are restricted material (names of people): masked in history for users not cleared.
+RESTRICTED_FIELDS = {"contact_point", "participants"}
+
+
+def my_assessments(user) -> list[Assessment]:
+    """The user's assessments, each with `my_membership` (their role and clearance on it)."""
+    from django.db.models import Prefetch
+
+    from soma.assessments.models import Membership
+
+    mine = Membership.objects.filter(user=user) if user is not None and user.is_authenticated else None
+    if mine is None:
+        return []
+    rows = assessments_for(user).prefetch_related(Prefetch("memberships", queryset=mine, to_attr="mine"))
+    result = []
+    for assessment in rows:
+        assessment.my_membership = assessment.mine[0] if assessment.mine else None
+        result.append(assessment)
+    return result
+
+
+def members(user, assessment):
+    get_assessment(user, assessment.pk)
+    return assessment.memberships.select_related("user").order_by("role", "user__username")
+
+
+def membership(user, assessment, pk):
+    return _one(members(user, assessment), pk)
+
+
+def missions(user, assessment):
+    get_assessment(user, assessment.pk)
+    return assessment.missions.all()
+
+
+def mission(user, assessment, pk):
+    return _one(missions(user, assessment), pk)
+
+
+def institutions(user, assessment):
+    get_assessment(user, assessment.pk)
+    return assessment.institutions.all()
+
+
+def institution(user, assessment, pk):
+    return _one(institutions(user, assessment), pk)
+
+
+def activities(user, assessment):
+    """Activities the user is cleared for, with their mission and institutions."""
+    get_assessment(user, assessment.pk)
+    rows = assessment.activities.select_related("mission").prefetch_related("institutions")
+    return visible(user, assessment, rows)
+
+
+def activity(user, assessment, pk):
+    return _one(activities(user, assessment), pk)
+
+
+def status_changes(user, assessment):
+    get_assessment(user, assessment.pk)
+    return assessment.status_changes.select_related("by").order_by("-at", "-pk")
+
+
+def final_approvals_since_review(user, assessment):
+    """Reviewers' approvals given since the assessment last entered review (those that count for final)."""
+    get_assessment(user, assessment.pk)
+    entered = assessment.status_changes.filter(to_status="review").order_by("-at", "-pk").first()
+    approvals = assessment.final_approvals.select_related("reviewer")
+    if entered:
+        approvals = approvals.filter(at__gte=entered.at)
+    return list(approvals)
+
+
+def national_questions(user, assessment) -> list[Question]:
+    return [q for sub in questions_in_scope(user, assessment) for q in sub.questions if q.national]
+
+
+@dataclass
+class Change:
+    field: str
+    before: object
+    after: object
+
+
+def history(user, assessment):
+    """History entries the user is cleared for, newest first (see history_changes for their fields)."""
+    get_assessment(user, assessment.pk)
+    return visible(user, assessment, assessment.history.select_related("user").order_by("-at", "-pk"))
+
+
+def history_changes(user, assessment, entry) -> list[Change]:
+    """An entry's changed fields; names of people are masked for users not cleared for restricted material."""
+    masked = not permissions.may_see(user, assessment, permissions.Level.RESTRICTED)
+    before, after = entry.before or {}, entry.after or {}
+    changes = []
+    for name in list(dict.fromkeys([*before, *after])):
+        old, new = before.get(name), after.get(name)
+        if masked and name in RESTRICTED_FIELDS:
+            old = "…" if old else old
+            new = "…" if new else new
+        changes.append(Change(name, old, new))
+    return changes
+
+
+def _one(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("Not found in this assessment.") from None

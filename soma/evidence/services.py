@@ -65,16 +65,20 @@ def save_source(user, assessment, source: Source | None = None, *, upload=None, 
     source = source or Source(assessment=assessment, added_by=user)
     if source.assessment_id != assessment.pk:
         raise ServiceError("That source belongs to another assessment.")
+    if source.pk and not permissions.may_see(user, assessment, source.classification):
+        raise permissions.PermissionDenied("That source is classified above your clearance.")
+    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
+        raise ServiceError("You cannot classify material above your own clearance.")
     before = history.snapshot(source) if source.pk else None
     for name, value in fields.items():
         setattr(source, name, value)
     if upload is not None:
         source.file_name, source.file_type = check_upload(upload)
         source.file_size = upload.size
+        old_name = source.file.name if source.file else ""
         source.file_token = secrets.token_hex(16)
-        if source.file:
-            source.file.delete(save=False)
         source.file.save(source.file_token, upload, save=False)
+        _delete_if_unused(old_name, source)
     if not source.title.strip():
         raise ServiceError("Give the source a title.")
     source.full_clean(exclude=["assessment", "file"])
@@ -88,10 +92,19 @@ def delete_source(user, assessment, source: Source) -> None:
     permissions.require(user, Action.EDIT, assessment)
     if source.citations.exists():
         raise ServiceError("This source is cited. Remove its citations first.")
+    if not permissions.may_see(user, assessment, source.classification) or source.assessment_id != assessment.pk:
+        raise permissions.PermissionDenied("That source is classified above your clearance.")
     history.record(user, assessment, "deleted", source, history.snapshot(source), None)
-    if source.file:
-        transaction.on_commit(lambda name=source.file.name, storage=source.file.storage: storage.delete(name))
+    name = source.file.name if source.file else ""
     source.delete()
+    _delete_if_unused(name, source)
+
+
+def _delete_if_unused(name: str, source: Source) -> None:
+    """Remove a stored file once no source refers to it (a follow-up's carried-over sources share files)."""
+    if name and not Source.objects.filter(file=name).exclude(pk=source.pk).exists():
+        storage = source.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic
@@ -104,6 +117,8 @@ def cite(user, assessment, *, response=None, finding=None, source=None, activity
     for obj in (response, finding, source, activity):
         if obj is not None and obj.assessment_id != assessment.pk:
             raise ServiceError("Everything cited must belong to this assessment.")
+        if obj is not None and not permissions.may_see(user, assessment, obj.classification):
+            raise permissions.PermissionDenied("That is classified above your clearance.")
     citation = Citation.objects.create(
         assessment=assessment,
         response=response,
@@ -122,5 +137,8 @@ def uncite(user, assessment, citation: Citation) -> None:
     permissions.require(user, Action.EDIT, assessment)
     if citation.assessment_id != assessment.pk:
         raise ServiceError("That citation belongs to another assessment.")
+    cited = citation.source or citation.activity
+    if cited is not None and not permissions.may_see(user, assessment, cited.classification):
+        raise permissions.PermissionDenied("That citation is classified above your clearance.")
     history.record(user, assessment, "deleted", citation, history.snapshot(citation), None)
     citation.delete()

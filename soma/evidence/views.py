@@ -1,10 +1,133 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The sources pages (desk review): list, add, edit, confirm, delete and download. Thin: forms parse,
+evidence.services writes, evidence.selectors reads (only what the user is cleared for)."""
 
-from soma.assessments import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from soma.accounts import permissions
+from soma.accounts.permissions import Action, PermissionDenied
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.services import ServiceError
+from soma.evidence import selectors, services
+from soma.evidence.forms import SourceForm
+from soma.evidence.models import Credibility, Reliability
+from soma.findings import services as finding_services
+
+
+def denied(request, assessment, error, tab):
+    """A member without the right role: say who may, with HTTP 403."""
+    context = {"assessment": assessment, "tab": tab, "message": str(error)}
+    return render(request, "evidence/denied.html", context, status=403)
 
 
 @login_required
 def source_list(request, pk):
-    assessment = selectors.get_assessment(request.user, pk)
-    return render(request, "core/home.html", {"assessments": [assessment]})
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    context = {
+        "assessment": assessment,
+        "tab": "sources",
+        "sources": selectors.sources(request.user, assessment),
+        "can_edit": permissions.can(request.user, Action.EDIT, assessment),
+        "reliability": Reliability.choices,
+        "credibility": Credibility.choices,
+    }
+    return render(request, "evidence/source_list.html", context)
+
+
+@login_required
+def source_add(request, pk):
+    return _source_form(request, pk, None)
+
+
+@login_required
+def source_edit(request, pk, source_pk):
+    return _source_form(request, pk, source_pk)
+
+
+def _source_form(request, pk, source_pk):
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    source = selectors.source(request.user, assessment, source_pk) if source_pk else None
+    try:
+        permissions.require(request.user, Action.EDIT, assessment)
+    except PermissionDenied as error:
+        return denied(request, assessment, error, "sources")
+    status = 200
+    if request.method == "POST":
+        form = SourceForm(request.POST, request.FILES, user=request.user, assessment=assessment)
+        if form.is_valid():
+            try:
+                saved = services.save_source(
+                    request.user, assessment, source, upload=form.cleaned_data.get("file"), **form.service_fields()
+                )
+            except PermissionDenied as error:
+                return denied(request, assessment, error, "sources")
+            except ServiceError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                messages.success(request, _("Source “%(title)s” saved.") % {"title": saved.title})
+                return redirect("evidence:list", pk=assessment.pk)
+        else:
+            status = 400
+    else:
+        initial = SourceForm.initial_for(source) if source else {}
+        form = SourceForm(initial=initial, user=request.user, assessment=assessment)
+    context = {"assessment": assessment, "tab": "sources", "form": form, "source": source}
+    return render(request, "evidence/source_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def source_delete(request, pk, source_pk):
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    source = selectors.source(request.user, assessment, source_pk)
+    try:
+        services.delete_source(request.user, assessment, source)
+    except PermissionDenied as error:
+        return denied(request, assessment, error, "sources")
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Source “%(title)s” deleted.") % {"title": source.title})
+    return redirect("evidence:list", pk=assessment.pk)
+
+
+@login_required
+@require_POST
+def source_confirm(request, pk, source_pk):
+    """A source carried over from the previous assessment, checked as still valid."""
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    source = selectors.source(request.user, assessment, source_pk)
+    try:
+        finding_services.confirm_carried_over(request.user, assessment, source)
+    except PermissionDenied as error:
+        return denied(request, assessment, error, "sources")
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Source “%(title)s” confirmed for this assessment.") % {"title": source.title})
+    return redirect("evidence:list", pk=assessment.pk)
+
+
+@login_required
+def source_download(request, pk, source_pk):
+    """The stored file, always as a download of opaque bytes: never rendered or sniffed by the browser."""
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    source = selectors.source(request.user, assessment, source_pk)
+    if not source.file:
+        raise Http404("This source has no file.")
+    try:
+        handle = source.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing from storage.") from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=source.file_name or "document", content_type="application/octet-stream"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -35,7 +35,20 @@ def _citation_visible(user, assessment, citation) -> bool:
 
 def findings(user, assessment):
     assessment_selectors.get_assessment(user, assessment.pk)
-    return visible(user, assessment, assessment.findings.all()).prefetch_related("responses", "citations")
+    return visible(user, assessment, assessment.findings.all()).prefetch_related(
+        "responses", "citations__source", "citations__activity"
+    )
+
+
+def _with_visible_links(user, assessment, rows, name: str) -> list:
+    """Set `visible_<name>` on each row: its linked objects of that relation within the user's clearance."""
+    from soma.accounts.permissions import cleared_levels
+
+    levels = set(cleared_levels(user, assessment))
+    rows = list(rows)
+    for row in rows:
+        setattr(row, f"visible_{name}", [o for o in getattr(row, name).all() if o.classification in levels])
+    return rows
 
 
 def conclusions(user, assessment):
@@ -46,7 +59,8 @@ def conclusions(user, assessment):
 def recommendations(user, assessment) -> list[Recommendation]:
     """By priority horizon, then area, rank and sequence."""
     assessment_selectors.get_assessment(user, assessment.pk)
-    rows = visible(user, assessment, assessment.recommendations.all()).prefetch_related("institutions")
+    rows = visible(user, assessment, assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
+    rows = _with_visible_links(user, assessment, rows, "conclusions")
     return sorted(rows, key=lambda r: (PRIORITY_ORDER.index(r.priority), r.area, r.rank, r.sequence, r.pk))
 
 
@@ -65,6 +79,18 @@ class SectionProgress:
     def percent(self, part: int) -> int:
         return round(100 * part / self.questions) if self.questions else 0
 
+    @property
+    def answered_percent(self) -> int:
+        return self.percent(self.answered)
+
+    @property
+    def reviewed_percent(self) -> int:
+        return self.percent(self.reviewed)
+
+    @property
+    def cited_percent(self) -> int:
+        return self.percent(self.cited)
+
 
 @dataclass
 class GapRow:
@@ -79,10 +105,26 @@ class GapRow:
         counts = getattr(self, which)
         answered = {k: v for k, v in counts.items() if k not in ("unknown", "not_applicable")}
         if not answered:
-            return "unknown"
+            return "not_applicable" if set(counts) == {"not_applicable"} else "unknown"
         if len(answered) > 1:
             return "partly"
         return next(iter(answered))
+
+    @property
+    def de_jure_status(self) -> str:
+        return self.status("de_jure")
+
+    @property
+    def de_facto_status(self) -> str:
+        return self.status("de_facto")
+
+    @property
+    def de_jure_label(self) -> str:
+        return Implementation(self.de_jure_status).label
+
+    @property
+    def de_facto_label(self) -> str:
+        return Implementation(self.de_facto_status).label
 
 
 @dataclass
@@ -93,6 +135,14 @@ class ProvisionRow:
     subsections: list[str]
     de_jure: str
     de_facto: str
+
+    @property
+    def de_jure_label(self) -> str:
+        return Implementation(self.de_jure).label if self.de_jure else ""
+
+    @property
+    def de_facto_label(self) -> str:
+        return Implementation(self.de_facto).label if self.de_facto else ""
 
 
 @dataclass
@@ -168,3 +218,130 @@ def _combined(statuses: list[str]) -> str:
 def _article_number(key: str) -> int:
     digits = "".join(ch for ch in key.split(":art", 1)[-1].split(".")[0] if ch.isdigit())
     return int(digits or 0)
+
+
+# --- Pages: single objects, groupings and choices --------------------------------------------------------------
+
+
+def finding(user, assessment, pk):
+    """One finding the user may see, or 404."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(findings(user, assessment), pk=pk)
+
+
+def conclusion(user, assessment, pk):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(conclusions(user, assessment), pk=pk)
+
+
+def recommendation(user, assessment, pk) -> Recommendation:
+    from django.shortcuts import get_object_or_404
+
+    assessment_selectors.get_assessment(user, assessment.pk)
+    rows = visible(user, assessment, assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
+    return get_object_or_404(rows, pk=pk)
+
+
+def finding_citations(user, assessment, finding) -> list:
+    """The citations of a finding whose source or activity the user may see."""
+    rows = finding.citations.select_related("source", "activity")
+    return [c for c in rows if _citation_visible(user, assessment, c)]
+
+
+def citable_sources(user, assessment):
+    assessment_selectors.get_assessment(user, assessment.pk)
+    return visible(user, assessment, assessment.sources.all()).order_by("title", "pk")
+
+
+def citable_activities(user, assessment):
+    assessment_selectors.get_assessment(user, assessment.pk)
+    return visible(user, assessment, assessment.activities.all())
+
+
+def institutions(user, assessment):
+    assessment_selectors.get_assessment(user, assessment.pk)
+    return assessment.institutions.all()
+
+
+@dataclass
+class Area:
+    """An assessment area for recommendations: a guide section or one of its subsections in scope."""
+
+    key: str
+    label: str
+    subsections: list[tuple[str, str]] = field(default_factory=list)
+
+
+def areas(user, assessment) -> list[Area]:
+    """The guide sections with subsections in scope, each with those subsections, in guide order."""
+    from soma.catalog import selectors as catalog_selectors
+
+    tree = assessment_selectors.tree_for(assessment)
+    result: dict[str, Area] = {}
+    for sub in assessment_selectors.questions_in_scope(user, assessment):
+        section = tree.get(f"guide:section:{sub.section_code}")
+        area = result.setdefault(section.key, Area(section.key, catalog_selectors.label(section)))
+        area.subsections.append((sub.key, f"{sub.code} {sub.title}"))
+    return list(result.values())
+
+
+def area_label(assessment, key: str) -> str:
+    from soma.catalog import selectors as catalog_selectors
+
+    item = assessment_selectors.tree_for(assessment).get(key)
+    return catalog_selectors.label(item) if item else key
+
+
+def labelled(assessment, keys: list[str]) -> list[tuple[str, str]]:
+    """[(catalog key, short label)] for keys stored on findings and recommendations."""
+    return [(key, area_label(assessment, key)) for key in keys]
+
+
+def findings_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, list]]]]:
+    """[(subsection key, subsection label, [(kind label, [findings])])] in guide order; kinds in model order."""
+    from soma.findings.models import Finding
+
+    rows = _with_visible_links(user, assessment, findings(user, assessment), "responses")
+    order = {sub.key: i for i, sub in enumerate(assessment_selectors.questions_in_scope(user, assessment))}
+    kinds = list(Finding.Kind)
+    by_subsection: dict[str, list] = {}
+    for row in rows:
+        row.provision_labels = labelled(assessment, row.provisions)
+        row.visible_citations = [c for c in row.citations.all() if _citation_visible(user, assessment, c)]
+        by_subsection.setdefault(row.subsection, []).append(row)
+    result = []
+    for key in sorted(by_subsection, key=lambda k: (order.get(k, len(order)), k)):
+        groups = []
+        for kind in kinds:
+            members = [f for f in by_subsection[key] if f.kind == kind.value]
+            if members:
+                groups.append((kind.label, members))
+        result.append((key, area_label(assessment, key) if key else "", groups))
+    return result
+
+
+def recommendations_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, str, list]]]]:
+    """[(priority value, priority label, [(area key, area label, [recommendations by rank and sequence])])]."""
+    from soma.findings.models import Priority
+
+    rows = recommendations(user, assessment)
+    result = []
+    for priority in Priority:
+        in_horizon = [r for r in rows if r.priority == priority.value]
+        if not in_horizon:
+            continue
+        by_area: dict[str, list] = {}
+        for row in in_horizon:
+            row.toolkit_labels = labelled(assessment, row.toolkit)
+            row.framework_labels = labelled(assessment, row.framework)
+            by_area.setdefault(row.area, []).append(row)
+        grouped = [(key, area_label(assessment, key), items) for key, items in by_area.items()]
+        result.append((priority.value, priority.label, grouped))
+    return result
+
+
+def conclusions_list(user, assessment) -> list:
+    """The conclusions the user may see, each with `visible_findings`."""
+    return _with_visible_links(user, assessment, conclusions(user, assessment), "findings")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -72,6 +73,8 @@ def save_response(user, assessment: Assessment, question: str, *, expected_versi
     if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
         raise ServiceError("You cannot classify material above your own clearance.")
     response = Response.objects.select_for_update().filter(assessment=assessment, question=question).first()
+    if response is not None and not permissions.may_see(user, assessment, response.classification):
+        raise permissions.PermissionDenied("This question's answer is classified above your clearance.")
     current_version = response.version if response else 0
     if current_version != expected_version:
         raise EditConflict(response=response, theirs=_editable(response), mine=fields)
@@ -111,22 +114,27 @@ def set_review_state(user, assessment: Assessment, obj, state: str):
         raise ServiceError(f"Unknown review state '{state}'.")
     needed = Action.REVIEW if state in (ReviewState.REVIEWED, ReviewState.RETURNED) else Action.EDIT
     permissions.require(user, needed, assessment)
-    if obj.assessment_id != assessment.pk:
-        raise ServiceError("That belongs to another assessment.")
+    _check_reachable(user, assessment, obj)
     before = history.snapshot(obj)
+    # Review is not an edit of the content: the version stays, so open editors do not get a conflict.
     obj.review_state = state
-    obj.version = F("version") + 1
-    obj.save()
-    obj.refresh_from_db()
+    obj.save(update_fields=["review_state"])
     history.record(user, assessment, "changed", obj, before, history.snapshot(obj))
     return obj
+
+
+def _check_reachable(user, assessment, obj) -> None:
+    """The object belongs to this assessment and is within the user's clearance."""
+    if obj.assessment_id != assessment.pk:
+        raise ServiceError("That belongs to another assessment.")
+    if not permissions.may_see(user, assessment, getattr(obj, "classification", "public")):
+        raise permissions.PermissionDenied("That is classified above your clearance.")
 
 
 def _versioned_save(user, assessment, obj, fields: dict, expected_version: int | None):
     permissions.require(user, Action.EDIT, assessment)
     if obj.pk:
-        if obj.assessment_id != assessment.pk:
-            raise ServiceError("That belongs to another assessment.")
+        _check_reachable(user, assessment, obj)
         current = type(obj).objects.select_for_update().get(pk=obj.pk)
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit("Someone else changed this since you opened it. Reload to see their version.")
@@ -139,7 +147,11 @@ def _versioned_save(user, assessment, obj, fields: dict, expected_version: int |
     obj.assessment = assessment
     if "classification" in fields and not permissions.may_see(user, assessment, obj.classification):
         raise ServiceError("You cannot classify material above your own clearance.")
-    obj.full_clean(exclude=["assessment"])
+    try:
+        obj.full_clean(exclude=["assessment"])
+    except ValidationError as error:
+        messages = [f"{name.replace('_', ' ')}: {' '.join(errs)}" for name, errs in error.message_dict.items()]
+        raise ServiceError(" ".join(messages)) from None
     if obj.pk:
         obj.version = F("version") + 1
     obj.save()
@@ -159,6 +171,8 @@ def save_finding(user, assessment, finding: Finding | None = None, *, expected_v
         item = tree.get(key)
         if item is None or item.kind not in ("protocol_article", "provision"):
             raise ServiceError(f"{key} is not a Protocol article or provision.")
+    if fields.get("subsection") and fields["subsection"] not in assessment_selectors.scope_keys(assessment):
+        raise ServiceError(f"{fields['subsection']} is not a subsection in this assessment's scope.")
     return _versioned_save(user, assessment, finding or Finding(created_by=user), fields, expected_version)
 
 
@@ -170,11 +184,34 @@ def save_conclusion(user, assessment, conclusion=None, *, expected_version=None,
 @transaction.atomic
 def save_recommendation(user, assessment, recommendation=None, *, expected_version=None, **fields):
     recommendation = recommendation or Recommendation()
+    if "area" in fields and fields["area"] not in _area_keys(assessment):
+        raise ServiceError(f"{fields['area']} is not a guide section or subsection in this assessment's scope.")
+    tree = catalog_selectors.tree(assessment.catalog)
+    kinds = {
+        "toolkit": ("toolkit_section", "toolkit_tool"),
+        "framework": ("ffa_paragraph", "ffa_cell", "ffa_table_section"),
+    }
+    for name, allowed in kinds.items():
+        for key in fields.get(name) or []:
+            item = tree.get(key)
+            if item is None or item.kind not in allowed:
+                raise ServiceError(f"{key} is not a {'Toolkit section' if name == 'toolkit' else 'Framework item'}.")
     if not recommendation.pk and not fields.get("toolkit") and not fields.get("framework") and fields.get("area"):
         suggested = suggestions(assessment, fields["area"])
         fields.setdefault("toolkit", [item.key for item in suggested["toolkit"][:5]])
         fields.setdefault("framework", [item.key for item in suggested["ffa"][:5]])
     return _versioned_save(user, assessment, recommendation, fields, expected_version)
+
+
+def _area_keys(assessment) -> set[str]:
+    """A recommendation's area: a subsection in scope ("guide:V.C") or a section with one in scope
+    ("guide:section:V"; "guide:V" is accepted too)."""
+    subsections = set(assessment_selectors.scope_keys(assessment))
+    sections = set()
+    for key in subsections:
+        code = key.split(":", 1)[1].split(".")[0]
+        sections |= {f"guide:section:{code}", f"guide:{code}"}
+    return subsections | sections
 
 
 def suggestions(assessment, area: str) -> dict[str, list]:
@@ -268,7 +305,8 @@ def start_follow_up(user, previous: Assessment, *, title: str, **fields) -> Asse
 def confirm_carried_over(user, assessment, obj) -> None:
     """Mark a carried-over answer, source or recommendation as checked for this assessment."""
     permissions.require(user, Action.EDIT, assessment)
-    if obj.assessment_id != assessment.pk or not obj.carried_over:
+    _check_reachable(user, assessment, obj)
+    if not obj.carried_over:
         raise ServiceError("Only items carried over into this assessment need confirming.")
     before = history.snapshot(obj)
     obj.confirmed = True

@@ -1,12 +1,309 @@
+"""Overview, findings, conclusions and recommendations pages. Thin: forms parse, services write, selectors read."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from soma.assessments import selectors
+from soma.accounts import permissions
+from soma.accounts.permissions import Action
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.services import ServiceError, StaleEdit
+from soma.evidence import services as evidence_services
+from soma.findings import forms, selectors, services
+from soma.findings.models import ReviewState
 
 
-def _stub(request, pk):
-    assessment = selectors.get_assessment(request.user, pk)
-    return render(request, "core/home.html", {"assessments": [assessment]})
+def member_page(view):
+    """Signed-in members only (others get 404); a role that may not do something gets 403 with the reason."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        assessment = assessment_selectors.get_assessment(request.user, pk)
+        try:
+            return view(request, assessment, *args, **kwargs)
+        except permissions.PermissionDenied as denied:
+            return _problem(request, assessment, str(denied), status=403)
+
+    return login_required(wrapper)
 
 
-overview = finding_list = recommendation_list = login_required(_stub)
+def _context(request, assessment, tab: str, **extra) -> dict:
+    return {
+        "assessment": assessment,
+        "tab": tab,
+        "can_edit": permissions.can(request.user, Action.EDIT, assessment),
+        "can_review": permissions.can(request.user, Action.REVIEW, assessment),
+        **extra,
+    }
+
+
+def _problem(request, assessment, message: str, status: int, back: str | None = None) -> HttpResponse:
+    context = _context(request, assessment, "findings", message=message, back=back or request.path)
+    return render(request, "findings/problem.html", context, status=status)
+
+
+def _stale_form(form, obj, message: str):
+    """Keep the user's input, say why it was not saved, and let a second save knowingly replace the other edit."""
+    data = form.data.copy()
+    data["expected_version"] = str(obj.version)
+    form.data = data
+    form.add_error(None, message + " " + _("Your text is kept below; their version is shown beside it. "
+                                           "Saving again replaces their version."))
+
+
+# --- Overview ------------------------------------------------------------------------------------------------------
+
+
+@member_page
+@require_GET
+def overview(request, assessment):
+    view = selectors.overview(request.user, assessment)
+    return render(request, "findings/overview.html", _context(request, assessment, "overview", overview=view))
+
+
+# --- Findings ------------------------------------------------------------------------------------------------------
+
+
+@member_page
+@require_GET
+def finding_list(request, assessment):
+    grouped = selectors.findings_grouped(request.user, assessment)
+    return render(request, "findings/finding_list.html", _context(request, assessment, "findings", grouped=grouped))
+
+
+@member_page
+def finding_create(request, assessment):
+    return _finding_form(request, assessment, None)
+
+
+@member_page
+def finding_edit(request, assessment, finding_pk):
+    return _finding_form(request, assessment, selectors.finding(request.user, assessment, finding_pk))
+
+
+def _finding_form(request, assessment, finding, cite_form=None, status=200):
+    permissions.require(request.user, Action.EDIT, assessment)
+    kwargs = {"user": request.user, "assessment": assessment}
+    theirs = None
+    if request.method == "POST" and cite_form is None:
+        form = forms.FindingForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                saved = services.save_finding(request.user, assessment, finding,
+                                              expected_version=form.cleaned_data["expected_version"],
+                                              **form.service_fields())
+            except StaleEdit as stale:
+                theirs = selectors.finding(request.user, assessment, finding.pk)
+                _stale_form(form, theirs, str(stale))
+                status = 409
+            except ServiceError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                messages.success(request, _("Finding saved."))
+                return redirect(reverse("findings:findings", args=[assessment.pk]) + f"#finding-{saved.pk}")
+        else:
+            status = 400
+    elif finding is not None:
+        form = forms.FindingForm(initial=forms.FindingForm.initial_for(finding), **kwargs)
+    else:
+        initial = {"subsection": request.GET.get("subsection", ""), "classification": "public"}
+        form = forms.FindingForm(initial=initial, **kwargs)
+    citations = selectors.finding_citations(request.user, assessment, finding) if finding else []
+    if finding is not None and cite_form is None:
+        cite_form = forms.CitationForm(**kwargs)
+    context = _context(request, assessment, "findings", form=form, finding=finding, theirs=theirs,
+                       citations=citations, cite_form=cite_form)
+    return render(request, "findings/finding_form.html", context, status=status)
+
+
+@member_page
+@require_POST
+def finding_cite(request, assessment, finding_pk):
+    finding = selectors.finding(request.user, assessment, finding_pk)
+    permissions.require(request.user, Action.EDIT, assessment)
+    cite_form = forms.CitationForm(request.POST, user=request.user, assessment=assessment)
+    if cite_form.is_valid():
+        try:
+            evidence_services.cite(request.user, assessment, finding=finding, **cite_form.service_fields())
+        except ServiceError as error:
+            cite_form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Citation added."))
+            return redirect("findings:finding_edit", assessment.pk, finding.pk)
+    return _finding_form(request, assessment, finding, cite_form=cite_form, status=400)
+
+
+# --- Conclusions ---------------------------------------------------------------------------------------------------
+
+
+@member_page
+@require_GET
+def conclusion_list(request, assessment):
+    rows = selectors.conclusions_list(request.user, assessment)
+    return render(request, "findings/conclusion_list.html",
+                  _context(request, assessment, "findings", conclusions=rows))
+
+
+@member_page
+def conclusion_create(request, assessment):
+    return _conclusion_form(request, assessment, None)
+
+
+@member_page
+def conclusion_edit(request, assessment, conclusion_pk):
+    return _conclusion_form(request, assessment, selectors.conclusion(request.user, assessment, conclusion_pk))
+
+
+def _conclusion_form(request, assessment, conclusion):
+    permissions.require(request.user, Action.EDIT, assessment)
+    kwargs = {"user": request.user, "assessment": assessment}
+    status, theirs = 200, None
+    if request.method == "POST":
+        form = forms.ConclusionForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                saved = services.save_conclusion(request.user, assessment, conclusion,
+                                                 expected_version=form.cleaned_data["expected_version"],
+                                                 **form.service_fields())
+            except StaleEdit as stale:
+                theirs = selectors.conclusion(request.user, assessment, conclusion.pk)
+                _stale_form(form, theirs, str(stale))
+                status = 409
+            except ServiceError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                messages.success(request, _("Conclusion saved."))
+                return redirect(reverse("findings:conclusions", args=[assessment.pk]) + f"#conclusion-{saved.pk}")
+        else:
+            status = 400
+    elif conclusion is not None:
+        form = forms.ConclusionForm(initial=forms.ConclusionForm.initial_for(conclusion), **kwargs)
+    else:
+        form = forms.ConclusionForm(initial={"classification": "public"}, **kwargs)
+    context = _context(request, assessment, "findings", form=form, conclusion=conclusion, theirs=theirs)
+    return render(request, "findings/conclusion_form.html", context, status=status)
+
+
+# --- Recommendations -----------------------------------------------------------------------------------------------
+
+
+@member_page
+@require_GET
+def recommendation_list(request, assessment):
+    grouped = selectors.recommendations_grouped(request.user, assessment)
+    return render(request, "findings/recommendation_list.html",
+                  _context(request, assessment, "recommendations", grouped=grouped))
+
+
+@member_page
+def recommendation_create(request, assessment):
+    return _recommendation_form(request, assessment, None)
+
+
+@member_page
+def recommendation_edit(request, assessment, recommendation_pk):
+    recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+    return _recommendation_form(request, assessment, recommendation)
+
+
+def _recommendation_form(request, assessment, recommendation):
+    permissions.require(request.user, Action.EDIT, assessment)
+    kwargs = {"user": request.user, "assessment": assessment}
+    status, theirs = 200, None
+    if request.method == "POST":
+        form = forms.RecommendationForm(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                saved = services.save_recommendation(request.user, assessment, recommendation,
+                                                     expected_version=form.cleaned_data["expected_version"],
+                                                     **form.service_fields())
+            except StaleEdit as stale:
+                theirs = selectors.recommendation(request.user, assessment, recommendation.pk)
+                _stale_form(form, theirs, str(stale))
+                status = 409
+            except ServiceError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                messages.success(request, _("Recommendation saved."))
+                url = reverse("findings:recommendations", args=[assessment.pk])
+                return redirect(url + f"#recommendation-{saved.pk}")
+        else:
+            status = 400
+        area = request.POST.get("area", "")
+        chosen = {"toolkit": form.current("toolkit"), "framework": form.current("framework")}
+    elif recommendation is not None:
+        form = forms.RecommendationForm(initial=forms.RecommendationForm.initial_for(recommendation), **kwargs)
+        area = recommendation.area
+        chosen = {"toolkit": recommendation.toolkit, "framework": recommendation.framework}
+    else:
+        areas = selectors.areas(request.user, assessment)
+        first = areas[0].key if areas else ""
+        area = request.GET.get("area") or first
+        initial = {"area": area, "priority": "short", "rank": 1, "sequence": 1, "status": "proposed",
+                   "classification": "public"}
+        form = forms.RecommendationForm(initial=initial, **kwargs)
+        chosen = None
+    suggested = forms.suggestion_choices(assessment, area, chosen)
+    context = _context(request, assessment, "recommendations", form=form, recommendation=recommendation,
+                       theirs=theirs, suggested=suggested, area_label=selectors.area_label(assessment, area))
+    return render(request, "findings/recommendation_form.html", context, status=status)
+
+
+@member_page
+@require_GET
+def recommendation_suggestions(request, assessment):
+    """htmx: the Toolkit and Framework checkboxes for the chosen area (the top ones ticked on a new one)."""
+    permissions.require(request.user, Action.EDIT, assessment)
+    area = request.GET.get("area", "")
+    if area not in {a.key for a in selectors.areas(request.user, assessment)} | {
+        key for a in selectors.areas(request.user, assessment) for key, _label in a.subsections
+    }:
+        area = ""
+    chosen = None if request.GET.get("new") else {
+        "toolkit": request.GET.getlist("toolkit"), "framework": request.GET.getlist("framework")
+    }
+    suggested = forms.suggestion_choices(assessment, area, chosen)
+    return render(request, "findings/_suggestions.html", {
+        "assessment": assessment, "suggested": suggested, "area_label": selectors.area_label(assessment, area),
+    })
+
+
+@member_page
+@require_POST
+def recommendation_review(request, assessment, recommendation_pk):
+    recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+    form = forms.ReviewForm(request.POST)
+    back = reverse("findings:recommendations", args=[assessment.pk]) + f"#recommendation-{recommendation.pk}"
+    if not form.is_valid():
+        return _problem(request, assessment, _("Choose a review state."), status=400, back=back)
+    try:
+        services.set_review_state(request.user, assessment, recommendation, form.cleaned_data["state"])
+    except ServiceError as error:
+        return _problem(request, assessment, str(error), status=400, back=back)
+    messages.success(request, _("Recommendation marked: %(state)s.")
+                     % {"state": ReviewState(form.cleaned_data["state"]).label})
+    return redirect(back)
+
+
+@member_page
+@require_POST
+def recommendation_confirm(request, assessment, recommendation_pk):
+    recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+    back = reverse("findings:recommendations", args=[assessment.pk]) + f"#recommendation-{recommendation.pk}"
+    try:
+        services.confirm_carried_over(request.user, assessment, recommendation)
+    except ServiceError as error:
+        return _problem(request, assessment, str(error), status=400, back=back)
+    messages.success(request, _("Carried-over recommendation confirmed for this assessment."))
+    return redirect(back)

@@ -1,10 +1,278 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The question-by-question workspace: answers, their status, review and evidence, saved as one types.
 
-from soma.assessments import selectors
+Thin views: forms parse, findings.services / evidence.services write, findings.responses_selectors read.
+Every write answers an htmx request with the question's fragment (autosave) and a plain request with a
+redirect back to the question's anchor, so the page works without JavaScript too.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from soma.accounts import permissions
+from soma.accounts.permissions import Action, PermissionDenied
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.models import Classification
+from soma.assessments.services import ServiceError
+from soma.evidence import services as evidence_services
+from soma.evidence.views import denied
+from soma.findings import responses_selectors as selectors
+from soma.findings import services
+from soma.findings.forms_responses import CitationForm, ResponseForm, ReviewForm
+from soma.findings.models import Implementation
+
+HIDDEN_MESSAGE = gettext_lazy(
+    "An answer to this question exists at a classification above your clearance. Ask the lead to update it."
+)
 
 
 @login_required
 def index(request, pk):
-    assessment = selectors.get_assessment(request.user, pk)
-    return render(request, "core/home.html", {"assessments": [assessment]})
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    context = {"assessment": assessment, "tab": "questions", "sections": selectors.index(request.user, assessment)}
+    return render(request, "responses/index.html", context)
+
+
+@login_required
+def subsection(request, pk, key):
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    return _render_subsection(request, assessment, key)
+
+
+def _render_subsection(request, assessment, key, replace=None, status=200):
+    """The subsection page; `replace` is a QuestionView (with its forms) to show instead of the stored one."""
+    workspace = selectors.subsection(request.user, assessment, key)
+    for item in _walk(workspace.questions):
+        if replace is not None and item.question.key == replace.question.key:
+            for name in ("form", "cite_form", "conflict", "error", "saved_at"):
+                setattr(item, name, getattr(replace, name, None))
+        else:
+            _prepare(request, assessment, item, workspace.can_edit)
+    context = {"assessment": assessment, "tab": "questions", "workspace": workspace}
+    return render(request, "responses/subsection.html", context, status=status)
+
+
+def _walk(items):
+    for item in items:
+        yield item
+        yield from _walk(item.secondaries)
+
+
+def _initial_classification(request, assessment) -> str:
+    """A new answer starts at the assessment's own classification when the user is cleared for it."""
+    if permissions.may_see(request.user, assessment, assessment.classification):
+        return assessment.classification
+    return "public"
+
+
+def _prepare(request, assessment, item, can_edit, form=None):
+    """Attach the forms a question shows (none for read-only members or hidden answers)."""
+    item.can_edit = can_edit
+    item.can_review = permissions.can(request.user, Action.REVIEW, assessment)
+    for name in ("conflict", "error", "saved_at"):
+        if not hasattr(item, name):
+            setattr(item, name, None)
+    if not can_edit or item.hidden:
+        item.form = item.cite_form = None
+        return item
+    if form is None:
+        answer = item.response
+        initial = {
+            "expected_version": item.version,
+            "narrative": answer.narrative if answer else "",
+            "de_jure": answer.de_jure if answer else "unknown",
+            "de_facto": answer.de_facto if answer else "unknown",
+            "classification": answer.classification if answer else _initial_classification(request, assessment),
+        }
+        form = ResponseForm(initial=initial, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-%s")
+    item.form = form
+    item.cite_form = (
+        CitationForm(user=request.user, assessment=assessment, auto_id=f"{item.anchor}-cite-%s")
+        if item.response
+        else None
+    )
+    return item
+
+
+def _respond(request, assessment, item, status=200, message=None):
+    """The question's fragment for htmx; otherwise back to the question on its page (or the page with it)."""
+    if request.htmx:
+        context = {"assessment": assessment, "item": item}
+        return render(request, "responses/_answer.html", context, status=status)
+    if status >= 400:
+        return _render_subsection(request, assessment, item.question.subsection, replace=item, status=status)
+    if message:
+        messages.success(request, message)
+    url = reverse("responses:subsection", args=[assessment.pk, item.question.subsection])
+    return redirect(f"{url}#{item.anchor}")
+
+
+def _start(request, pk, question):
+    """The assessment, the question (404 outside the scope) and its current view for this user."""
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    q = selectors.question(request.user, assessment, question)
+    item = selectors.question_view(request.user, assessment, q, load=True)
+    return assessment, item
+
+
+def _refused(request, assessment, item, error, status=403):
+    """Say what was refused: on the question (fragment or page), or a 403 page for read-only members."""
+    can_edit = permissions.can(request.user, Action.EDIT, assessment)
+    if status == 403 and not can_edit and not request.htmx:
+        return denied(request, assessment, error, "questions")
+    _prepare(request, assessment, item, can_edit)
+    item.error = str(error)
+    return _respond(request, assessment, item, status=status)
+
+
+@login_required
+@require_POST
+def save(request, pk, question):
+    assessment, item = _start(request, pk, question)
+    try:
+        permissions.require(request.user, Action.EDIT, assessment)
+    except PermissionDenied as error:
+        return _refused(request, assessment, item, error)
+    if item.hidden:
+        return _refused(request, assessment, item, HIDDEN_MESSAGE)
+    form = ResponseForm(request.POST, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-%s")
+    if not form.is_valid():
+        _prepare(request, assessment, item, True, form=form)
+        item.error = _("The answer was not saved: correct the fields marked below.")
+        return _respond(request, assessment, item, status=400)
+    fields = form.service_fields()
+    if _unchanged(item.response, fields):
+        _prepare(request, assessment, item, True)
+        return _respond(request, assessment, item)
+    try:
+        services.save_response(
+            request.user, assessment, question, expected_version=form.cleaned_data["expected_version"], **fields
+        )
+    except services.EditConflict as conflict:
+        return _conflict(request, assessment, question, conflict, fields)
+    except PermissionDenied as error:
+        return _refused(request, assessment, item, error)
+    except ServiceError as error:
+        _prepare(request, assessment, item, True, form=form)
+        item.error = str(error)
+        return _respond(request, assessment, item, status=400)
+    item = selectors.question_view(request.user, assessment, item.question, load=True)
+    _prepare(request, assessment, item, True)
+    item.saved_at = timezone.localtime()
+    return _respond(request, assessment, item, message=_("Answer saved."))
+
+
+def _unchanged(answer, fields) -> bool:
+    """Nothing to write: a blank first answer, or the same values as stored (e.g. a keyup of Tab)."""
+    if answer is None:
+        return not fields["narrative"].strip() and fields["de_jure"] == fields["de_facto"] == "unknown"
+    return all(getattr(answer, name) == value for name, value in fields.items())
+
+
+def _conflict(request, assessment, question, conflict, mine):
+    """Someone else saved first: show their text and mine, and a form against their (new) version."""
+    item = selectors.question_view(request.user, assessment, selectors.question(request.user, assessment, question),
+                                   load=True)
+    if item.hidden or item.response is None:
+        return _refused(request, assessment, item, HIDDEN_MESSAGE)
+    theirs = {name: getattr(item.response, name) for name in ResponseForm.FIELDS}
+    initial = dict(mine, expected_version=item.response.version)
+    form = ResponseForm(initial=initial, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-%s")
+    _prepare(request, assessment, item, True, form=form)
+    item.conflict = {
+        "theirs": theirs,
+        "mine": mine,
+        "by": item.response.updated_by,
+        "at": item.response.updated_at,
+        "mine_labels": {
+            "de_jure": Implementation(mine["de_jure"]).label,
+            "de_facto": Implementation(mine["de_facto"]).label,
+            "classification": Classification(mine["classification"]).label,
+        },
+    }
+    return _respond(request, assessment, item, status=409)
+
+
+@login_required
+@require_POST
+def review(request, pk, question):
+    assessment, item = _start(request, pk, question)
+    form = ReviewForm(request.POST)
+    if item.response is None or not form.is_valid():
+        return _refused(request, assessment, item, _("Save an answer before asking for or giving a review."), 400)
+    try:
+        services.set_review_state(request.user, assessment, item.response, form.cleaned_data["state"])
+    except PermissionDenied as error:
+        return _refused(request, assessment, item, error)
+    except ServiceError as error:
+        return _refused(request, assessment, item, error, 400)
+    item = selectors.question_view(request.user, assessment, item.question, load=True)
+    _prepare(request, assessment, item, permissions.can(request.user, Action.EDIT, assessment))
+    return _respond(request, assessment, item, message=_("Review state changed."))
+
+
+@login_required
+@require_POST
+def confirm(request, pk, question):
+    """A carried-over answer checked and kept as it is."""
+    assessment, item = _start(request, pk, question)
+    if item.response is None:
+        return _refused(request, assessment, item, _("There is no answer to confirm."), 400)
+    try:
+        services.confirm_carried_over(request.user, assessment, item.response)
+    except PermissionDenied as error:
+        return _refused(request, assessment, item, error)
+    except ServiceError as error:
+        return _refused(request, assessment, item, error, 400)
+    item = selectors.question_view(request.user, assessment, item.question, load=True)
+    _prepare(request, assessment, item, True)
+    return _respond(request, assessment, item, message=_("Answer confirmed for this assessment."))
+
+
+@login_required
+@require_POST
+def cite(request, pk, question):
+    assessment, item = _start(request, pk, question)
+    try:
+        permissions.require(request.user, Action.EDIT, assessment)
+    except PermissionDenied as error:
+        return _refused(request, assessment, item, error)
+    if item.response is None:
+        return _refused(request, assessment, item, _("Write and save an answer before citing evidence for it."), 400)
+    form = CitationForm(request.POST, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-cite-%s")
+    if not form.is_valid():
+        _prepare(request, assessment, item, True)
+        item.cite_form = form
+        return _respond(request, assessment, item, status=400)
+    try:
+        evidence_services.cite(request.user, assessment, response=item.response, **form.cleaned_data)
+    except PermissionDenied as error:
+        return _refused(request, assessment, item, error)
+    except ServiceError as error:
+        return _refused(request, assessment, item, error, 400)
+    item = selectors.question_view(request.user, assessment, item.question, load=True)
+    _prepare(request, assessment, item, True)
+    return _respond(request, assessment, item, message=_("Citation added."))
+
+
+@login_required
+@require_POST
+def uncite(request, pk, citation_pk):
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    citation = selectors.citation(request.user, assessment, citation_pk)
+    q = selectors.question(request.user, assessment, citation.response.question)
+    item = selectors.question_view(request.user, assessment, q, load=True)
+    try:
+        evidence_services.uncite(request.user, assessment, citation)
+    except PermissionDenied as error:
+        return _refused(request, assessment, item, error)
+    except ServiceError as error:
+        return _refused(request, assessment, item, error, 400)
+    item = selectors.question_view(request.user, assessment, q, load=True)
+    _prepare(request, assessment, item, True)
+    return _respond(request, assessment, item, message=_("Citation removed."))

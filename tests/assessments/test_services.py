@@ -134,3 +134,40 @@ def test_history_records_before_and_after(assessment, team):
                                    narrative="Yes, since 2004.")
     entry = assessment.history.filter(object_type="response").first()
     assert entry.before == {"narrative": "Yes."} and entry.after == {"narrative": "Yes, since 2004."}
+
+
+def test_restricted_member_cannot_touch_a_confidential_answer(assessment, team):
+    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                   narrative="Informant codename ORCHID.", classification="confidential")
+    with pytest.raises(PermissionDenied) as refused:
+        finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=1,
+                                       narrative="overwrite", classification="public")
+    assert "ORCHID" not in str(refused.value)
+    response = assessment.responses.get()
+    assert response.narrative == "Informant codename ORCHID." and response.classification == "confidential"
+
+
+def test_review_does_not_make_open_editors_stale(assessment, team):
+    response = finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=0,
+                                              narrative="Yes.")
+    finding_services.set_review_state(team["reviewer"], assessment, response, "reviewed")
+    finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=response.version,
+                                   narrative="Yes, since 2004.")
+
+
+def test_deleting_a_carried_over_source_keeps_the_earlier_assessments_file(
+    assessment, team, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("law.pdf", b"%PDF-1.4 Demoland penal code", content_type="application/pdf")
+    original = evidence_services.save_source(team["lead"], assessment, title="Penal Code", kind="legislation",
+                                             upload=upload)
+    new = finding_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_services.delete_source(team["lead"], new, new.sources.get())
+    assert original.file.storage.exists(original.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_services.delete_source(team["lead"], assessment, original)
+    assert not original.file.storage.exists(original.file.name)

@@ -1,0 +1,370 @@
+"""REST API of assessments: the plan, status, team and the questions in scope with their responses.
+
+The views are thin: they parse input with serializers, call the services (writes) and selectors (reads) and
+turn the services' refusals into HTTP answers: non-members 404, members without the right 403, a request
+that cannot be carried out 400, a stale edit 409. Sources live in soma/evidence/api.py, responses, findings
+and recommendations in soma/findings/api.py; all share the base view below.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django_countries import countries
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from soma.accounts import permissions
+from soma.accounts.permissions import Action, Level, Role
+from soma.assessments import selectors, services
+from soma.assessments.models import Classification, Status
+
+LEVELS = [str(level) for level in Level]
+
+
+# --- Shared by every assessment endpoint -------------------------------------------------------------------------
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class AssessmentAPIView(APIView):
+    """Base of the assessment endpoints: the assessment by id (404 for non-members) and the services' errors."""
+
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS or PageNumberPagination
+
+    def assessment(self):
+        return selectors.get_assessment(self.request.user, self.kwargs["pk"])
+
+    def paginated(self, items, serializer_class, **context):
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(items, self.request, view=self)
+        data = serializer_class(page, many=True, context={"request": self.request, **context}).data
+        return paginator.get_paginated_response(data)
+
+    def handle_exception(self, exc):
+        from soma.findings.services import EditConflict
+
+        if isinstance(exc, EditConflict):
+            return Response(conflict_body(self.request.user, self.assessment(), exc), status=status.HTTP_409_CONFLICT)
+        if isinstance(exc, services.StaleEdit):
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        if isinstance(exc, services.ServiceError):
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(exc, DjangoValidationError):
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+        if isinstance(exc, permissions.PermissionDenied):
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        return super().handle_exception(exc)
+
+
+def conflict_body(user, assessment, conflict) -> dict:
+    """Both texts of a concurrent edit, unless the other text is classified above the user's clearance."""
+    theirs = dict(conflict.theirs)
+    detail = str(conflict)
+    if conflict.response is not None and not permissions.may_see(user, assessment, conflict.response.classification):
+        theirs = {"version": conflict.response.version}
+        detail = "Someone with a higher clearance has answered this question; their answer is not shown to you."
+    return {"detail": detail, "theirs": theirs, "mine": conflict.mine}
+
+
+def named_choices(component: str, choices):
+    """A choice field whose enum is one named schema component (fields of different names may share it)."""
+    values = [value for value, _label in choices]
+
+    @extend_schema_field({"type": "string", "enum": values}, component_name=component)
+    class NamedChoiceField(serializers.ChoiceField):
+        def __init__(self, **kwargs):
+            super().__init__(choices=choices, **kwargs)
+
+    NamedChoiceField.__name__ = f"{component}Field"
+    return NamedChoiceField
+
+
+AssessmentStatusField = named_choices("AssessmentStatus", Status.choices)
+
+
+def check_fields(serializer_class, data) -> dict:
+    """Validate request data; a bad field is a 400 naming it (raised by DRF)."""
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+# --- Serializers -------------------------------------------------------------------------------------------------
+
+
+class MissionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=200)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    places = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class JurisdictionsField(serializers.ListField):
+    child = serializers.CharField(max_length=2)
+
+    def to_internal_value(self, data):
+        codes = [code.upper() for code in super().to_internal_value(data)]
+        unknown = [code for code in codes if code not in countries]
+        if unknown:
+            raise serializers.ValidationError(f"Not country codes: {', '.join(unknown)}. Use ISO codes such as XD.")
+        return codes
+
+    def to_representation(self, data):
+        return [str(getattr(code, "code", code)) for code in data]
+
+
+class AssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField()
+    jurisdictions = JurisdictionsField()
+    purpose = serializers.CharField()
+    terms_of_reference = serializers.CharField()
+    comprehensive = serializers.BooleanField()
+    joint_with_trafficking = serializers.BooleanField()
+    start_date = serializers.DateField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+    classification = serializers.ChoiceField(choices=Classification.choices)
+    dissemination = serializers.CharField()
+    government_approval = serializers.CharField()
+    advisory_group = serializers.CharField()
+    status = AssessmentStatusField()
+    scope = serializers.SerializerMethodField()
+    missions = MissionSerializer(many=True, read_only=True)
+    previous = serializers.IntegerField(
+        source="previous_id", allow_null=True, help_text="The assessment this one follows up."
+    )
+    catalog_version = serializers.CharField(source="catalog.version", read_only=True)
+    role = serializers.SerializerMethodField(help_text="Your role on this assessment.")
+    clearance = serializers.SerializerMethodField(help_text="The highest classification you may see here.")
+    version = serializers.IntegerField(help_text="Send it back when you change the plan.")
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_scope(self, assessment) -> list[str]:
+        return sorted(selectors.scope_keys(assessment))
+
+    def get_role(self, assessment) -> str | None:
+        member = permissions.membership(self.context["request"].user, assessment)
+        return member.role if member else None
+
+    def get_clearance(self, assessment) -> str | None:
+        level = permissions.clearance(self.context["request"].user, assessment)
+        return str(level) if level else None
+
+
+class AssessmentSavedSerializer(AssessmentSerializer):
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="Advice about the plan, e.g. scope.")
+
+
+class AssessmentCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    jurisdictions = JurisdictionsField(min_length=1)
+    scope = serializers.ListField(
+        child=serializers.CharField(), min_length=1, help_text="Guide section or subsection codes: I, V.C, XII."
+    )
+    purpose = serializers.CharField(required=False, allow_blank=True)
+    terms_of_reference = serializers.CharField(required=False, allow_blank=True)
+    comprehensive = serializers.BooleanField(required=False)
+    joint_with_trafficking = serializers.BooleanField(required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    dissemination = serializers.CharField(required=False, allow_blank=True)
+    advisory_group = serializers.CharField(required=False, allow_blank=True)
+    missions = MissionSerializer(many=True, required=False)
+
+
+class PlanUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you loaded; 409 if someone changed the plan since.")
+    title = serializers.CharField(max_length=200, required=False)
+    jurisdictions = JurisdictionsField(min_length=1, required=False)
+    purpose = serializers.CharField(required=False, allow_blank=True)
+    terms_of_reference = serializers.CharField(required=False, allow_blank=True)
+    comprehensive = serializers.BooleanField(required=False)
+    joint_with_trafficking = serializers.BooleanField(required=False)
+    start_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(required=False, allow_null=True)
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    dissemination = serializers.CharField(required=False, allow_blank=True)
+    government_approval = serializers.ChoiceField(
+        choices=["not_requested", "requested", "approved", "declined"], required=False
+    )
+    advisory_group = serializers.CharField(required=False, allow_blank=True)
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = AssessmentStatusField(help_text="The next or the previous stage.")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    username = serializers.CharField(source="user.username")
+    name = serializers.SerializerMethodField()
+    role = serializers.CharField()
+    clearance = serializers.CharField()
+    added_at = serializers.DateTimeField()
+
+    def get_name(self, membership) -> str:
+        return membership.user.get_full_name() or membership.user.username
+
+
+class MemberAddSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    role = serializers.ChoiceField(choices=[str(role) for role in Role])
+    clearance = serializers.ChoiceField(choices=LEVELS, default=str(Level.RESTRICTED))
+
+
+class CitationSerializer(serializers.Serializer):
+    source = serializers.IntegerField(source="source_id", allow_null=True)
+    activity = serializers.IntegerField(source="activity_id", allow_null=True)
+    pinpoint = serializers.CharField()
+    stance = serializers.CharField()
+
+
+class ResponseSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    narrative = serializers.CharField()
+    de_jure = serializers.CharField()
+    de_facto = serializers.CharField()
+    classification = serializers.CharField()
+    review_state = serializers.CharField()
+    carried_over = serializers.BooleanField()
+    confirmed = serializers.BooleanField()
+    version = serializers.IntegerField(help_text="0 while unanswered; send it back when you save.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+    corroboration = serializers.SerializerMethodField()
+    citations = serializers.SerializerMethodField()
+
+    def get_corroboration(self, response) -> str:
+        from soma.findings import selectors as finding_selectors
+
+        if not response.pk:
+            return "unsubstantiated"
+        request = self.context["request"]
+        return finding_selectors.response_corroboration(request.user, self.context["assessment"], response)
+
+    @extend_schema_field(CitationSerializer(many=True))
+    def get_citations(self, response) -> list:
+        if not response.pk:
+            return []
+        request, assessment = self.context["request"], self.context["assessment"]
+        levels = permissions.cleared_levels(request.user, assessment)
+        shown = [c for c in response.citations.all() if (c.source or c.activity).classification in levels]
+        return CitationSerializer(shown, many=True).data
+
+
+class QuestionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    subsection = serializers.CharField()
+    text = serializers.CharField()
+    level = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)
+    national = serializers.BooleanField()
+    response = serializers.SerializerMethodField()
+
+    @extend_schema_field(ResponseSerializer(allow_null=True))
+    def get_response(self, question):
+        response = self.context["responses"].get(question.key)
+        if response is None:
+            return None
+        return ResponseSerializer(response, context=self.context).data
+
+
+# --- Views ----------------------------------------------------------------------------------------------------------
+
+
+class AssessmentListView(AssessmentAPIView):
+    @extend_schema(summary="The assessments you are a member of", responses=AssessmentSerializer(many=True))
+    def get(self, request):
+        items = selectors.assessments_for(request.user).prefetch_related("missions", "scope").order_by("-updated_at")
+        return self.paginated(items, AssessmentSerializer)
+
+    @extend_schema(
+        summary="Create an assessment; you become its lead",
+        request=AssessmentCreateSerializer,
+        responses={201: AssessmentSavedSerializer, 400: ErrorSerializer},
+    )
+    def post(self, request):
+        fields = check_fields(AssessmentCreateSerializer, request.data)
+        scope, missions = fields.pop("scope"), fields.pop("missions", [])
+        created = services.create_assessment(request.user, scope=scope, missions=missions, **fields)
+        data = AssessmentSerializer(created.assessment, context={"request": request}).data
+        return Response(data | {"warnings": created.warnings}, status=status.HTTP_201_CREATED)
+
+
+class AssessmentDetailView(AssessmentAPIView):
+    @extend_schema(summary="One assessment's plan", responses={200: AssessmentSerializer, 404: ErrorSerializer})
+    def get(self, request, pk):
+        return Response(AssessmentSerializer(self.assessment(), context={"request": request}).data)
+
+    @extend_schema(
+        summary="Change the plan (lead only); send the version you loaded",
+        request=PlanUpdateSerializer,
+        responses={200: AssessmentSavedSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def patch(self, request, pk):
+        assessment = self.assessment()
+        fields = check_fields(PlanUpdateSerializer, request.data)
+        version = fields.pop("version")
+        warnings = services.update_plan(request.user, assessment, expected_version=version, **fields)
+        data = AssessmentSerializer(assessment, context={"request": request}).data
+        return Response(data | {"warnings": warnings})
+
+
+class StatusView(AssessmentAPIView):
+    @extend_schema(
+        summary="Move the assessment one stage forward or back (lead only)",
+        request=StatusChangeSerializer,
+        responses={200: AssessmentSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request, pk):
+        assessment = self.assessment()
+        fields = check_fields(StatusChangeSerializer, request.data)
+        services.change_status(request.user, assessment, fields["status"], fields.get("note", ""))
+        return Response(AssessmentSerializer(assessment, context={"request": request}).data)
+
+
+class MembersView(AssessmentAPIView):
+    @extend_schema(summary="The assessment team", responses=MemberSerializer(many=True))
+    def get(self, request, pk):
+        assessment = self.assessment()
+        return self.paginated(selectors.members(request.user, assessment), MemberSerializer)
+
+    @extend_schema(
+        summary="Add someone to the team (lead only)",
+        request=MemberAddSerializer,
+        responses={201: MemberSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request, pk):
+        assessment = self.assessment()
+        # Ask the permission module first: only the lead may learn whether a username exists.
+        permissions.require(request.user, Action.MANAGE, assessment)
+        fields = check_fields(MemberAddSerializer, request.data)
+        user = get_user_model().objects.filter(username=fields["username"], is_active=True).first()
+        if user is None:
+            raise services.ServiceError(f"No active user named '{fields['username']}'. Check the spelling.")
+        membership = services.add_member(request.user, assessment, user, fields["role"], fields["clearance"])
+        return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class QuestionsView(AssessmentAPIView):
+    @extend_schema(
+        summary="The questions in scope (guide order, national ones after the guide's) with your visible answers",
+        responses=QuestionSerializer(many=True),
+    )
+    def get(self, request, pk):
+        from soma.findings import selectors as finding_selectors
+
+        assessment = self.assessment()
+        questions = [q for sub in selectors.questions_in_scope(request.user, assessment) for q in sub.questions]
+        answers = finding_selectors.responses(request.user, assessment)
+        return self.paginated(questions, QuestionSerializer, assessment=assessment, responses=answers)

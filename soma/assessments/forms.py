@@ -1,0 +1,238 @@
+"""Forms of the assessment pages: they parse input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from soma.accounts import permissions
+from soma.assessments.models import Activity, Assessment, Classification, Institution, Membership, Mission, Status
+from soma.assessments.services import PLAN_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text(rows=3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def guide_sections(tree) -> list:
+    """[(section item, [subsection items])] of the guide, in order."""
+    return [
+        (section, tree.children(section.key, kind="guide_subsection"))
+        for section in tree.children("guide", kind="guide_section")
+    ]
+
+
+class PlanForm(forms.ModelForm):
+    """Terms of reference and the other plan fields of an assessment."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Assessment
+        fields = PLAN_FIELDS
+        widgets = {
+            "purpose": _text(),
+            "terms_of_reference": _text(6),
+            "dissemination": _text(2),
+            "advisory_group": _text(2),
+            "start_date": DATE,
+            "end_date": DATE,
+        }
+        help_texts = {
+            "jurisdictions": _("One or more countries; hold Ctrl (or ⌘) to choose several."),
+            "terms_of_reference": _("Purpose, depth, resources, audience: as agreed with the advisory group."),
+            "dissemination": _("Who receives the report, in its public and restricted versions."),
+            "advisory_group": _("Senior managers of the main stakeholders who agree the terms of reference."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdictions"].widget.attrs["size"] = 8
+
+    def plan(self) -> dict:
+        return {name: self.cleaned_data[name] for name in PLAN_FIELDS}
+
+
+class ScopeMixin:
+    """A `scope` field of guide section codes ("V", whole section) and subsection codes ("V.C")."""
+
+    def add_scope(self, tree, initial_keys=None):
+        self.sections = guide_sections(tree)
+        choices = []
+        for section, subsections in self.sections:
+            choices.append((section.code, section.display_title))
+            choices += [(sub.code, sub.display_title) for sub in subsections if sub.code != section.code]
+        self.fields["scope"] = forms.MultipleChoiceField(
+            label=_("Scope"), choices=choices, required=True, widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Choose at least one guide section or subsection for the scope.")},
+        )
+        if initial_keys is not None:
+            codes = {key.split(":", 1)[1] for key in initial_keys}
+            initial = set(codes)
+            for section, subsections in self.sections:
+                if subsections and all(sub.code in codes for sub in subsections):
+                    initial.add(section.code)
+            self.initial["scope"] = sorted(initial)
+
+    def scope_tree(self) -> list[dict]:
+        """The checkbox tree for the template, with the current choices ticked."""
+        if self.is_bound:
+            chosen = set(self.data.getlist("scope")) if hasattr(self.data, "getlist") else set()
+        else:
+            chosen = set(self.initial.get("scope", []))
+        rows = []
+        for section, subsections in self.sections:
+            whole = section.code in chosen
+            rows.append({
+                "code": section.code,
+                "title": section.display_title,
+                "key": section.key,
+                "checked": whole,
+                "subsections": [
+                    {"code": sub.code, "title": sub.display_title, "key": sub.key,
+                     "checked": whole or sub.code in chosen}
+                    for sub in subsections if sub.code != section.code
+                ],
+            })
+        return rows
+
+
+class CreateForm(ScopeMixin, PlanForm):
+    def __init__(self, *args, tree, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["expected_version"]
+        self.add_scope(tree)
+
+
+class ScopeForm(ScopeMixin, forms.Form):
+    def __init__(self, *args, tree, keys=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_scope(tree, keys)
+
+
+class MissionForm(forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = ("title", "start_date", "end_date", "places", "notes")
+        widgets = {"start_date": DATE, "end_date": DATE, "notes": _text(2)}
+        labels = {"title": _("Mission name"), "notes": _("Mission notes")}
+
+
+MissionFormSet = forms.formset_factory(MissionForm, extra=1)
+
+
+class MemberAddForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership._meta.get_field("role").choices,
+                             initial=permissions.Role.ASSESSOR)
+    clearance = forms.ChoiceField(label=_("Clearance"), choices=Classification.choices,
+                                  initial=Classification.RESTRICTED)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username__iexact=username, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(
+                _("No active user is called “%(name)s”. Check the spelling, or ask an administrator to create the "
+                  "account first."), params={"name": username})
+        return user
+
+
+class MemberChangeForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership._meta.get_field("role").choices)
+    clearance = forms.ChoiceField(label=_("Clearance"), choices=Classification.choices)
+
+
+class InstitutionForm(forms.ModelForm):
+    sections = forms.MultipleChoiceField(
+        label=_("Guide sections concerned"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to use the guide's Table 1 for the chosen category."),
+    )
+
+    class Meta:
+        model = Institution
+        fields = ("name", "category", "sections", "contact_point", "clearance_notes", "notes")
+        widgets = {"contact_point": _text(2), "clearance_notes": _text(2), "notes": _text(3)}
+        help_texts = {"clearance_notes": _("Permissions or security clearances needed to meet this institution.")}
+
+    def __init__(self, *args, tree, may_see_restricted, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = [
+            (section.code, f"{section.code}. {section.display_title}") for section, _subs in guide_sections(tree)
+        ]
+        if not may_see_restricted:
+            del self.fields["contact_point"]
+
+
+def question_label(question) -> str:
+    code = question.key.split(":", 1)[1]
+    prefix = "↳ " if question.level == "secondary" else ""
+    text = question.text if len(question.text) <= 140 else question.text[:139] + "…"
+    return f"{prefix}{code} {text}"
+
+
+class ActivityForm(forms.ModelForm):
+    questions = forms.MultipleChoiceField(
+        label=_("Questions covered"), required=False, widget=forms.SelectMultiple(attrs={"size": 12}),
+        help_text=_("Only questions of the assessment's scope. Hold Ctrl (or ⌘) to choose several."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = ("kind", "title", "date", "mission", "institutions", "questions", "notes", "participants",
+                  "classification")
+        widgets = {"date": DATE, "notes": _text(4), "participants": _text(2),
+                   "institutions": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, scope, missions, institutions, levels, may_see_restricted, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].choices = [
+            (f"{sub.code} {sub.title}", [(q.key, question_label(q)) for q in sub.questions]) for sub in scope
+        ]
+        self.fields["mission"].queryset = missions
+        self.fields["institutions"].queryset = institutions
+        if not institutions.exists():
+            self.fields["institutions"].help_text = _("No stakeholders yet: add them on the Stakeholders tab.")
+        self.fields["classification"].choices = [c for c in Classification.choices if c[0] in levels]
+        if not may_see_restricted:
+            del self.fields["participants"]
+
+
+class NationalQuestionForm(forms.Form):
+    subsection = forms.ChoiceField(label=_("Subsection"))
+    parent_key = forms.ChoiceField(
+        label=_("Secondary to"), required=False,
+        help_text=_("Leave empty for a primary question; or choose a question of the same subsection."),
+    )
+    text = forms.CharField(label=_("Question"), widget=_text(3))
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subsection"].choices = [(sub.key, f"{sub.code} {sub.title}") for sub in scope]
+        self.fields["parent_key"].choices = [("", _("— none: a primary question —"))] + [
+            (f"{sub.code} {sub.title}", [(q.key, question_label(q)) for q in sub.questions if q.level == "primary"])
+            for sub in scope
+        ]
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(choices=Status.choices)
+    note = forms.CharField(required=False, max_length=2000)
+
+
+class ApproveForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+
+class FollowUpForm(forms.Form):
+    title = forms.CharField(label=_("Title of the follow-up assessment"), max_length=200)
+
+
+def cleared(user, assessment) -> dict:
+    return {
+        "levels": permissions.cleared_levels(user, assessment),
+        "may_see_restricted": permissions.may_see(user, assessment, permissions.Level.RESTRICTED),
+    }

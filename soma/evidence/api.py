@@ -1,0 +1,64 @@
+"""REST API of an assessment's sources (see soma/assessments/api.py for the shared behaviour)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from soma.accounts import permissions
+from soma.assessments.api import AssessmentAPIView, ErrorSerializer, check_fields
+from soma.assessments.models import Classification
+from soma.assessments.services import ServiceError
+from soma.evidence import selectors, services
+from soma.evidence.models import Credibility, Reliability, Source
+
+
+class SourceSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=Source.Kind.choices)
+    date = serializers.DateField(required=False, allow_null=True)
+    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    link = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    reliability = serializers.ChoiceField(choices=Reliability.choices, required=False, help_text="A to F")
+    credibility = serializers.ChoiceField(choices=Credibility.choices, required=False, help_text="1 to 6")
+    grade = serializers.CharField(read_only=True, help_text="Reliability and credibility together, e.g. B2.")
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    file = serializers.FileField(write_only=True, required=False, help_text="With multipart/form-data only.")
+    file_name = serializers.CharField(read_only=True)
+    file_type = serializers.CharField(read_only=True)
+    file_size = serializers.IntegerField(read_only=True, allow_null=True)
+    carried_over = serializers.BooleanField(read_only=True)
+    confirmed = serializers.BooleanField(read_only=True)
+    added_at = serializers.DateTimeField(read_only=True)
+
+
+class SourcesView(AssessmentAPIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(summary="Sources you may see", responses=SourceSerializer(many=True))
+    def get(self, request, pk):
+        assessment = self.assessment()
+        return self.paginated(selectors.sources(request.user, assessment).order_by("title", "pk"), SourceSerializer)
+
+    @extend_schema(
+        summary="Add a source (lead and assessors): JSON without a file, or multipart/form-data with `file`",
+        request={
+            "application/json": SourceSerializer,
+            "multipart/form-data": SourceSerializer,
+        },
+        responses={201: SourceSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request, pk):
+        assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.EDIT, assessment)
+        fields = check_fields(SourceSerializer, request.data)
+        upload = fields.pop("file", None)
+        level = fields.get("classification", Classification.PUBLIC)
+        if not permissions.may_see(request.user, assessment, level):
+            raise ServiceError("You cannot classify material above your own clearance.")
+        source = services.save_source(request.user, assessment, upload=upload, **fields)
+        return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)

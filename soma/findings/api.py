@@ -1,0 +1,183 @@
+"""REST API of responses, findings and recommendations of one assessment (see soma/assessments/api.py)."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.api import AssessmentAPIView, ErrorSerializer, ResponseSerializer, check_fields, named_choices
+from soma.assessments.models import Classification
+from soma.assessments.services import ServiceError
+from soma.findings import selectors, services
+from soma.findings.models import Finding, Implementation, Priority, Recommendation
+from soma.findings.models import Response as ResponseModel
+
+ImplementationField = named_choices("Implementation", Implementation.choices)
+RecommendationStatusField = named_choices("RecommendationStatus", Recommendation.State.choices)
+
+
+class RelatedListField(serializers.ListField):
+    """A list written as plain values and read from a many-to-many relation (`attr` of each related row)."""
+
+    def __init__(self, attr: str, **kwargs):
+        self.attr = attr
+        super().__init__(**kwargs)
+
+    def to_representation(self, data):
+        if hasattr(data, "all"):
+            data = sorted(getattr(row, self.attr) for row in data.all())
+        return super().to_representation(data)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    theirs = serializers.DictField(help_text="The saved answer (with its version) that yours would overwrite.")
+    mine = serializers.DictField(help_text="What you sent.")
+
+
+class ResponseWriteSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you loaded: 0 for a first answer.")
+    narrative = serializers.CharField(required=False, allow_blank=True)
+    de_jure = ImplementationField(required=False)
+    de_facto = ImplementationField(required=False)
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+
+
+class ResponseView(AssessmentAPIView):
+    def question(self, assessment, question):
+        if question not in assessment_selectors.question_keys(self.request.user, assessment):
+            raise Http404(f"{question} is not a question of this assessment's scope.")
+        return question
+
+    @extend_schema(
+        summary="The answer to one question in scope (version 0 and empty while unanswered)",
+        responses={200: ResponseSerializer, 404: ErrorSerializer},
+    )
+    def get(self, request, pk, question):
+        assessment = self.assessment()
+        question = self.question(assessment, question)
+        response = selectors.responses(request.user, assessment).get(question)
+        if response is None:
+            response = ResponseModel(assessment=assessment, question=question, version=0)
+        return Response(ResponseSerializer(response, context={"request": request, "assessment": assessment}).data)
+
+    @extend_schema(
+        summary="Save the answer; send the version you loaded (409 with both texts if someone saved since)",
+        request=ResponseWriteSerializer,
+        responses={200: ResponseSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ConflictSerializer},
+    )
+    def put(self, request, pk, question):
+        assessment = self.assessment()
+        question = self.question(assessment, question)
+        fields = check_fields(ResponseWriteSerializer, request.data)
+        version = fields.pop("version")
+        saved = services.save_response(request.user, assessment, question, expected_version=version, **fields)
+        saved = selectors.responses(request.user, assessment)[question]
+        return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
+
+
+# --- Findings ----------------------------------------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    kind = serializers.ChoiceField(choices=Finding.Kind.choices)
+    title = serializers.CharField(max_length=300)
+    text = serializers.CharField(required=False, allow_blank=True)
+    subsection = serializers.CharField(required=False, allow_blank=True, help_text="e.g. guide:V.C")
+    provisions = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Protocol articles or provisions: protocol:art6.1"
+    )
+    responses = RelatedListField(
+        "question",
+        child=serializers.CharField(),
+        required=False,
+        help_text="Question ids of the responses it rests on.",
+    )
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    version = serializers.IntegerField(read_only=True)
+
+
+class FindingsView(AssessmentAPIView):
+    @extend_schema(summary="Findings you may see", responses=FindingSerializer(many=True))
+    def get(self, request, pk):
+        assessment = self.assessment()
+        return self.paginated(selectors.findings(request.user, assessment), FindingSerializer)
+
+    @extend_schema(
+        summary="Record a finding (lead and assessors)",
+        request=FindingSerializer,
+        responses={201: FindingSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request, pk):
+        assessment = self.assessment()
+        fields = check_fields(FindingSerializer, request.data)
+        if "responses" in fields:
+            visible = selectors.responses(request.user, assessment)
+            unknown = [key for key in fields["responses"] if key not in visible]
+            if unknown:
+                raise ServiceError(f"No answered question {', '.join(unknown)} in this assessment.")
+            fields["responses"] = [visible[key] for key in fields["responses"]]
+        finding = services.save_finding(request.user, assessment, **fields)
+        return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+
+# --- Recommendations ---------------------------------------------------------------------------------------------
+
+
+class RecommendationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    text = serializers.CharField()
+    area = serializers.CharField(max_length=40, help_text="A guide section or subsection: guide:V.C")
+    priority = serializers.ChoiceField(choices=Priority.choices)
+    rank = serializers.IntegerField(min_value=1, required=False)
+    sequence = serializers.IntegerField(min_value=1, required=False)
+    institutions = RelatedListField(
+        "pk", child=serializers.IntegerField(), required=False, help_text="Ids of the assessment's institutions."
+    )
+    timeline = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    status = RecommendationStatusField(required=False)
+    review_state = serializers.CharField(read_only=True)
+    toolkit = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Toolkit sections; suggested when left out."
+    )
+    framework = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Framework for Action items; suggested when left out."
+    )
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    carried_over = serializers.BooleanField(read_only=True)
+    confirmed = serializers.BooleanField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
+class RecommendationsView(AssessmentAPIView):
+    @extend_schema(
+        summary="Recommendations you may see, by priority horizon, area, rank and sequence",
+        responses=RecommendationSerializer(many=True),
+    )
+    def get(self, request, pk):
+        assessment = self.assessment()
+        return self.paginated(selectors.recommendations(request.user, assessment), RecommendationSerializer)
+
+    @extend_schema(
+        summary="Propose a recommendation (lead and assessors)",
+        request=RecommendationSerializer,
+        responses={201: RecommendationSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
+    def post(self, request, pk):
+        assessment = self.assessment()
+        fields = check_fields(RecommendationSerializer, request.data)
+        if "institutions" in fields:
+            ids = set(fields["institutions"])
+            found = list(assessment.institutions.filter(pk__in=ids))
+            if len(found) != len(ids):
+                missing = sorted(ids - {i.pk for i in found})
+                raise ServiceError(f"Not institutions of this assessment: {', '.join(map(str, missing))}.")
+            fields["institutions"] = found
+        recommendation = services.save_recommendation(request.user, assessment, **fields)
+        return Response(RecommendationSerializer(recommendation).data, status=status.HTTP_201_CREATED)

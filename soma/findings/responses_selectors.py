@@ -1,0 +1,196 @@
+"""Reads for the question-by-question workspace. Each takes the user and returns only what they may see.
+
+A response classified above the user's clearance is never shown; the question says only that an answer
+exists at a higher classification (no text, status or citations), so nobody starts a second answer to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+
+from soma.accounts import permissions
+from soma.accounts.permissions import Action
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.selectors import Question, SubsectionScope
+from soma.evidence import selectors as evidence_selectors
+from soma.findings import selectors as finding_selectors
+from soma.findings.models import Corroboration, Response, ReviewState
+
+
+def anchor(key: str) -> str:
+    """An HTML id for a question key (guide:V.C:q01 -> q-guide-V-C-q01)."""
+    return "q-" + key.replace(":", "-").replace(".", "-")
+
+
+def hidden_answers(user, assessment) -> set[str]:
+    """Questions whose answer is classified above the user's clearance (only the fact, never the content)."""
+    assessment_selectors.get_assessment(user, assessment.pk)
+    levels = permissions.cleared_levels(user, assessment)
+    return set(assessment.responses.exclude(classification__in=levels).values_list("question", flat=True))
+
+
+def response(user, assessment, question: str) -> Response | None:
+    """The visible response to one question, or None."""
+    return finding_selectors.responses(user, assessment).get(question)
+
+
+def citation(user, assessment, pk):
+    """A citation on a response the user may see, of evidence the user may see; 404 otherwise."""
+    assessment_selectors.get_assessment(user, assessment.pk)
+    levels = permissions.cleared_levels(user, assessment)
+    found = (
+        assessment.citations.filter(pk=pk, response__isnull=False, response__classification__in=levels)
+        .select_related("source", "activity", "response")
+        .first()
+    )
+    if found is None or not evidence_selectors.citation_visible(user, assessment, found):
+        raise Http404("No such citation.")
+    return found
+
+
+@dataclass
+class QuestionView:
+    question: Question
+    anchor: str
+    response: Response | None = None
+    hidden: bool = False  # an answer exists above the user's clearance
+    citations: list = field(default_factory=list)
+    corroboration: str = Corroboration.UNSUBSTANTIATED
+    secondaries: list[QuestionView] = field(default_factory=list)
+
+    @property
+    def corroboration_label(self) -> str:
+        return Corroboration(self.corroboration).label
+
+    @property
+    def version(self) -> int:
+        return self.response.version if self.response else 0
+
+    @property
+    def needs_confirming(self) -> bool:
+        return bool(self.response and self.response.carried_over and not self.response.confirmed)
+
+
+@dataclass
+class SubsectionProgress:
+    scope: SubsectionScope
+    total: int
+    answered: int
+    reviewed: int
+
+
+@dataclass
+class SectionGroup:
+    code: str
+    title: str
+    subsections: list[SubsectionProgress]
+
+
+def index(user, assessment) -> list[SectionGroup]:
+    """Subsections in scope grouped by guide section, with answered / total and reviewed counts."""
+    scope = assessment_selectors.questions_in_scope(user, assessment)
+    answers = finding_selectors.responses(user, assessment)
+    tree = assessment_selectors.tree_for(assessment)
+    groups: dict[str, SectionGroup] = {}
+    for sub in scope:
+        if sub.section_code not in groups:
+            section = tree.get(f"guide:section:{sub.section_code}")
+            groups[sub.section_code] = SectionGroup(sub.section_code, section.display_title if section else "", [])
+        found = [answers.get(q.key) for q in sub.questions]
+        groups[sub.section_code].subsections.append(
+            SubsectionProgress(
+                scope=sub,
+                total=len(sub.questions),
+                answered=sum(1 for r in found if r and r.narrative.strip()),
+                reviewed=sum(1 for r in found if r and r.review_state == ReviewState.REVIEWED),
+            )
+        )
+    return list(groups.values())
+
+
+@dataclass
+class Requirement:
+    """One sentence of the subsection's "International requirements" box and the articles it cites.
+    The catalog keeps one item per cited article, often with the same sentence: shown once here."""
+
+    key: str
+    text: str
+    cites: list = field(default_factory=list)  # [(catalog key, label)]
+
+
+def requirements(assessment, scope: SubsectionScope) -> list[Requirement]:
+    from soma.catalog import selectors as catalog_selectors
+
+    tree = assessment_selectors.tree_for(assessment)
+    merged: dict[str, Requirement] = {}
+    for item in scope.requirements:
+        text = item.display_text or item.display_title
+        entry = merged.setdefault(text, Requirement(item.key, text))
+        for link in tree.links_from(item.key, "cites"):
+            cited = (link.target.key, catalog_selectors.label(link.target))
+            if cited not in entry.cites:
+                entry.cites.append(cited)
+    return list(merged.values())
+
+
+@dataclass
+class Workspace:
+    scope: SubsectionScope
+    requirements: list[Requirement]
+    questions: list[QuestionView]  # primary questions, secondaries nested in each
+    previous: SubsectionScope | None
+    next: SubsectionScope | None
+    can_edit: bool
+    can_review: bool
+
+
+def subsection(user, assessment, key: str) -> Workspace:
+    """One subsection in scope with its questions, visible answers and citations; 404 when not in scope."""
+    scope = assessment_selectors.questions_in_scope(user, assessment)
+    position = next((i for i, sub in enumerate(scope) if sub.key == key), None)
+    if position is None:
+        raise Http404("That subsection is not in this assessment's scope.")
+    sub = scope[position]
+    answers = finding_selectors.responses(user, assessment)
+    hidden = hidden_answers(user, assessment)
+    views = {q.key: question_view(user, assessment, q, answers.get(q.key), q.key in hidden) for q in sub.questions}
+    primaries = []
+    for q in sub.questions:
+        parent = views.get(q.parent) if q.parent else None
+        if parent is not None and parent is not views[q.key]:
+            parent.secondaries.append(views[q.key])
+        else:
+            primaries.append(views[q.key])
+    return Workspace(
+        scope=sub,
+        requirements=requirements(assessment, sub),
+        questions=primaries,
+        previous=scope[position - 1] if position > 0 else None,
+        next=scope[position + 1] if position + 1 < len(scope) else None,
+        can_edit=permissions.can(user, Action.EDIT, assessment),
+        can_review=permissions.can(user, Action.REVIEW, assessment),
+    )
+
+
+def question(user, assessment, key: str) -> Question:
+    """A question in the assessment's scope; 404 otherwise."""
+    for sub in assessment_selectors.questions_in_scope(user, assessment):
+        for q in sub.questions:
+            if q.key == key:
+                return q
+    raise Http404("That question is not in this assessment's scope.")
+
+
+def question_view(user, assessment, q: Question, answer: Response | None = None, hidden: bool | None = None,
+                  *, load: bool = False) -> QuestionView:
+    """One question with what the user may see of its answer. With load=True the answer is read here."""
+    if load:
+        answer = response(user, assessment, q.key)
+        hidden = q.key in hidden_answers(user, assessment) if answer is None else False
+    view = QuestionView(question=q, anchor=anchor(q.key), response=answer, hidden=bool(hidden) and answer is None)
+    if answer is not None:
+        view.citations = [c for c in answer.citations.all() if evidence_selectors.citation_visible(user, assessment, c)]
+        view.corroboration = finding_selectors.response_corroboration(user, assessment, answer)
+    return view

@@ -1,0 +1,97 @@
+"""Walk one assessment from creation to a reviewed recommendation, as the lead and then as a reviewer."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PASSWORD = "Demoland-Harbour-2026"
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
+
+
+def test_from_assessment_to_reviewed_recommendation(browser, live_server, django_user_model, catalog):
+    from soma.assessments import services
+    from soma.findings import services as finding_services
+
+    lead = django_user_model.objects.create_user(username="lead.demo", password=PASSWORD)
+    reviewer = django_user_model.objects.create_user(username="reviewer.demo", password=PASSWORD)
+    assessment = services.create_assessment(
+        lead, title="Republic of Demoland assessment", jurisdictions=["XD"], scope=["I.A", "V.C"]
+    ).assessment
+    services.add_member(lead, assessment, reviewer, "reviewer", "restricted")
+    # The question pages are another engineer's; the answer is recorded through the same service they call.
+    finding_services.save_response(lead, assessment, "guide:I.A:q01", expected_version=0,
+                                   narrative="Demoland ratified the Protocol in 2004.",
+                                   de_jure="in_place", de_facto="partly")
+    base = f"{live_server.url}/assessments/{assessment.pk}"
+
+    lead_context = browser.new_context(locale="en-GB")
+    page = lead_context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, live_server, "lead.demo")
+
+    page.goto(f"{base}/overview/")
+    expect(page.get_by_text("picture of needs, not a score")).to_be_visible()
+    expect(page.locator('tr[data-subsection="guide:I.A"] td').first).to_contain_text("In place")
+
+    # A finding.
+    page.goto(f"{base}/findings/")
+    page.get_by_role("link", name="Add a finding").click()
+    page.get_by_label("Kind").select_option("gap")
+    page.get_by_label("Title").fill("Facilitating illegal stay is not an offence")
+    page.get_by_label("Finding", exact=True).fill("The Penal Code does not cover art. 6(1)(c).")
+    page.get_by_label("Guide subsection").select_option("guide:I.A")
+    page.get_by_label("Linked answers").select_option(index=0)
+    page.get_by_label("Protocol provisions").select_option("protocol:art6.1")
+    page.get_by_role("button", name="Save finding").click()
+    expect(page.get_by_text("Finding saved.")).to_be_visible()
+    expect(page.locator(".record-title")).to_have_text("Facilitating illegal stay is not an offence")
+
+    # A conclusion built on it.
+    page.get_by_role("link", name="Conclusions").click()
+    page.get_by_role("link", name="Add a conclusion").click()
+    page.get_by_label("Conclusion", exact=True).fill("The criminalization of smuggling is incomplete.")
+    page.get_by_label("Basis").fill("The Penal Code and the prosecution service's statement.")
+    page.get_by_label("Facilitating illegal stay is not an offence").check()
+    page.get_by_role("button", name="Save conclusion").click()
+    expect(page.get_by_text("Conclusion saved.")).to_be_visible()
+
+    # A recommendation with a suggested Toolkit section.
+    page.goto(f"{base}/recommendations/")
+    page.get_by_role("link", name="Add a recommendation").click()
+    page.get_by_label("Recommendation", exact=True).fill("Amend the Penal Code to cover facilitation of stay.")
+    with page.expect_response(re.compile(r"/recommendations/suggestions/")):
+        page.get_by_label("Assessment area").select_option("guide:I.A")
+    toolkit = page.locator("input[name='toolkit']").first
+    expect(toolkit).to_be_checked()
+    chosen = toolkit.get_attribute("value")
+    page.get_by_label("Priority").select_option("immediate")
+    page.get_by_label("The criminalization of smuggling is incomplete.").check()
+    page.get_by_role("button", name="Save recommendation").click()
+    expect(page.get_by_text("Recommendation saved.")).to_be_visible()
+    card = page.locator(".record").filter(has_text="Amend the Penal Code")
+    expect(card.locator(f"a[href$='/catalog/item/{chosen}/']")).to_be_visible()
+    expect(card).to_contain_text("Draft")
+    lead_context.close()
+
+    # The reviewer marks it reviewed.
+    reviewer_context = browser.new_context(locale="en-GB")
+    page = reviewer_context.new_page()
+    page.set_default_timeout(15000)
+    sign_in(page, live_server, "reviewer.demo")
+    page.goto(f"{base}/recommendations/")
+    card = page.locator(".record").filter(has_text="Amend the Penal Code")
+    expect(card.get_by_role("link", name="Edit")).to_have_count(0)
+    card.get_by_role("button", name="Mark reviewed").click()
+    card = page.locator(".record").filter(has_text="Amend the Penal Code")
+    expect(card.locator(".badge.review-reviewed")).to_have_text("Reviewed")
+    reviewer_context.close()
