@@ -138,8 +138,8 @@ def test_clearance_hides_a_confidential_response(assessment, team):
     first = questions["results"][0]
     assert first["key"] == QUESTION and first["response"] is None
     assert reviewer.get(base + "/questions/").json()["results"][0]["response"]["narrative"].startswith("Intelligence")
-    conflict = assessor.put(base + f"/responses/{QUESTION}/", {"version": 0, "narrative": "x"}, format="json")
-    assert conflict.status_code == 409 and "Port Azur" not in conflict.content.decode()
+    refused = assessor.put(base + f"/responses/{QUESTION}/", {"version": 0, "narrative": "x"}, format="json")
+    assert refused.status_code == 403 and "Port Azur" not in refused.content.decode()
 
 
 def test_sources_findings_recommendations(assessment, team):
