@@ -46,6 +46,16 @@ def _plain(value):
     return value
 
 
+def _level_of(obj) -> str:
+    """An object's classification; a citation is as sensitive as what it cites and what it supports."""
+    own = getattr(obj, "classification", None)
+    if own:
+        return own
+    related = [getattr(obj, name, None) for name in ("source", "activity", "response", "finding")]
+    found = [r.classification for r in related if r is not None and getattr(r, "classification", None)]
+    return max(found, key=LEVELS.index, default="public")
+
+
 def record(user, assessment, action: str, obj: models.Model, before: dict | None, after: dict | None) -> None:
     if before is not None and after is not None:
         changed = {key for key in after if before.get(key) != after.get(key)}
@@ -53,10 +63,12 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
             return
         before = {key: before.get(key) for key in changed}
         after = {key: after[key] for key in changed}
-    level = getattr(obj, "classification", None) or "public"
+    levels = [_level_of(obj), (before or {}).get("classification"), (after or {}).get("classification")]
     touched = set(before or {}) | set(after or {})
-    if touched & RESTRICTED_FIELDS and LEVELS.index(level) < LEVELS.index("restricted"):
-        level = "restricted"
+    if touched & RESTRICTED_FIELDS:
+        levels.append("restricted")
+    # The entry holds both versions: it is as sensitive as the most sensitive of them.
+    level = max((lv for lv in levels if lv in LEVELS), key=LEVELS.index, default="public")
     HistoryEntry.objects.create(
         assessment=assessment,
         user=user if user is not None and user.is_authenticated else None,

@@ -259,6 +259,10 @@ def _approved_since_review(assessment) -> bool:
 
 def _save(user, assessment, obj, fields: dict, action=Action.EDIT):
     permissions.require(user, action, assessment)
+    if obj.pk and not permissions.may_see(user, assessment, getattr(obj, "classification", "public")):
+        raise permissions.PermissionDenied("That is classified above your clearance.")
+    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
+        raise ServiceError("You cannot classify material above your own clearance.")
     before = history.snapshot(obj) if obj.pk else None
     m2m = {name: fields.pop(name) for name in list(fields) if name in {f.name for f in obj._meta.many_to_many}}
     for name, value in fields.items():

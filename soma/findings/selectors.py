@@ -178,7 +178,7 @@ def overview(user, assessment) -> Overview:
                     progress.answered += 1
                 if response and response.review_state == ReviewState.REVIEWED:
                     progress.reviewed += 1
-                if response and response.citations.all():
+                if response and any(_citation_visible(user, assessment, c) for c in response.citations.all()):
                     progress.cited += 1
             if response:
                 row.de_jure[response.de_jure] += 1

@@ -49,7 +49,7 @@ def corroboration(citations) -> str:
     """Derived from the citations: independent evidence is distinct sources or activities."""
     supporting = {c.evidence_key for c in citations if c.stance == Citation.Stance.SUPPORTS}
     contradicting = {c.evidence_key for c in citations if c.stance == Citation.Stance.CONTRADICTS}
-    if supporting and contradicting:
+    if contradicting:  # evidence against the answer, with or without evidence for it
         return Corroboration.CONFLICTING
     if len(supporting) >= 2:
         return Corroboration.CORROBORATED
@@ -154,6 +154,8 @@ def _versioned_save(user, assessment, obj, fields: dict, expected_version: int |
         raise ServiceError(" ".join(messages)) from None
     if obj.pk:
         obj.version = F("version") + 1
+        if getattr(obj, "review_state", None) == ReviewState.REVIEWED and history.snapshot(obj) != before:
+            obj.review_state = ReviewState.DRAFT  # a changed text needs reviewing again
     obj.save()
     obj.refresh_from_db()
     for name, value in m2m.items():

@@ -171,3 +171,29 @@ def test_deleting_a_carried_over_source_keeps_the_earlier_assessments_file(
     with django_capture_on_commit_callbacks(execute=True):
         evidence_services.delete_source(team["lead"], assessment, original)
     assert not original.file.storage.exists(original.file.name)
+
+
+def test_history_of_a_citation_is_as_classified_as_its_source(assessment, team):
+    response = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                              narrative="Yes.")
+    secret = evidence_services.save_source(team["lead"], assessment, title="Threat assessment ORCHID",
+                                           kind="other", classification="confidential")
+    evidence_services.cite(team["lead"], assessment, response=response, source=secret, pinpoint="p. 2")
+    entry = assessment.history.get(object_type="citation")
+    assert entry.classification == "confidential"
+
+
+def test_declassifying_keeps_the_old_text_at_its_old_level(assessment, team):
+    first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                           narrative="Codename ORCHID.", classification="confidential")
+    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                   narrative="An informant.", classification="public")
+    change = assessment.history.filter(object_type="response", action="changed").get()
+    assert change.classification == "confidential"
+
+
+def test_contradicting_evidence_alone_is_conflicting():
+    from types import SimpleNamespace
+
+    against = SimpleNamespace(stance="contradicts", evidence_key="source:1")
+    assert finding_services.corroboration([against]) == "conflicting"
