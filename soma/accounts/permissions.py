@@ -58,9 +58,14 @@ def membership(user, assessment):
     return cache[user.pk]
 
 
+FINAL_MESSAGE = "This assessment is final: its content is frozen. The lead can move it back to review to change it."
+
+
 def can(user, action: Action, assessment) -> bool:
     member = membership(user, assessment)
-    return member is not None and Action(action) in ALLOWED[Role(member.role)]
+    if member is None or Action(action) not in ALLOWED[Role(member.role)]:
+        return False
+    return not (Action(action) == Action.EDIT and assessment.status == "final")
 
 
 def require(user, action: Action, assessment) -> None:
@@ -70,6 +75,8 @@ def require(user, action: Action, assessment) -> None:
         raise Http404("No such assessment.")
     if Action(action) not in ALLOWED[Role(member.role)]:
         raise PermissionDenied(_denied_message(action))
+    if Action(action) == Action.EDIT and assessment.status == "final":
+        raise PermissionDenied(FINAL_MESSAGE)
 
 
 def _denied_message(action: Action) -> str:

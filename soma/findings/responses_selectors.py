@@ -153,7 +153,7 @@ def subsection(user, assessment, key: str) -> Workspace:
     if position is None:
         raise Http404("That subsection is not in this assessment's scope.")
     sub = scope[position]
-    answers = finding_selectors.responses(user, assessment)
+    answers = finding_selectors.responses_to(user, assessment, [q.key for q in sub.questions])
     hidden = hidden_answers(user, assessment)
     views = {q.key: question_view(user, assessment, q, answers.get(q.key), q.key in hidden) for q in sub.questions}
     primaries = []

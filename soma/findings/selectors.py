@@ -20,6 +20,50 @@ def responses(user, assessment) -> dict[str, Response]:
     return {response.question: response for response in rows}
 
 
+def responses_to(user, assessment, questions) -> dict[str, Response]:
+    """Like responses(), limited to the given question ids (a page showing some questions loads only those)."""
+    assessment_selectors.get_assessment(user, assessment.pk)
+    rows = visible(user, assessment, assessment.responses.filter(question__in=list(questions))).prefetch_related(
+        "citations__source", "citations__activity"
+    )
+    return {response.question: response for response in rows}
+
+
+@dataclass
+class _Answer:
+    """What the overview needs of a visible response: its statuses, whether it has text and visible evidence."""
+
+    narrative: str
+    review_state: str
+    de_jure: str
+    de_facto: str
+    cited: bool
+
+
+def _answers_for_overview(user, assessment) -> dict[str, _Answer]:
+    """The visible responses by question id, each with whether it cites evidence the user may see (as
+    _citation_visible decides: the source's classification, else the activity's), in two queries."""
+    from django.db.models import Q
+
+    from soma.accounts.permissions import cleared_levels
+
+    assessment_selectors.get_assessment(user, assessment.pk)
+    levels = cleared_levels(user, assessment)
+    seen = Q(source__isnull=False, source__classification__in=levels) | Q(
+        source__isnull=True, activity__classification__in=levels
+    )
+    cited = set(
+        assessment.citations.filter(seen, response__isnull=False).values_list("response_id", flat=True).distinct()
+    )
+    rows = visible(user, assessment, assessment.responses.all()).values_list(
+        "pk", "question", "narrative", "review_state", "de_jure", "de_facto"
+    )
+    return {
+        question: _Answer(narrative, review_state, de_jure, de_facto, pk in cited)
+        for pk, question, narrative, review_state, de_jure, de_facto in rows
+    }
+
+
 def response_corroboration(user, assessment, response: Response) -> str:
     cited = [c for c in response.citations.all() if _citation_visible(user, assessment, c)]
     return corroboration(cited)
@@ -159,7 +203,7 @@ def overview(user, assessment) -> Overview:
     from soma.catalog import selectors as catalog_selectors
 
     scope = assessment_selectors.questions_in_scope(user, assessment)
-    answers = responses(user, assessment)
+    answers = _answers_for_overview(user, assessment)
     sections: dict[str, SectionProgress] = {}
     gap_map = []
     totals = SectionProgress(code="", title="")
@@ -178,7 +222,7 @@ def overview(user, assessment) -> Overview:
                     progress.answered += 1
                 if response and response.review_state == ReviewState.REVIEWED:
                     progress.reviewed += 1
-                if response and any(_citation_visible(user, assessment, c) for c in response.citations.all()):
+                if response and response.cited:
                     progress.cited += 1
             if response:
                 row.de_jure[response.de_jure] += 1

@@ -161,6 +161,8 @@ def _versioned_save(user, assessment, obj, fields: dict, expected_version: int |
     for name, value in m2m.items():
         if any(getattr(v, "assessment_id", assessment.pk) != assessment.pk for v in value):
             raise ServiceError("Links can only point within the same assessment.")
+        if any(not permissions.may_see(user, assessment, getattr(v, "classification", "public")) for v in value):
+            raise permissions.PermissionDenied("You cannot link to material above your clearance.")
         getattr(obj, name).set(value)
     history.record(user, assessment, "changed" if before else "created", obj, before, history.snapshot(obj))
     return obj

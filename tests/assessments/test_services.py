@@ -197,3 +197,15 @@ def test_contradicting_evidence_alone_is_conflicting():
 
     against = SimpleNamespace(stance="contradicts", evidence_key="source:1")
     assert finding_services.corroboration([against]) == "conflicting"
+
+
+def test_a_final_assessment_is_frozen(assessment, team):
+    for status in ["desk_review", "fieldwork", "analysis", "reporting", "review"]:
+        services.change_status(team["lead"], assessment, status)
+    services.approve_final(team["reviewer"], assessment)
+    services.change_status(team["lead"], assessment, "final")
+    with pytest.raises(PermissionDenied) as refused:
+        finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="x")
+    assert "final" in str(refused.value)
+    services.change_status(team["lead"], assessment, "review")
+    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="x")
