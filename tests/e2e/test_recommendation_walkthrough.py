@@ -19,25 +19,41 @@ def sign_in(page, live_server, username):
 
 
 def test_from_assessment_to_reviewed_recommendation(browser, live_server, django_user_model, catalog):
-    from soma.assessments import services
-    from soma.findings import services as finding_services
+    from soma.assessments.models import Assessment
 
-    lead = django_user_model.objects.create_user(username="lead.demo", password=PASSWORD)
-    reviewer = django_user_model.objects.create_user(username="reviewer.demo", password=PASSWORD)
-    assessment = services.create_assessment(
-        lead, title="Republic of Demoland assessment", jurisdictions=["XD"], scope=["I.A", "V.C"]
-    ).assessment
-    services.add_member(lead, assessment, reviewer, "reviewer", "restricted")
-    # The question pages are another engineer's; the answer is recorded through the same service they call.
-    finding_services.save_response(lead, assessment, "guide:I.A:q01", expected_version=0,
-                                   narrative="Demoland ratified the Protocol in 2004.",
-                                   de_jure="in_place", de_facto="partly")
-    base = f"{live_server.url}/assessments/{assessment.pk}"
+    django_user_model.objects.create_user(username="lead.demo", password=PASSWORD)
+    django_user_model.objects.create_user(username="reviewer.demo", password=PASSWORD)
 
     lead_context = browser.new_context(locale="en-GB")
     page = lead_context.new_page()
     page.set_default_timeout(15000)
     sign_in(page, live_server, "lead.demo")
+
+    # Creation, through the form.
+    page.get_by_role("link", name="New assessment").click()
+    page.get_by_label("Title").fill("Republic of Demoland assessment")
+    page.get_by_label("Jurisdictions").select_option(label="Republic of Demoland")
+    page.locator('input[data-scope-section="I"]').check()
+    page.locator('input[value="V.C"]').check()
+    page.locator('input[name="missions-0-title"]').fill("Mission to Port Demo")
+    page.get_by_role("button", name="Create assessment").click()
+    expect(page.get_by_text("Assessment created. You are its lead.")).to_be_visible()
+    assessment = Assessment.objects.get(title="Republic of Demoland assessment")
+    base = f"{live_server.url}/assessments/{assessment.pk}"
+
+    # The reviewer joins the team.
+    page.goto(f"{base}/team/")
+    page.get_by_label("Username").fill("reviewer.demo")
+    page.locator("#id_role").select_option("reviewer")
+    page.get_by_role("button", name="Add to the team").click()
+    expect(page.locator("main")).to_contain_text("reviewer.demo")
+
+    # An answer, in the questions workspace.
+    page.goto(f"{base}/questions/guide:I.A/")
+    page.locator("#q-guide-I-A-q01-narrative").fill("Demoland ratified the Protocol in 2004.")
+    page.locator("#q-guide-I-A-q01-de_jure").select_option("in_place")
+    page.locator("#q-guide-I-A-q01-de_facto").select_option("partly")
+    expect(page.locator("#a-q-guide-I-A-q01 .save-status")).to_contain_text("Saved")
 
     page.goto(f"{base}/overview/")
     expect(page.get_by_text("picture of needs, not a score")).to_be_visible()
