@@ -313,6 +313,7 @@ class AssessmentDetailView(AssessmentAPIView):
     )
     def patch(self, request, pk):
         assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.MANAGE, assessment)
         fields = check_fields(PlanUpdateSerializer, request.data)
         version = fields.pop("version")
         warnings = services.update_plan(request.user, assessment, expected_version=version, **fields)
@@ -328,6 +329,7 @@ class StatusView(AssessmentAPIView):
     )
     def post(self, request, pk):
         assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.MANAGE, assessment)
         fields = check_fields(StatusChangeSerializer, request.data)
         services.change_status(request.user, assessment, fields["status"], fields.get("note", ""))
         return Response(AssessmentSerializer(assessment, context={"request": request}).data)

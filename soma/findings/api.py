@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from soma.accounts import permissions
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.api import AssessmentAPIView, ErrorSerializer, ResponseSerializer, check_fields, named_choices
 from soma.assessments.models import Classification
@@ -71,6 +72,7 @@ class ResponseView(AssessmentAPIView):
     )
     def put(self, request, pk, question):
         assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.EDIT, assessment)
         question = self.question(assessment, question)
         fields = check_fields(ResponseWriteSerializer, request.data)
         version = fields.pop("version")
@@ -114,6 +116,7 @@ class FindingsView(AssessmentAPIView):
     )
     def post(self, request, pk):
         assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.EDIT, assessment)
         fields = check_fields(FindingSerializer, request.data)
         if "responses" in fields:
             visible = selectors.responses(request.user, assessment)
@@ -171,6 +174,7 @@ class RecommendationsView(AssessmentAPIView):
     )
     def post(self, request, pk):
         assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.EDIT, assessment)
         fields = check_fields(RecommendationSerializer, request.data)
         if "institutions" in fields:
             ids = set(fields["institutions"])

@@ -170,6 +170,7 @@ def _versioned_save(user, assessment, obj, fields: dict, expected_version: int |
 
 @transaction.atomic
 def save_finding(user, assessment, finding: Finding | None = None, *, expected_version=None, **fields) -> Finding:
+    permissions.require(user, Action.EDIT, assessment)
     tree = catalog_selectors.tree(assessment.catalog)
     for key in fields.get("provisions", []):
         item = tree.get(key)
@@ -187,6 +188,7 @@ def save_conclusion(user, assessment, conclusion=None, *, expected_version=None,
 
 @transaction.atomic
 def save_recommendation(user, assessment, recommendation=None, *, expected_version=None, **fields):
+    permissions.require(user, Action.EDIT, assessment)
     recommendation = recommendation or Recommendation()
     if "area" in fields and fields["area"] not in _area_keys(assessment):
         raise ServiceError(f"{fields['area']} is not a guide section or subsection in this assessment's scope.")
