@@ -17,6 +17,11 @@ COMMANDS = (
     "search",
     "assessments",
     "demo",
+    "report",
+    "export",
+    "import",
+    "xlsform",
+    "worker",
 )
 
 

@@ -24,3 +24,13 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+@login_required
+def job(request, pk):
+    """A background job of the user's: its progress while it runs (polled by htmx), its outcome after."""
+    from soma.core import jobs
+
+    row = jobs.job_for(request.user, pk)
+    template = "core/_job.html" if request.htmx else "core/job.html"
+    return render(request, template, {"job": row})

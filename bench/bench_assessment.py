@@ -1,0 +1,181 @@
+"""Pages of a full assessment (whole guide in scope, every question answered, 300 sources, 1-3 citations on
+most answers): the biggest subsection's question page, the overview and the sources list, each against the
+minimal Django view (the framework floor) measured in the same run, with the SQL queries per request.
+
+Everything this bench creates (one user, one assessment and its rows) is deleted at the end, so it can run
+against a database that is kept between runs (DATABASE_URL)."""
+
+import os
+import random
+import re
+import secrets
+import sys
+import time
+from collections import Counter
+
+from bench.harness import emit, figure, sample
+
+SOURCES = 300
+REPEAT = int(os.environ.get("SOMA_BENCH_REPEAT", "100"))
+SLOW_REPEAT = min(REPEAT, 20)
+
+
+def build(username: str):
+    """A lead user and a fully answered assessment; returns (user, assessment, biggest subsection key)."""
+    from django.contrib.auth import get_user_model
+
+    from soma.assessments import selectors as assessment_selectors
+    from soma.assessments import services as assessment_services
+    from soma.catalog import packs
+    from soma.catalog import selectors as catalog_selectors
+    from soma.evidence.models import Citation, Credibility, Reliability, Source
+    from soma.findings.models import Implementation, Response, ReviewState
+
+    catalog, _created = packs.load_builtin()
+    user = get_user_model().objects.create_user(username=username)
+    tree = catalog_selectors.tree(catalog)
+    sections = [s.code for s in tree.children("guide", kind="guide_section")]
+    assessment = assessment_services.create_assessment(
+        user,
+        scope=sections,
+        catalog=catalog,
+        title="Bench: Republic of Demoland, full assessment",
+        jurisdictions=["XD"] if _country_ok("XD") else ["FR"],
+    ).assessment
+    rng = random.Random(20240601)
+    Source.objects.bulk_create(
+        Source(
+            assessment=assessment,
+            title=f"Demoland source {n:03d}",
+            kind=rng.choice(Source.Kind.values),
+            author="Ministry of the Interior of Demoland",
+            reliability=rng.choice(Reliability.values),
+            credibility=rng.choice(Credibility.values),
+            classification=rng.choice(["public", "public", "restricted", "confidential"]),
+            added_by=user,
+        )
+        for n in range(SOURCES)
+    )
+    sources = list(Source.objects.filter(assessment=assessment).values_list("pk", flat=True))
+    scope = assessment_selectors.questions_in_scope(user, assessment)
+    statuses = Implementation.values
+    Response.objects.bulk_create(
+        Response(
+            assessment=assessment,
+            question=q.key,
+            narrative=f"In Demoland, {q.text[:120]} — answered from the desk review and interviews. " * 3,
+            de_jure=rng.choice(statuses),
+            de_facto=rng.choice(statuses),
+            review_state=rng.choice(ReviewState.values),
+            classification=rng.choice(["public", "public", "restricted"]),
+            updated_by=user,
+        )
+        for sub in scope
+        for q in sub.questions
+    )
+    responses = list(Response.objects.filter(assessment=assessment).values_list("pk", flat=True))
+    citations = []
+    for response in responses:
+        if rng.random() < 0.2:
+            continue  # about one answer in five has no citation yet
+        for source in rng.sample(sources, rng.randint(1, 3)):
+            citations.append(
+                Citation(
+                    assessment=assessment,
+                    source_id=source,
+                    response_id=response,
+                    pinpoint=f"p. {rng.randint(1, 200)}",
+                    stance=rng.choice(Citation.Stance.values),
+                )
+            )
+    Citation.objects.bulk_create(citations)
+    biggest = max(scope, key=lambda sub: len(sub.questions))
+    counts = {
+        "questions": sum(len(sub.questions) for sub in scope),
+        "subsections": len(scope),
+        "citations": len(citations),
+        "biggest_questions": len(biggest.questions),
+    }
+    return user, assessment, biggest.key, counts
+
+
+def _country_ok(code: str) -> bool:
+    from django_countries import countries
+
+    return code in dict(countries)
+
+
+def count_queries(fn) -> tuple[int, object]:
+    """How many SQL statements one call of fn runs (CaptureQueriesContext); with SOMA_BENCH_SQL=1 the most
+    repeated statement shapes go to stderr, to find query-per-item patterns."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    connection.queries_log.clear()  # the log is a bounded deque: start empty so its length counts this call
+    with CaptureQueriesContext(connection) as captured:
+        result = fn()
+    if os.environ.get("SOMA_BENCH_SQL") == "1":
+        shapes = Counter(re.sub(r"\b\d+\b|'[^']*'", "?", q["sql"])[:200] for q in captured.captured_queries)
+        for sql, n in shapes.most_common(8):
+            print(f"  {n:5d} x {sql}", file=sys.stderr)
+    return len(captured.captured_queries), result
+
+
+def run(repeat: int = REPEAT) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    username = f"bench.lead.{secrets.token_hex(4)}"
+    user, assessment, biggest, counts = build(username)
+    client = Client()
+    try:
+        client.force_login(user)
+
+        def getter(url):
+            def get():
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+                return response
+
+            return get
+
+        floor = getter("/__bench_floor__")
+        pages = [
+            ("assessment_question_page", reverse("responses:subsection", args=[assessment.pk, biggest]),
+             {"subsection": biggest, "questions_on_page": counts["biggest_questions"]}),
+            ("assessment_overview", reverse("findings:overview", args=[assessment.pk]),
+             {"questions": counts["questions"], "subsections": counts["subsections"]}),
+            ("assessment_sources_list", reverse("evidence:list", args=[assessment.pk]), {"sources": SOURCES}),
+        ]
+        for name, url, extra in pages:
+            page = getter(url)
+            start = time.perf_counter()
+            page()
+            first_ms = (time.perf_counter() - start) * 1000
+            # A page taking seconds gets fewer samples (at least SLOW_REPEAT) so a run stays within minutes.
+            n = repeat if first_ms < 250 else max(SLOW_REPEAT, min(repeat, int(15000 / first_ms)))
+            if os.environ.get("SOMA_BENCH_SQL") == "1":
+                print(f"{name}:", file=sys.stderr)
+            queries, response = count_queries(page)
+            floor_queries, _ = count_queries(floor)
+            body = response.content
+            emit(
+                figure(
+                    name,
+                    sample(page, n, warmup=2 if n < repeat else 5),
+                    sample(floor, repeat),
+                    "minimal Django view",
+                    queries=queries,
+                    baseline_queries=floor_queries,
+                    html_kb=round(len(body) / 1024, 1),
+                    citations=counts["citations"],
+                    **extra,
+                )
+            )
+    finally:
+        from django.contrib.auth import get_user_model
+
+        client.logout()  # its session row
+
+        assessment.delete()  # cascades to scope, membership, sources, responses, citations, history
+        get_user_model().objects.filter(username=username).delete()
