@@ -146,6 +146,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "findings:recommendation_edit": pages("edit", "edit"),
     "findings:recommendation_review": pages(WRONG_METHOD, "review"),
     "findings:recommendation_confirm": pages(WRONG_METHOD, "edit"),
+    # soma/reports/urls.py
+    "reports:index": READ,
+    # soma/exchange/urls*.py
+    "exchange:index": READ,
     # soma/api_urls.py
     "api-assessment": {"GET": api("view"), "POST": api("405"), "PATCH": api("manage")},
     "api-assessment-status": {"GET": api("405"), "POST": api("manage")},

@@ -1,0 +1,14 @@
+"""The assessment's Exchange tab: JSON bundles, Excel spreadsheets, XLSForm (each part has its own URL module)."""
+
+from django.urls import include, path
+
+from soma.exchange import views
+
+app_name = "exchange"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("", include("soma.exchange.urls_bundle")),
+    path("", include("soma.exchange.urls_spreadsheets")),
+    path("", include("soma.exchange.urls_xlsform")),
+]

@@ -1,0 +1,3 @@
+"""Exchange pages: bundle (filled in by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Exchange pages: spreadsheets (filled in by its module)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Exchange pages: xlsform (filled in by its module)."""
+
+urlpatterns: list = []
