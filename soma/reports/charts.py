@@ -1,0 +1,71 @@
+"""The report's figures, drawn with matplotlib from the snapshot alone (no database, no network)."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+import arabic_reshaper
+import matplotlib
+from bidi import get_display
+
+matplotlib.use("Agg")  # no display on a server; must be chosen before pyplot is imported
+
+from matplotlib import pyplot  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+# Colours that stay distinct in greyscale print and for the common colour-vision deficiencies.
+STATUS_COLOURS = {
+    "in_place": "#1b7837",
+    "partly": "#e6ab02",
+    "not_in_place": "#b2182b",
+    "unknown": "#d9d9d9",
+    "not_applicable": "#ffffff",
+}
+STATUS_ORDER = list(STATUS_COLOURS)
+
+
+def gap_map_png(snapshot: dict, labels: dict[str, str], columns: tuple[str, str], dpi: int = 150) -> bytes:
+    """The gap map as a PNG: one row per subsection in scope, a de jure and a de facto column, coloured by
+    status. `labels` names each status in the report's language; `columns` names the two columns. A picture of
+    needs, not a score: there is no total and no ranking."""
+    rows = snapshot["gap_map"]
+    if not rows:
+        return b""
+    matrix = [[STATUS_ORDER.index(row["de_jure"]), STATUS_ORDER.index(row["de_facto"])] for row in rows]
+    height = max(2.0, 0.24 * len(rows) + 1.4)
+    figure, axes = pyplot.subplots(figsize=(6.3, height), dpi=dpi)
+    try:
+        colours = ListedColormap([STATUS_COLOURS[s] for s in STATUS_ORDER])
+        axes.imshow(matrix, cmap=colours, vmin=0, vmax=len(STATUS_ORDER) - 1, aspect="auto")
+        axes.set_xticks([0, 1], labels=[_visual(c) for c in columns])
+        axes.xaxis.tick_top()
+        axes.set_yticks(range(len(rows)), labels=[_short(row) for row in rows], fontsize=7)
+        axes.set_xticks([0.5], minor=True)
+        axes.set_yticks([i + 0.5 for i in range(len(rows))], minor=True)
+        axes.grid(which="minor", color="#888888", linewidth=0.5)
+        axes.tick_params(which="minor", length=0)
+        legend = [Patch(facecolor=STATUS_COLOURS[s], edgecolor="#888888", label=_visual(labels.get(s, s)))
+                  for s in STATUS_ORDER]
+        axes.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=7, frameon=False)
+        figure.tight_layout()
+        out = io.BytesIO()
+        # No timestamp or software name in the file: the same snapshot gives the same bytes.
+        figure.savefig(out, format="png", metadata={"Software": None})
+        return out.getvalue()
+    finally:
+        pyplot.close(figure)
+
+
+def _short(row: dict) -> str:
+    title = row["title"]
+    return _visual(f"{row['code']} {title[:48]}{'…' if len(title) > 48 else ''}")
+
+
+def _visual(text: str) -> str:
+    """Text as matplotlib must draw it. matplotlib neither joins Arabic letters nor orders right-to-left text,
+    so such text is shaped (arabic-reshaper) and put in visual order (python-bidi) first."""
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return get_display(arabic_reshaper.reshape(text))
+    return text
