@@ -150,6 +150,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reports:index": READ,
     # soma/exchange/urls*.py
     "exchange:index": READ,
+    "exchange:questionnaire_export": pages("view", WRONG_METHOD),
+    "exchange:questionnaire_import": pages("edit", "edit"),
+    "exchange:questionnaire_conflict_dismiss": pages(WRONG_METHOD, "edit"),
+    "exchange:recommendations_export": pages("view", WRONG_METHOD),
     # soma/api_urls.py
     "api-assessment": {"GET": api("view"), "POST": api("405"), "PATCH": api("manage")},
     "api-assessment-status": {"GET": api("405"), "POST": api("manage")},

@@ -1,0 +1,77 @@
+"""The look shared by SOMA's spreadsheets: header cells, borders, widths, print setup and the classification marking."""
+
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from soma.accounts.permissions import RANK, Level
+from soma.assessments.models import Classification
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F3864")
+BAND_FONT = Font(bold=True, size=12)
+BAND_FILL = PatternFill("solid", fgColor="D9E1F2")
+NATIONAL_FILL = PatternFill("solid", fgColor="FFF2CC")
+WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+
+
+def marking(assessment, levels) -> str:
+    """The file's classification: the assessment's own, raised to the highest of the records in the file."""
+    highest = max([assessment.classification, *levels], key=lambda level: RANK[Level(level)])
+    return str(Classification(highest).label)
+
+
+def header_row(sheet, row: int, titles: list[str], widths: list[int]) -> None:
+    for column, (title, width) in enumerate(zip(titles, widths, strict=True), start=1):
+        cell = sheet.cell(row=row, column=column, value=title)
+        cell.font, cell.fill, cell.alignment, cell.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGN, BORDER
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def band(sheet, row: int, text: str, first: int, last: int) -> None:
+    """A full-width heading row inside a table (a subsection, a priority horizon)."""
+    from soma.exchange.safe_files import put
+
+    cell = sheet.cell(row=row, column=first)
+    put(cell, text)
+    for column in range(first, last + 1):
+        other = sheet.cell(row=row, column=column)
+        other.font, other.fill, other.border = BAND_FONT, BAND_FILL, BORDER
+    sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def _header_text(text: str) -> str:
+    """Header and footer text is a small language of its own: '&' starts a code. Excel allows 255 characters."""
+    return text.replace("&", "&&")[:120]
+
+
+def print_setup(sheet, *, title: str, classification: str, title_rows: str) -> None:
+    """Landscape A4, fitted to the page width, header row repeated, the title and classification on every page."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.75
+    sheet.oddHeader.left.text = _header_text(title)
+    sheet.oddHeader.right.text = _header_text(classification.upper())
+    sheet.oddHeader.right.font = "-,Bold"
+    sheet.oddFooter.left.text = _header_text(classification.upper())
+    sheet.oddFooter.right.text = _("Page %(page)s of %(pages)s") % {"page": "&P", "pages": "&N"}
+    sheet.evenHeader.left.text, sheet.evenHeader.right.text = sheet.oddHeader.left.text, sheet.oddHeader.right.text
+    sheet.evenFooter.left.text, sheet.evenFooter.right.text = sheet.oddFooter.left.text, sheet.oddFooter.right.text
+
+
+def to_bytes(book) -> bytes:
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,96 @@
+"""Excel spreadsheets: the questionnaire out and back in, the recommendations out. Thin: the modules do the work."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from soma.accounts import permissions
+from soma.accounts.permissions import Action
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.services import ServiceError
+from soma.assessments.views import Refused, _context, assessment_view
+from soma.core import jobs
+from soma.exchange import questionnaire, recommendations_xlsx, safe_files, tasks_spreadsheets
+from soma.exchange.models import PendingUpload
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(data: bytes, assessment, what: str) -> HttpResponse:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", assessment.title).strip("-")[:60] or "assessment"
+    name = f"{slug}-{what}-{timezone.localdate().isoformat()}.xlsx"
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@assessment_view
+@require_GET
+def questionnaire_export(request, assessment):
+    scope = request.GET.getlist("scope") or None
+    try:
+        data = questionnaire.export_questionnaire(request.user, assessment, scope)
+    except ServiceError as error:
+        raise Refused(str(error), status=400) from None
+    return _download(data, assessment, "questionnaire")
+
+
+@assessment_view
+@require_GET
+def recommendations_export(request, assessment):
+    return _download(recommendations_xlsx.export_recommendations(request.user, assessment), assessment,
+                     "recommendations")
+
+
+@assessment_view
+@require_http_methods(["GET", "POST"])
+def questionnaire_import(request, assessment):
+    permissions.require(request.user, Action.EDIT, assessment)  # the role is checked before the file is read
+    error, status = "", 200
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise safe_files.UnsafeFile(_("Choose the filled-in questionnaire (.xlsx) to import."))
+            data = safe_files.read_limited(upload, limit=safe_files.MAX_UPLOAD_BYTES, what=_("The file"))
+            safe_files.check_xlsx(data)
+        except safe_files.UnsafeFile as refused:
+            error, status = str(refused), 400
+        else:
+            kept = PendingUpload.objects.create(assessment=assessment, user=request.user,
+                                                kind=tasks_spreadsheets.KIND, file_name=upload.name[:255], data=data)
+            job = jobs.start(request.user, tasks_spreadsheets.KIND,
+                             _("Import of the questionnaire %(name)s") % {"name": upload.name[:200]},
+                             tasks_spreadsheets.import_questionnaire, kept.pk, assessment=assessment)
+            return redirect("job", job.pk)
+    context = _context(request, assessment, "exchange", error=error)
+    return render(request, "exchange/questionnaire_import.html", context, status=status)
+
+
+@assessment_view
+@require_POST
+def conflict_dismiss(request, assessment):
+    try:
+        questionnaire.dismiss_conflict(request.user, assessment, request.POST.get("conflict"))
+    except (ServiceError, ValueError) as error:
+        messages.error(request, str(error) if isinstance(error, ServiceError) else _("No such kept row."))
+    else:
+        messages.success(request, _("The kept spreadsheet row was removed."))
+    return redirect("exchange:index", assessment.pk)
+
+
+def section_context(request, assessment) -> dict:
+    """What the spreadsheets section of the Exchange tab shows (used by its template tag)."""
+    return {
+        "subsections": assessment_selectors.questions_in_scope(request.user, assessment),
+        "conflicts": questionnaire.conflicts(request.user, assessment),
+    }
