@@ -108,4 +108,9 @@ class IssuedReport(models.Model):
         ordering = ["-issued_at", "-pk"]
 
     def __str__(self):
-        return f"{self.title} ({self.audience}, {self.issued_at:%Y-%m-%d})"
+        return self.title
+
+    @property
+    def classification(self) -> str:
+        """An issued report is as sensitive as its version (history entries and downloads follow this)."""
+        return self.audience

@@ -1,10 +1,141 @@
-"""The Reports tab: preview, issue and download the assessment report."""
+"""The Reports tab: write the narrative chapters, preview each version, issue a report, download issued ones.
+Thin: the composer and selectors read, services write, a background task renders."""
 
-from django.shortcuts import render
+from __future__ import annotations
 
-from soma.assessments.views import _context, assessment_view
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from soma.accounts import permissions
+from soma.accounts.permissions import Action
+from soma.assessments.services import ServiceError, StaleEdit
+from soma.assessments.views import Refused, _context, assessment_view
+from soma.core import jobs
+from soma.reports import composer, forms, selectors, services
+from soma.reports.render_html import render_html
+from soma.reports.tasks import issue_report_task
+
+FILES = {
+    "html": ("html", "text/html; charset=utf-8"),
+    "pdf": ("pdf", "application/pdf"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+}
+
+
+def _issue_form(request, assessment, data=None):
+    return forms.IssueForm(data, audiences=selectors.audiences(request.user, assessment),
+                           profiles=selectors.profiles(), initial={"language": get_language()})
 
 
 @assessment_view
-def index(request, assessment):
-    return render(request, "reports/index.html", _context(request, assessment, "reports"))
+def index(request, assessment, issue_form=None, status=200):
+    context = _context(
+        request, assessment, "reports",
+        reports=selectors.issued_reports(request.user, assessment),
+        audiences=selectors.audiences(request.user, assessment),
+        chapters=selectors.chapters(request.user, assessment),
+        issue_form=issue_form or _issue_form(request, assessment),
+        jobs=jobs.jobs_for(request.user, assessment=assessment).filter(kind="report")[:3],
+    )
+    return render(request, "reports/index.html", context, status=status)
+
+
+@assessment_view
+@require_GET
+def preview(request, assessment):
+    """The report as it would be issued now, for a version within the user's clearance (nothing is kept)."""
+    audience = request.GET.get("audience", "public")
+    if audience not in dict(selectors.audiences(request.user, assessment)):
+        raise Refused(_("Your clearance on this assessment does not allow that version."), 403)
+    snapshot = composer.compose(request.user, assessment, audience)
+    return HttpResponse(render_html(snapshot))
+
+
+@assessment_view
+@require_POST
+def issue(request, assessment):
+    permissions.require(request.user, Action.MANAGE, assessment)
+    form = _issue_form(request, assessment, request.POST)
+    if not form.is_valid():
+        return index(request, assessment.pk, issue_form=form, status=400)
+    data = form.cleaned_data
+    profile = data["profile"]
+    job = jobs.start(
+        request.user, "report", _("Issuing the %(version)s") % {"version": dict(form.fields["audience"].choices)
+                                                                 [data["audience"]].lower()},
+        issue_report_task, request.user.pk, assessment.pk, data["audience"], profile.pk if profile else None,
+        data["language"], assessment=assessment,
+    )
+    return redirect("job", job.pk)
+
+
+@assessment_view
+@require_GET
+def issued(request, assessment, report_pk):
+    report = selectors.issued_report(request.user, assessment, report_pk)
+    return render(request, "reports/issued.html", _context(request, assessment, "reports", report=report))
+
+
+@assessment_view
+@require_GET
+def download(request, assessment, report_pk, fmt):
+    report = selectors.issued_report(request.user, assessment, report_pk)
+    if fmt not in FILES:
+        raise Refused(_("Reports come as HTML, PDF or DOCX."), 404)
+    extension, content_type = FILES[fmt]
+    response = HttpResponse(bytes(getattr(report, fmt)), content_type=content_type)
+    name = f"{slugify(report.assessment.title)[:60]}-{report.audience}-{report.issued_at:%Y%m%d}-{report.pk}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@assessment_view
+def chapters(request, assessment):
+    """The narrative chapters; each saves on its own, and a concurrent edit keeps both texts."""
+    rows = selectors.chapters(request.user, assessment)
+    forms_by_key, status = {}, 200
+    for chapter, row, _hidden in rows:
+        initial = {"text": row.text if row else "", "classification": row.classification if row else "public",
+                   "expected_version": row.version if row else None}
+        forms_by_key[chapter.value] = forms.ChapterForm(initial=initial, prefix=chapter.value)
+    conflict = None
+    if request.method == "POST":
+        permissions.require(request.user, Action.EDIT, assessment)
+        key = request.POST.get("chapter", "")
+        if key not in forms_by_key:
+            raise Refused(_("Choose one of the report's chapters."), 400)
+        form = forms.ChapterForm(request.POST, prefix=key)
+        forms_by_key[key] = form
+        if form.is_valid():
+            try:
+                services.save_chapter(request.user, assessment, key, text=form.cleaned_data["text"],
+                                      classification=form.cleaned_data["classification"],
+                                      expected_version=form.cleaned_data["expected_version"])
+            except StaleEdit as stale:
+                current = next(row for chapter, row, _hidden in selectors.chapters(request.user, assessment)
+                               if chapter.value == key)
+                form.add_error(None, str(stale))
+                conflict = {"key": key, "theirs": current.text if current else "",
+                            "version": current.version if current else None}
+                data = form.data.copy()
+                data[f"{key}-expected_version"] = conflict["version"]
+                form.data = data  # the user's text stays in the box; saving again keeps it over theirs
+                status = 409
+            except ServiceError as error:
+                form.add_error(None, str(error))
+                status = 400
+            else:
+                messages.success(request, _("Chapter saved."))
+                return redirect(reverse("reports:chapters", args=[assessment.pk]) + f"#chapter-{key}")
+        else:
+            status = 400
+    context = _context(request, assessment, "reports",
+                       chapters=[(c, forms_by_key[c.value], hidden) for c, _row, hidden in rows], conflict=conflict)
+    return render(request, "reports/chapters.html", context, status=status)

@@ -1,0 +1,63 @@
+"""Writes for reports: the narrative chapters, and issuing a report (a frozen, hashed snapshot and its files)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.db import transaction
+
+from soma.accounts import history, permissions
+from soma.accounts.permissions import Action
+from soma.findings.services import _versioned_save  # the same versioned, clearance-checked save as findings
+from soma.reports import composer
+from soma.reports.models import Chapter, IssuedReport, ReportProfile, ReportText
+
+
+@transaction.atomic
+def save_chapter(user, assessment, chapter: str, *, text: str, classification: str, expected_version: int | None):
+    """Save one narrative chapter; a save that started from an older version is refused (StaleEdit) so that
+    nobody's text is overwritten unseen."""
+    chapter = Chapter(chapter)
+    permissions.require(user, Action.EDIT, assessment)
+    row = ReportText.objects.filter(assessment=assessment, chapter=chapter).first() or ReportText(chapter=chapter)
+    fields = {"text": text, "classification": classification, "updated_by": user}
+    return _versioned_save(user, assessment, row, fields, expected_version if row.pk else None)
+
+
+def content_hash(snapshot: dict) -> str:
+    """SHA-256 of the snapshot in canonical JSON (sorted keys, no spaces): the same content, the same hash."""
+    canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def issue_report(user, assessment, audience: str, *, profile: ReportProfile | None = None, language: str | None = None,
+                 progress=lambda percent, step: None) -> IssuedReport:
+    """Compose the report for the audience, render HTML, PDF and DOCX from that snapshot and keep them all.
+    Only the lead issues reports, and only versions within their clearance. Nothing is kept unless every
+    file rendered: the report row is written last, in one transaction."""
+    from soma.reports.render_docx import render_docx
+    from soma.reports.render_html import render_html
+    from soma.reports.render_pdf import html_to_pdf
+
+    permissions.require(user, Action.MANAGE, assessment)
+    progress(5, "Gathering the content")
+    snapshot = composer.compose(user, assessment, audience, profile, language)
+    digest = content_hash(snapshot)
+    progress(25, "Writing the HTML version")
+    html = render_html(snapshot, digest)
+    progress(40, "Laying out the PDF")
+    pdf = html_to_pdf(html)
+    progress(80, "Writing the Word version")
+    docx = render_docx(snapshot, content_hash=digest)
+    progress(95, "Saving the issued report")
+    with transaction.atomic():
+        report = IssuedReport.objects.create(
+            assessment=assessment, audience=audience, language=snapshot["language"],
+            title=f"{snapshot['assessment']['title']} · {snapshot['audience_label']}"[:300],
+            snapshot=snapshot, content_hash=digest, html=html.encode(), pdf=pdf, docx=docx, issued_by=user,
+        )
+        after = {"audience": audience, "content_hash": digest, "language": snapshot["language"]}
+        history.record(user, assessment, "issued", report, None, after)
+    return report
+
