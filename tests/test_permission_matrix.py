@@ -150,6 +150,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reports:index": READ,
     # soma/exchange/urls*.py
     "exchange:index": READ,
+    "exchange:xlsform_export": READ,
+    "exchange:submissions_import": pages("edit", "edit"),
+    "exchange:submissions_apply": pages(WRONG_METHOD, "edit"),
     "exchange:questionnaire_export": pages("view", WRONG_METHOD),
     "exchange:questionnaire_import": pages("edit", "edit"),
     "exchange:questionnaire_conflict_dismiss": pages(WRONG_METHOD, "edit"),
