@@ -17,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("assessments/import/", include("soma.exchange.urls_import")),
     path("assessments/", include("soma.assessments.urls")),
     path("assessments/<int:pk>/sources/", include("soma.evidence.urls")),
     path("assessments/<int:pk>/questions/", include("soma.findings.urls_responses")),

@@ -150,6 +150,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "reports:index": READ,
     # soma/exchange/urls*.py
     "exchange:index": READ,
+    "exchange:bundle_export": pages("view", WRONG_METHOD),
     "exchange:xlsform_export": READ,
     "exchange:submissions_import": pages("edit", "edit"),
     "exchange:submissions_apply": pages(WRONG_METHOD, "edit"),

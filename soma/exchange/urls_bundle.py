@@ -1,3 +1,9 @@
-"""Exchange pages: bundle (filled in by its module)."""
+"""Exchange pages: the JSON bundle of one assessment (the import page is in urls_import, not per assessment)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from soma.exchange import views_bundle
+
+urlpatterns = [
+    path("bundle/", views_bundle.bundle_export, name="bundle_export"),
+]

@@ -1,0 +1,77 @@
+"""Pages of the JSON bundle: download an assessment as a bundle; upload a bundle to import it as a new one."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from soma.accounts import permissions
+from soma.assessments.models import Classification
+from soma.assessments.views import assessment_view
+from soma.exchange import bundle, bundle_check, tasks
+from soma.exchange.safe_files import UnsafeFile, read_limited
+
+
+class ExportForm(forms.Form):
+    audience = forms.ChoiceField(label=gettext_lazy("Audience"), required=False)
+    files = forms.ChoiceField(
+        label=gettext_lazy("Uploaded files"), required=False,
+        choices=[("include", gettext_lazy("Include them")), ("leave_out", gettext_lazy("Leave them out"))],
+    )
+
+    def __init__(self, *args, levels: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [(value, label) for value, label in Classification.choices if value in levels]
+
+
+def export_form(user, assessment, data=None) -> ExportForm:
+    levels = permissions.cleared_levels(user, assessment)
+    return ExportForm(data, levels=levels, initial={"audience": levels[-1], "files": "include"})
+
+
+@assessment_view
+@require_GET
+def bundle_export(request, assessment):
+    form = export_form(request.user, assessment, request.GET)
+    if not form.is_valid():
+        messages.error(request, _("Choose an audience you are cleared for."))
+        return redirect("exchange:index", assessment.pk)
+    audience = form.cleaned_data["audience"] or None
+    include_files = form.cleaned_data["files"] != "leave_out"
+    data = bundle.export_bundle(request.user, assessment, audience=audience, include_files=include_files)
+    response = HttpResponse(bundle.dumps(data), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="soma-assessment-{assessment.pk}-{data["audience"]}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Bundle file (.json)"),
+        help_text=gettext_lazy("A bundle exported from SOMA. It is checked completely before anything is written."),
+    )
+
+
+@login_required
+def bundle_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                data = read_limited(upload, bundle_check.max_bytes(), _("The bundle"))
+            except UnsafeFile as refused:
+                form.add_error("file", str(refused))
+            else:
+                label = _("Import of %(name)s") % {"name": upload.name[:200]}
+                job = tasks.start_bundle_import(request.user, data, label)
+                return redirect("job", job.pk)
+    return render(request, "exchange/bundle_import.html", {"form": form}, status=status)
