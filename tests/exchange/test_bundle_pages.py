@@ -146,9 +146,11 @@ def test_an_oversized_upload_is_refused_on_the_page(client, importer, settings):
 
 
 def test_export_to_stdout_and_import_from_a_file(world, importer, tmp_path):
-    out = io.StringIO()
-    call_command("export", str(world.assessment.pk), "--user", "observer.demo", stdout=out)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export", str(world.assessment.pk), "--user", "observer.demo", "--audience", "confidential",
+                 stdout=out, stderr=err)
     assert json.loads(out.getvalue())["audience"] == "public"
+    assert "observer.demo is cleared for public material" in err.getvalue()
     path = tmp_path / "demoland.json"
     call_command("export", str(world.assessment.pk), "--user", "lead.demo", "--audience", "restricted",
                  "--output", str(path), stderr=io.StringIO())

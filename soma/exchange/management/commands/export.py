@@ -37,7 +37,10 @@ class Command(BaseCommand):
         if format == "bundle":
             from soma.exchange import bundle
 
-            data = bundle.export_bytes(member, found, audience=audience, include_files=not without_files)
+            given = bundle.audience_for(member, found, audience)
+            if audience and given != audience:
+                self.stderr.write(f"{user} is cleared for {given} material: the bundle is for a {given} audience.")
+            data = bundle.export_bytes(member, found, audience=given, include_files=not without_files)
         elif format == "questionnaire":
             from soma.exchange.questionnaire import export_questionnaire
 
