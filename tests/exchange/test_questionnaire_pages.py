@@ -29,6 +29,15 @@ ANSWERED = "guide:I.A:q01"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@pytest.fixture
+def worker_keeps_the_test_connection(monkeypatch):
+    """The worker closes connections that are inside a transaction, as a test's is: on PostgreSQL that would end
+    the test's own connection (SQLite's test database is never closed). The worker's work is unchanged."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
 def _upload(client, assessment, data, name="desk review.xlsx"):
     return client.post(reverse("exchange:questionnaire_import", args=[assessment.pk]),
                        {"file": SimpleUploadedFile(name, data, content_type=XLSX)})
@@ -48,6 +57,7 @@ def test_downloads_are_attachments_with_a_safe_name(client, demoland):
     assert bad.status_code == 400 and b"guide:II.A" in bad.content
 
 
+@pytest.mark.usefixtures("worker_keeps_the_test_connection")
 def test_the_upload_runs_as_a_background_job(client, demoland, django_capture_on_commit_callbacks):
     assessment, users = demoland
     client.force_login(users["assessor"])
@@ -70,6 +80,7 @@ def test_the_upload_runs_as_a_background_job(client, demoland, django_capture_on
     assert b"1 answer updated" in page.content
 
 
+@pytest.mark.usefixtures("worker_keeps_the_test_connection")
 def test_a_refused_file_fails_the_job_with_the_cells_named(client, demoland, django_capture_on_commit_callbacks):
     assessment, users = demoland
     client.force_login(users["assessor"])
