@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from soma.accounts.models import HistoryEntry
+from soma.catalog import packs
 from soma.core.models import Job
 from soma.evidence.models import Citation
 from soma.exchange import submissions, xlsform
@@ -27,6 +28,15 @@ from tests.exchange.xlsform_world import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _catalog_after_the_flush(django_db_setup, django_db_blocker):
+    """The transactional test at the end of this module leaves the database flushed, without the catalog that
+    the session loaded once: load it again for the modules after this one."""
+    yield
+    with django_db_blocker.unblock():
+        packs.load_builtin()
 
 
 def _form(demoland, role="assessor") -> bytes:
@@ -198,35 +208,6 @@ def test_formula_like_text_is_kept_as_plain_text(demoland):
     assert narrative == f"[uuid:0000-demo-0001] {text}"
 
 
-def test_pages_preview_then_a_background_job_imports(client, demoland, django_capture_on_commit_callbacks):
-    assessment, activity = demoland.assessment, demoland.activity
-    data = odk_central_csv(_form(demoland), FIELD_NOTES)
-    url = reverse("exchange:submissions_import", args=[assessment.pk])
-    client.force_login(demoland.users["observer"])
-    upload = SimpleUploadedFile("velmora.csv", data, content_type="text/csv")
-    assert client.post(url, {"file": upload, "activity": activity.pk}).status_code == 403
-    client.force_login(demoland.users["assessor"])
-    assert b"Import submissions" in client.get(reverse("exchange:index", args=[assessment.pk])).content
-    before = _state(assessment)
-    upload = SimpleUploadedFile("velmora.csv", data, content_type="text/csv")
-    page = client.post(url, {"file": upload, "activity": activity.pk})
-    assert page.status_code == 200 and b"guide:V.C:q07" in page.content and b"Nothing has been written" in page.content
-    assert _state(assessment) == before
-    held = PendingUpload.objects.get(assessment=assessment, kind="xlsform_submissions")
-    with django_capture_on_commit_callbacks(execute=True):
-        started = client.post(reverse("exchange:submissions_apply", args=[assessment.pk]), {
-            "upload": held.pk, "activity": activity.pk, "digest": page.context["preview"].digest})
-    job = Job.objects.get(assessment=assessment, kind="xlsform_submissions")
-    assert started.status_code == 302 and started["Location"] == reverse("job", args=[job.pk])
-    assert _state(assessment) == before  # written by the worker, not by the request
-    call_command("worker", "--batch")
-    job.refresh_from_db()
-    assert job.state == Job.State.DONE, job.message
-    assert "3 draft answers written" in job.message and job.result_url.endswith("/questions/")
-    assert Response.objects.filter(assessment=assessment, question="guide:V.C:q07", review_state="draft").exists()
-    assert not PendingUpload.objects.filter(pk=held.pk).exists()
-
-
 def test_the_page_refuses_a_bad_file_and_hides_the_assessment_from_outsiders(client, demoland, django_user_model):
     assessment, activity = demoland.assessment, demoland.activity
     url = reverse("exchange:submissions_import", args=[assessment.pk])
@@ -259,3 +240,34 @@ def test_cli_previews_without_writing_and_applies_with_apply(demoland, tmp_path,
     with pytest.raises(CommandError, match="Only the lead and assessors"):
         call_command("xlsform", "import", str(assessment.pk), str(path), "--activity", str(activity.pk),
                      "--user", "reviewer.demo")
+
+
+# Transactional: django-tasks' worker drops a connection that is inside a transaction (on PostgreSQL that ends
+# the test's own), so the worker must run with the test's writes committed.
+@pytest.mark.django_db(transaction=True)
+def test_pages_preview_then_a_background_job_imports(client, demoland):
+    assessment, activity = demoland.assessment, demoland.activity
+    data = odk_central_csv(_form(demoland), FIELD_NOTES)
+    url = reverse("exchange:submissions_import", args=[assessment.pk])
+    client.force_login(demoland.users["observer"])
+    upload = SimpleUploadedFile("velmora.csv", data, content_type="text/csv")
+    assert client.post(url, {"file": upload, "activity": activity.pk}).status_code == 403
+    client.force_login(demoland.users["assessor"])
+    assert b"Import submissions" in client.get(reverse("exchange:index", args=[assessment.pk])).content
+    before = _state(assessment)
+    upload = SimpleUploadedFile("velmora.csv", data, content_type="text/csv")
+    page = client.post(url, {"file": upload, "activity": activity.pk})
+    assert page.status_code == 200 and b"guide:V.C:q07" in page.content and b"Nothing has been written" in page.content
+    assert _state(assessment) == before
+    held = PendingUpload.objects.get(assessment=assessment, kind="xlsform_submissions")
+    started = client.post(reverse("exchange:submissions_apply", args=[assessment.pk]), {
+        "upload": held.pk, "activity": activity.pk, "digest": page.context["preview"].digest})
+    job = Job.objects.get(assessment=assessment, kind="xlsform_submissions")
+    assert started.status_code == 302 and started["Location"] == reverse("job", args=[job.pk])
+    assert _state(assessment) == before  # written by the worker, not by the request
+    call_command("worker", "--batch")
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, job.message
+    assert "3 draft answers written" in job.message and job.result_url.endswith("/questions/")
+    assert Response.objects.filter(assessment=assessment, question="guide:V.C:q07", review_state="draft").exists()
+    assert not PendingUpload.objects.filter(pk=held.pk).exists()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -11,6 +13,7 @@ from django.urls import reverse
 from soma.assessments import services
 from soma.catalog import packs
 from soma.exchange import xlsform
+from soma.findings import services as finding_services
 from soma.findings.models import Implementation
 from tests.exchange.xlsform_world import converted, demoland_world, sheet_rows, survey  # noqa: F401
 
@@ -148,6 +151,9 @@ def test_labels_in_the_languages_of_the_catalog(demoland):
 def test_the_form_holds_questions_never_answers(demoland):
     """Answers are classified; the form is for every member, so no answer text may reach it, at any clearance."""
     assessment = demoland.assessment
+    marker = "MARKER-Velmora-7731"
+    finding_services.save_response(demoland.users["lead"], assessment, "guide:V.C:q07", expected_version=0,
+                                   narrative=f"{marker} the duty officer decides.", classification="restricted")
     observer_form = xlsform.build(demoland.users["observer"], assessment)
     lead_form = xlsform.build(demoland.users["lead"], assessment)
     assert survey(observer_form.content) == survey(lead_form.content)
@@ -156,6 +162,7 @@ def test_the_form_holds_questions_never_answers(demoland):
     xform = converted(lead_form.content).xform
     narratives = [r.narrative for r in assessment.responses.exclude(narrative="")]
     assert narratives and any(r.classification != "public" for r in assessment.responses.all())
+    assert marker.encode() not in _unzipped(observer_form.content) + _unzipped(lead_form.content)
     for narrative in narratives:
         fragment = narrative[:60]
         assert fragment not in texts and fragment not in xform
@@ -194,3 +201,8 @@ def test_cli_export(demoland, tmp_path, capsys):
     converted(output.read_bytes())
     groups = {r["name"] for r in survey(output.read_bytes()) if r["type"] == "begin_group"}
     assert "V_C" in groups and all(g == "V_C" or g.startswith("IX_") for g in groups)
+
+
+def _unzipped(content: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return b"".join(archive.read(name) for name in archive.namelist())
