@@ -36,3 +36,16 @@ def catalog(db):
     if not CatalogVersion.objects.exists():
         packs.load_builtin()
     return selectors.tree()
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run the real background worker (`soma worker --batch`) over what is waiting, inside the test's
+    transaction. Between tasks django-tasks' worker closes connections it thinks are stale; inside a test
+    transaction Django sees autocommit off and would close the test's own connection (on PostgreSQL), so that
+    one housekeeping call is left out here. The tasks themselves run exactly as in production."""
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    return lambda: call_command("worker", "--batch")

@@ -23,7 +23,7 @@ from soma.evidence import services as evidence_services
 from soma.evidence.views import denied
 from soma.findings import responses_selectors as selectors
 from soma.findings import services
-from soma.findings.forms_responses import CitationForm, ResponseForm, ReviewForm
+from soma.findings.forms_responses import CitationForm, EvidenceChoices, ResponseForm, ReviewForm
 from soma.findings.models import Implementation
 
 HIDDEN_MESSAGE = gettext_lazy(
@@ -47,12 +47,13 @@ def subsection(request, pk, key):
 def _render_subsection(request, assessment, key, replace=None, status=200):
     """The subsection page; `replace` is a QuestionView (with its forms) to show instead of the stored one."""
     workspace = selectors.subsection(request.user, assessment, key)
+    evidence = EvidenceChoices(request.user, assessment) if workspace.can_edit else None
     for item in _walk(workspace.questions):
         if replace is not None and item.question.key == replace.question.key:
             for name in ("form", "cite_form", "conflict", "error", "saved_at"):
                 setattr(item, name, getattr(replace, name, None))
         else:
-            _prepare(request, assessment, item, workspace.can_edit)
+            _prepare(request, assessment, item, workspace.can_edit, evidence=evidence)
     context = {"assessment": assessment, "tab": "questions", "workspace": workspace}
     return render(request, "responses/subsection.html", context, status=status)
 
@@ -70,7 +71,7 @@ def _initial_classification(request, assessment) -> str:
     return "public"
 
 
-def _prepare(request, assessment, item, can_edit, form=None):
+def _prepare(request, assessment, item, can_edit, form=None, evidence=None):
     """Attach the forms a question shows (none for read-only members or hidden answers)."""
     item.can_edit = can_edit
     item.can_review = permissions.can(request.user, Action.REVIEW, assessment)
@@ -92,7 +93,7 @@ def _prepare(request, assessment, item, can_edit, form=None):
         form = ResponseForm(initial=initial, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-%s")
     item.form = form
     item.cite_form = (
-        CitationForm(user=request.user, assessment=assessment, auto_id=f"{item.anchor}-cite-%s")
+        CitationForm(user=request.user, assessment=assessment, evidence=evidence, auto_id=f"{item.anchor}-cite-%s")
         if item.response
         else None
     )

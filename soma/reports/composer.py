@@ -17,6 +17,7 @@ import datetime
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from soma.accounts import permissions
 from soma.accounts.permissions import RANK, Action, Level
@@ -31,9 +32,9 @@ from soma.reports.models import PART_KEYS, Chapter, ReportProfile
 
 FORMAT_VERSION = 1
 AUDIENCE_LABELS = {
-    Level.PUBLIC: "Public version",
-    Level.RESTRICTED: "Restricted version",
-    Level.CONFIDENTIAL: "Confidential version",
+    Level.PUBLIC: gettext_lazy("Public version"),
+    Level.RESTRICTED: gettext_lazy("Restricted version"),
+    Level.CONFIDENTIAL: gettext_lazy("Confidential version"),
 }
 
 
@@ -48,7 +49,7 @@ def levels_for(user, assessment, audience: str) -> list[str]:
     cleared = permissions.cleared_levels(user, assessment)
     if str(audience) not in cleared:
         raise AudienceRefused(_("Your clearance on this assessment does not allow the %(audience)s.")
-                              % {"audience": _(AUDIENCE_LABELS[audience]).lower()})
+                              % {"audience": str(AUDIENCE_LABELS[audience]).lower()})
     return [lv for lv in cleared if RANK[Level(lv)] <= RANK[audience]]
 
 
@@ -92,7 +93,7 @@ class _Composer:
             "format": "soma-report",
             "format_version": FORMAT_VERSION,
             "audience": str(self.audience),
-            "audience_label": _(AUDIENCE_LABELS[self.audience]),
+            "audience_label": str(AUDIENCE_LABELS[self.audience]),
             "classification_label": dict(_classification_choices())[str(self.audience)],
             "language": language,
             "direction": "rtl" if translation.get_language_bidi() else "ltr",

@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 from django_tasks import task
 
@@ -31,12 +30,12 @@ def _start(user, django_capture_on_commit_callbacks, **kwargs):
     return job
 
 
-def test_a_job_is_queued_then_done_by_the_worker(django_capture_on_commit_callbacks):
+def test_a_job_is_queued_then_done_by_the_worker(django_capture_on_commit_callbacks, run_worker):
     user = get_user_model().objects.create_user("amara")
     job = _start(user, django_capture_on_commit_callbacks)
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED and job.task_id
-    call_command("worker", "--batch")
+    run_worker()
     job.refresh_from_db()
     assert (job.state, job.progress, job.result_url) == (Job.State.DONE, 100, "/done/")
 
@@ -45,16 +44,17 @@ def test_a_job_is_queued_then_done_by_the_worker(django_capture_on_commit_callba
     "fail_with, shown",
     [("user", "no sheet named 'survey'"), ("bug", "failed unexpectedly and nothing was saved")],
 )
-def test_a_failed_job_says_why_without_internal_details(django_capture_on_commit_callbacks, fail_with, shown):
+def test_a_failed_job_says_why_without_internal_details(django_capture_on_commit_callbacks, run_worker, fail_with,
+                                                         shown):
     user = get_user_model().objects.create_user("amara")
     job = _start(user, django_capture_on_commit_callbacks, fail_with=fail_with)
-    call_command("worker", "--batch")
+    run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
     assert shown in job.message and "internal detail" not in job.message
 
 
-def test_the_job_page_is_its_owners_only(client, django_capture_on_commit_callbacks):
+def test_the_job_page_is_its_owners_only(client, django_capture_on_commit_callbacks, run_worker):
     owner, other = get_user_model().objects.create_user("amara"), get_user_model().objects.create_user("bo")
     job = _start(owner, django_capture_on_commit_callbacks)
     url = reverse("job", args=[job.pk])
@@ -63,6 +63,6 @@ def test_the_job_page_is_its_owners_only(client, django_capture_on_commit_callba
     client.force_login(owner)
     page = client.get(url)
     assert page.status_code == 200 and b"Halving" in page.content and b'hx-trigger="every 1s"' in page.content
-    call_command("worker", "--batch")
+    run_worker()
     partial = client.get(url, headers={"HX-Request": "true"})
     assert b"hx-trigger" not in partial.content and b"/done/" in partial.content

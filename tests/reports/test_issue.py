@@ -6,7 +6,6 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -62,7 +61,7 @@ def test_nobody_gets_a_version_above_their_clearance(planted, team):
     assert composer.compose(team["assessor"], planted, "restricted")["audience"] == "restricted"
 
 
-def test_issuing_from_the_page_runs_in_the_background_with_progress(client, planted, team,
+def test_issuing_from_the_page_runs_in_the_background_with_progress(client, planted, team, run_worker,
                                                                      django_capture_on_commit_callbacks):
     client.force_login(team["lead"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,7 +70,7 @@ def test_issuing_from_the_page_runs_in_the_background_with_progress(client, plan
     job = Job.objects.get(kind="report")
     assert page.status_code == 302 and page["Location"] == reverse("job", args=[job.pk])
     assert job.state == Job.State.QUEUED and not IssuedReport.objects.exists()
-    call_command("worker", "--batch")
+    run_worker()
     job.refresh_from_db()
     report = IssuedReport.objects.get()
     assert job.state == Job.State.DONE and job.result_url == reverse("reports:issued", args=[planted.pk, report.pk])
