@@ -148,6 +148,11 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "findings:recommendation_confirm": pages(WRONG_METHOD, "edit"),
     # soma/reports/urls.py
     "reports:index": READ,
+    "reports:chapters": pages("view", "edit"),
+    "reports:preview": pages("view", WRONG_METHOD),
+    "reports:issue": pages(WRONG_METHOD, "manage"),
+    "reports:issued": pages("view", WRONG_METHOD),
+    "reports:download": pages("view", WRONG_METHOD),
     # soma/exchange/urls*.py
     "exchange:index": READ,
     "exchange:bundle_export": pages("view", WRONG_METHOD),
@@ -256,6 +261,8 @@ class World:
             "finding_pk": self.objects["finding"].pk,
             "conclusion_pk": self.objects["conclusion"].pk,
             "recommendation_pk": self.objects["recommendation"].pk,
+            "report_pk": self.objects["report"].pk,
+            "fmt": "pdf",
         }
         unknown = [name for name in route.kwargs if name not in values]
         assert not unknown, f"{route.name}: no fixture value for {unknown}; add one to World.kwargs"
@@ -276,6 +283,7 @@ def world(django_db_setup, django_db_blocker):
     from soma.catalog.models import CatalogVersion
     from soma.evidence import services as evidence_services
     from soma.findings import services as finding_services
+    from soma.reports.models import IssuedReport
 
     user_model = get_user_model()
     with django_db_blocker.unblock():
@@ -327,6 +335,11 @@ def world(django_db_setup, django_db_blocker):
         w.objects["recommendation"] = finding_services.save_recommendation(
             lead, a, text="Define the offence of smuggling of migrants.", area=SUBSECTION, priority="short",
             **public,
+        )
+        # An issued public report (its files are not what this module tests: see tests/reports/).
+        w.objects["report"] = IssuedReport.objects.create(
+            assessment=a, audience="public", language="en", title="Demoland report", snapshot={},
+            content_hash="0" * 64, html=b"<p>report</p>", pdf=PDF, docx=b"PK", issued_by=lead,
         )
     yield w
     with django_db_blocker.unblock():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -19,6 +20,13 @@ log = logging.getLogger(__name__)
 
 class JobError(Exception):
     """A failure whose message is meant for the user (what was wrong and what to do)."""
+
+
+class Result(NamedTuple):
+    """What a job's work may return instead of a bare URL: where the result is, and a summary to show."""
+
+    url: str
+    message: str = ""
 
 
 def start(user, kind: str, label: str, task, *args, assessment=None, **kwargs) -> Job:
@@ -45,13 +53,14 @@ def fail(job_id: int, message: str) -> None:
     Job.objects.filter(pk=job_id).update(state=Job.State.FAILED, message=message)
 
 
-def run(job_id: int, work: Callable[[], str | None]) -> None:
-    """Run `work` for the job: its return value is the result URL. A JobError's message is shown as it is;
+def run(job_id: int, work: Callable[[], str | Result | None]) -> None:
+    """Run `work` for the job: it returns the result URL, or a Result (URL and summary). A JobError's message is
+    shown as it is;
     any other error is logged and the user is told the job failed, with nothing half-written (the work is
     expected to do its writes in one transaction)."""
     progress(job_id, 0)
     try:
-        url = work()
+        outcome = work()
     except JobError as error:
         fail(job_id, str(error))
         return
@@ -60,7 +69,10 @@ def run(job_id: int, work: Callable[[], str | None]) -> None:
         fail(job_id, "The work failed unexpectedly and nothing was saved. Try again; if it fails again, tell "
                      "your administrator (the server log has the details).")
         return
-    done(job_id, url or "")
+    if isinstance(outcome, Result):
+        done(job_id, outcome.url, outcome.message)
+    else:
+        done(job_id, outcome or "")
 
 
 def jobs_for(user, *, assessment=None):

@@ -47,7 +47,6 @@ def start(user, assessment, activity, upload: PendingUpload, digest: str):
 @task()
 def apply_submissions(job_id: int, assessment_id: int, activity_id: int, upload_id: int, digest: str) -> None:
     job = Job.objects.select_related("user").get(pk=job_id)
-    outcome = {}
 
     def work():
         user = job.user
@@ -69,12 +68,10 @@ def apply_submissions(job_id: int, assessment_id: int, activity_id: int, upload_
             raise jobs.JobError(_("You are no longer a member of this assessment.")) from None
         finally:
             PendingUpload.objects.filter(pk=upload.pk).delete()
-        outcome["message"] = _(
+        message = _(
             "%(written)s draft answers written from %(submissions)s submissions; %(skipped)s questions skipped "
             "because they were already answered."
         ) % {"written": applied.written, "submissions": applied.submissions, "skipped": applied.skipped}
-        return reverse("responses:index", args=[assessment.pk])
+        return jobs.Result(reverse("responses:index", args=[assessment.pk]), message)
 
     jobs.run(job_id, work)
-    if outcome:  # jobs.done keeps no message of its own
-        Job.objects.filter(pk=job_id, state=Job.State.DONE).update(message=outcome["message"])

@@ -81,23 +81,14 @@ def test_the_import_page_is_linked_from_the_assessments_list(client, importer):
     assert client.get(url).status_code == 302
 
 
-@pytest.fixture
-def worker_in_test_transaction(monkeypatch):
-    """The worker closes connections that are not in autocommit, as a test's transaction is: on PostgreSQL that
-    would end the test's connection (SQLite's in-memory test database is never closed). Keep it open."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
 def _upload(client, data: bytes, capture):
     with capture(execute=True):
         return client.post(reverse("exchange_import:bundle_import"),
                            {"file": SimpleUploadedFile("demoland.json", data, content_type="application/json")})
 
 
-@pytest.mark.usefixtures("worker_in_test_transaction")
-def test_a_bundle_is_imported_in_the_background(client, world, importer, django_capture_on_commit_callbacks):
+def test_a_bundle_is_imported_in_the_background(client, world, importer, django_capture_on_commit_callbacks,
+                                                run_worker):
     """An observer's (public) bundle, imported by someone else: the new assessment is the importer's alone."""
     data = bundle.export_bytes(world.users["observer"], world.assessment)
     client.force_login(importer)
@@ -106,7 +97,7 @@ def test_a_bundle_is_imported_in_the_background(client, world, importer, django_
     job = Job.objects.get(user=importer)
     assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
     assert job.state == Job.State.QUEUED and len(_stash()) == 1
-    call_command("worker", "--batch")
+    run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.DONE, job.message
     created = Assessment.objects.get(title=world.assessment.title, memberships__user=importer)
@@ -118,15 +109,14 @@ def test_a_bundle_is_imported_in_the_background(client, world, importer, django_
     assert client.get(job.result_url).status_code == 200
 
 
-@pytest.mark.usefixtures("worker_in_test_transaction")
 def test_a_refused_bundle_fails_the_job_with_the_reasons(client, world, importer,
-                                                         django_capture_on_commit_callbacks):
+                                                         django_capture_on_commit_callbacks, run_worker):
     data = json.loads(bundle.export_bytes(world.users["lead"], world.assessment, include_files=False))
     data["responses"][0]["question"] = "guide:V.Z:q01"
     client.force_login(importer)
     before = Assessment.objects.count()
     _upload(client, bundle.dumps(data), django_capture_on_commit_callbacks)
-    call_command("worker", "--batch")
+    run_worker()
     job = Job.objects.get(user=importer)
     assert job.state == Job.State.FAILED
     assert 'responses[0].question: "guide:V.Z:q01" is not a question of catalog version' in job.message

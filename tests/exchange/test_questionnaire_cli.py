@@ -53,3 +53,27 @@ def test_observers_cannot_import_from_the_command_line(demoland, tmp_path):
         call_command("import", str(path), "--into", str(assessment.pk), "--user", "observer.demo")
     assert state(assessment) == before
 
+
+
+def test_a_refused_spreadsheet_is_a_command_error_naming_the_cell(demoland, tmp_path):
+    assessment, _users = demoland
+    path = tmp_path / "q.xlsx"
+    call_command("export", str(assessment.pk), "--user", "assessor.demo", "--format", "questionnaire",
+                 "--output", str(path))
+    book = load(path.read_bytes())
+    sheet = book["Questionnaire"]
+    row = row_of(sheet, ANSWERED)
+    sheet.cell(row, 6).value = "Maybe"
+    path.write_bytes(save(book))
+    before = state(assessment)
+    with pytest.raises(CommandError, match=f"Questionnaire!F{row}: 'Maybe' is not a de jure status"):
+        call_command("import", str(path), "--into", str(assessment.pk), "--user", "assessor.demo")
+    assert state(assessment) == before
+
+
+def test_an_oversized_spreadsheet_is_refused_before_it_is_read(demoland, tmp_path):
+    assessment, _users = demoland
+    path = tmp_path / "huge.xlsx"
+    path.write_bytes(b"PK" + b"\0" * (21 * 1024 * 1024))
+    with pytest.raises(CommandError, match="larger than 20 MB"):
+        call_command("import", str(path), "--into", str(assessment.pk), "--user", "assessor.demo")

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from soma.core.models import Job
@@ -29,15 +28,6 @@ ANSWERED = "guide:I.A:q01"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture
-def worker_keeps_the_test_connection(monkeypatch):
-    """The worker closes connections that are inside a transaction, as a test's is: on PostgreSQL that would end
-    the test's own connection (SQLite's test database is never closed). The worker's work is unchanged."""
-    from django_tasks_db.management.commands import db_worker
-
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-
-
 def _upload(client, assessment, data, name="desk review.xlsx"):
     return client.post(reverse("exchange:questionnaire_import", args=[assessment.pk]),
                        {"file": SimpleUploadedFile(name, data, content_type=XLSX)})
@@ -57,8 +47,7 @@ def test_downloads_are_attachments_with_a_safe_name(client, demoland):
     assert bad.status_code == 400 and b"guide:II.A" in bad.content
 
 
-@pytest.mark.usefixtures("worker_keeps_the_test_connection")
-def test_the_upload_runs_as_a_background_job(client, demoland, django_capture_on_commit_callbacks):
+def test_the_upload_runs_as_a_background_job(client, demoland, django_capture_on_commit_callbacks, run_worker):
     assessment, users = demoland
     client.force_login(users["assessor"])
     book = load(client.get(reverse("exchange:questionnaire_export", args=[assessment.pk])).content)
@@ -69,7 +58,7 @@ def test_the_upload_runs_as_a_background_job(client, demoland, django_capture_on
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("job", args=[job.pk])
     assert PendingUpload.objects.get().file_name == "desk review.xlsx"
-    call_command("worker", "--batch")
+    run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.DONE, job.message
     assert job.message.startswith("0 answers added, 1 answer updated")
@@ -80,8 +69,8 @@ def test_the_upload_runs_as_a_background_job(client, demoland, django_capture_on
     assert b"1 answer updated" in page.content
 
 
-@pytest.mark.usefixtures("worker_keeps_the_test_connection")
-def test_a_refused_file_fails_the_job_with_the_cells_named(client, demoland, django_capture_on_commit_callbacks):
+def test_a_refused_file_fails_the_job_with_the_cells_named(client, demoland, django_capture_on_commit_callbacks,
+                                                           run_worker):
     assessment, users = demoland
     client.force_login(users["assessor"])
     book = load(questionnaire.export_questionnaire(users["assessor"], assessment))
@@ -91,7 +80,7 @@ def test_a_refused_file_fails_the_job_with_the_cells_named(client, demoland, dja
     before = state(assessment)
     with django_capture_on_commit_callbacks(execute=True):
         _upload(client, assessment, save(book))
-    call_command("worker", "--batch")
+    run_worker()
     job = Job.objects.get()
     assert job.state == Job.State.FAILED and f"Questionnaire!F{row}: 'Maybe' is not a de jure status" in job.message
     assert state(assessment) == before and not PendingUpload.objects.exists()

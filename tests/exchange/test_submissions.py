@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from soma.accounts.models import HistoryEntry
-from soma.catalog import packs
 from soma.core.models import Job
 from soma.evidence.models import Citation
 from soma.exchange import submissions, xlsform
@@ -28,15 +27,6 @@ from tests.exchange.xlsform_world import (  # noqa: F401
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _catalog_after_the_flush(django_db_setup, django_db_blocker):
-    """The transactional test at the end of this module leaves the database flushed, without the catalog that
-    the session loaded once: load it again for the modules after this one."""
-    yield
-    with django_db_blocker.unblock():
-        packs.load_builtin()
 
 
 def _form(demoland, role="assessor") -> bytes:
@@ -242,10 +232,7 @@ def test_cli_previews_without_writing_and_applies_with_apply(demoland, tmp_path,
                      "--user", "reviewer.demo")
 
 
-# Transactional: django-tasks' worker drops a connection that is inside a transaction (on PostgreSQL that ends
-# the test's own), so the worker must run with the test's writes committed.
-@pytest.mark.django_db(transaction=True)
-def test_pages_preview_then_a_background_job_imports(client, demoland):
+def test_pages_preview_then_a_background_job_imports(client, demoland, run_worker, django_capture_on_commit_callbacks):
     assessment, activity = demoland.assessment, demoland.activity
     data = odk_central_csv(_form(demoland), FIELD_NOTES)
     url = reverse("exchange:submissions_import", args=[assessment.pk])
@@ -260,12 +247,13 @@ def test_pages_preview_then_a_background_job_imports(client, demoland):
     assert page.status_code == 200 and b"guide:V.C:q07" in page.content and b"Nothing has been written" in page.content
     assert _state(assessment) == before
     held = PendingUpload.objects.get(assessment=assessment, kind="xlsform_submissions")
-    started = client.post(reverse("exchange:submissions_apply", args=[assessment.pk]), {
-        "upload": held.pk, "activity": activity.pk, "digest": page.context["preview"].digest})
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(reverse("exchange:submissions_apply", args=[assessment.pk]), {
+            "upload": held.pk, "activity": activity.pk, "digest": page.context["preview"].digest})
     job = Job.objects.get(assessment=assessment, kind="xlsform_submissions")
     assert started.status_code == 302 and started["Location"] == reverse("job", args=[job.pk])
     assert _state(assessment) == before  # written by the worker, not by the request
-    call_command("worker", "--batch")
+    run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.DONE, job.message
     assert "3 draft answers written" in job.message and job.result_url.endswith("/questions/")

@@ -51,14 +51,17 @@ class Command(BaseCommand):
         )
 
     def questionnaire(self, member, path: Path, into: str) -> None:
-        from soma.exchange.questionnaire import import_questionnaire
+        from soma.exchange.questionnaire import ImportRefused, import_questionnaire
+        from soma.exchange.safe_files import UnsafeFile, read_limited
 
         try:
             assessment = selectors.get_assessment(member, into)
         except Http404:
             raise CommandError(f"No assessment {into} that {member.get_username()} is a member of.") from None
         try:
-            result = import_questionnaire(member, assessment, path.read_bytes())
-        except permissions.PermissionDenied as denied:
-            raise CommandError(str(denied)) from None
+            with path.open("rb") as handle:
+                data = read_limited(handle, what=f"The file {path.name}")
+            result = import_questionnaire(member, assessment, data, file_name=path.name)
+        except (permissions.PermissionDenied, ImportRefused, UnsafeFile) as refused:
+            raise CommandError(str(refused)) from None
         self.stdout.write(str(result))
