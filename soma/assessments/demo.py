@@ -544,6 +544,40 @@ RECOMMENDATIONS = [
 ]
 
 
+# The report's narrative chapters: (chapter, classification, text).
+REPORT_CHAPTERS = [
+    ("background", "public",
+     "The Republic of Demoland is a coastal state on the Azure Sea with three main ports (Velmora, Port Azur and "
+     "Karst Gate) and a long land border with Exampleland. Since 2023 it has been a transit country on a sea route "
+     "towards the north, and migrants increasingly arrive in small boats organised from across the Azure Sea.\n\n"
+     "Smuggling networks are small and loosely connected: recruiters in the countries of origin, boat organisers in "
+     "Exampleland and drivers and document brokers in Demoland itself."),
+    ("prevalence", "public",
+     "The Ministry of Interior reports 41 smuggling investigations in 2025, up from 17 in 2019; officials consider "
+     "that most smuggling by sea goes undetected."),
+    ("perception", "public",
+     "Media coverage in Demoland links smuggling to organized crime and rarely to the risks migrants run; public "
+     "debate seldom distinguishes smuggling from trafficking in persons."),
+    ("desk_review", "public",
+     "The desk review covered the Penal Code as amended in 2022, the Aliens and Border Act 2011, court statistics "
+     "for 2019–2025 and the reports of the Demoland Migrant Reception Service and Safe Shores Demoland."),
+    ("key_issues", "public",
+     "Migrants are still charged with illegal entry after disembarkation; financial investigations into smuggling "
+     "profits are rare; cooperation with Exampleland on joint investigations has no legal basis yet."),
+    ("reform_factors", "restricted",
+     "The Ministry of Interior is open to reform, but the prosecution service's leadership resists specialised "
+     "units; parliamentary elections in 2027 may delay the amendments to the Aliens and Border Act."),
+]
+
+
+def _report_chapters(user, assessment) -> None:
+    from soma.reports import services as report_services
+
+    for chapter, classification, text in REPORT_CHAPTERS:
+        report_services.save_chapter(user, assessment, chapter, text=text, classification=classification,
+                                     expected_version=None)
+
+
 def _follow_up(users, baseline) -> Assessment:
     lead, assessor, reviewer = users["lead"], users["assessor"], users["reviewer"]
     assessment = finding_services.start_follow_up(
@@ -661,6 +695,7 @@ def _follow_up(users, baseline) -> Assessment:
             finding_services.set_review_state(reviewer, assessment, recommendation, "reviewed")
     for recommendation in assessment.recommendations.filter(carried_over=True, status="done"):
         finding_services.confirm_carried_over(assessor, assessment, recommendation)
+    _report_chapters(assessor, assessment)
     for status in ("desk_review", "fieldwork"):
         services.change_status(lead, assessment, status)
     assessment.refresh_from_db()
