@@ -139,6 +139,7 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
     sheet_format.header_row(sheet, 1, _headers(), WIDTHS)
     row = 1
     hidden_note = _("An answer exists at a classification above your clearance; it is not in this file.")
+    national = _("national")
     for sub in subsections:
         row += 1
         sheet_format.band(sheet, row, f"{sub.code} {sub.title}", REF, ANSWER)
@@ -146,7 +147,7 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
             row += 1
             response = answers.get(q.key)
             local = q.key.rsplit(":", 1)[-1]
-            ref = f"{sub.code} {local}" + (f" ({_('national')})" if q.national else "")
+            ref = f"{sub.code} {local}" + (f" ({national})" if q.national else "")
             if response is not None:
                 editable = [status_label[response.de_jure], status_label[response.de_facto],
                             str(Classification(response.classification).label), response.narrative]
@@ -229,7 +230,7 @@ def _instructions(sheet, assessment, subsections, mark, user) -> None:
         (_("2. De jure is what the law and official policy say; de facto is what happens in practice. Choose each "
            "from its list: %(list)s.") % {"list": ", ".join(_status_labels())}, False),
         (_("3. Secondary questions are indented under their primary question; national questions (added for this "
-           "assessment) are marked 'national' and shaded."), False),
+           "assessment) are marked as national and shaded."), False),
         (_("4. You may filter, sort, widen columns and add line breaks. Do not add rows for new questions, do not "
            "copy rows between files, and keep the hidden columns: they tell SOMA which answer each row is."), False),
         (_("5. Formulas are not imported: type text. A text that must begin with = starts with an apostrophe (')."),
