@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from soma.core import sign_in, two_factor
 from soma.core import views as core_views
 
 urlpatterns = [
@@ -9,7 +10,9 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("jobs/<int:pk>/", core_views.job, name="job"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
+    path("accounts/login/code/", sign_in.login_code, name="login_code"),
+    path("accounts/two-factor/", two_factor.set_up, name="two_factor"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -27,5 +30,7 @@ urlpatterns = [
     path("catalog/", include("soma.catalog.urls")),
     path("search/", include("soma.search.urls")),
     path("api/", include("soma.api_urls")),
+    # The administration pages sign in through SOMA's own sign-in (lockout, two-factor), not their own form.
+    path("admin/login/", sign_in.admin_login),
     path("admin/", admin.site.urls),
 ]

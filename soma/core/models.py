@@ -41,3 +41,28 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class SignInPolicy(models.Model):
+    """The site's sign-in rules that an administrator sets (one row, edited in the administration pages)."""
+
+    require_two_factor_for_leads = models.BooleanField(
+        _("Require two-factor sign-in for leads"),
+        default=False,
+        help_text=_("Anyone who leads an assessment must set up an authenticator app before doing anything else."),
+    )
+
+    class Meta:
+        verbose_name = _("sign-in policy")
+        verbose_name_plural = _("sign-in policy")
+
+    def __str__(self):
+        return str(_("Sign-in policy"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "SignInPolicy":
+        return cls.objects.get_or_create(pk=1)[0]

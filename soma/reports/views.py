@@ -3,6 +3,8 @@ Thin: the composer and selectors read, services write, a background task renders
 
 from __future__ import annotations
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -46,6 +48,7 @@ def index(request, assessment, issue_form=None, status=200):
     return render(request, "reports/index.html", context, status=status)
 
 
+@csp_update({"style-src": [NONCE]})
 @assessment_view
 @require_GET
 def preview(request, assessment):
@@ -54,7 +57,9 @@ def preview(request, assessment):
     if audience not in dict(selectors.audiences(request.user, assessment)):
         raise Refused(_("Your clearance on this assessment does not allow that version."), 403)
     snapshot = composer.compose(request.user, assessment, audience)
-    return HttpResponse(render_html(snapshot))
+    # The report is one standalone page with its stylesheet inline (the same HTML is the download and the PDF's
+    # input); only this response's copy carries the nonce that lets the page's CSP allow that <style>.
+    return HttpResponse(render_html({**snapshot, "csp_nonce": str(request.csp_nonce)}))
 
 
 @assessment_view

@@ -1,0 +1,125 @@
+"""Signing in: the password step, the two-factor code step, and the lockout after repeated failures.
+
+Lockout is django-axes': a username from one address is locked out after AXES_FAILURE_LIMIT failures (wrong
+passwords and wrong two-factor codes alike) for AXES_COOLOFF_TIME. Whether the username exists makes no
+difference to the counting, the messages or the lockout page.
+
+A user with a confirmed authenticator device is not signed in by the password alone: the password step keeps
+them "pending" in the session for a few minutes and the code step signs them in.
+"""
+
+from __future__ import annotations
+
+import time
+
+import django_otp
+from axes.backends import AxesStandaloneBackend
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.views import LoginView, redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+
+from soma.core import two_factor
+
+PENDING = "soma_pending_sign_in"
+PENDING_SECONDS = 300
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """Refuses a locked-out username and address before any password is checked.
+
+    authenticate() without a request is not a sign-in over the web (a script on the server, Django's test
+    client); there is no address to count failures against, so it is left to the next backend."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_minutes() -> int:
+    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page shown instead of the sign-in form while a username and address are locked out."""
+    context = {"minutes": lockout_minutes(), "failures": settings.AXES_FAILURE_LIMIT}
+    return render(request, "registration/locked_out.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+class SignInView(LoginView):
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.confirmed_device(user) is None:
+            return super().form_valid(form)
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+            "at": time.time(),
+        }
+        return redirect("login_code")
+
+
+def _pending_user(request):
+    pending = request.session.get(PENDING)
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None, None
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    return user, pending
+
+
+@sensitive_post_parameters("token")
+@never_cache
+@csrf_protect
+def login_code(request):
+    """Second step of signing in for users with an authenticator app: the six-digit code."""
+    user, pending = _pending_user(request)
+    device = two_factor.confirmed_device(user) if user else None
+    if device is None:
+        request.session.pop(PENDING, None)
+        messages.info(request, _("Your sign-in took too long or was interrupted. Sign in again."))
+        return redirect("login")
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        return locked_out(request, credentials=credentials)
+    error = ""
+    if request.method == "POST":
+        error = two_factor.check_code(device, request.POST.get("token", ""))
+        if not error:
+            del request.session[PENDING]
+            login(request, user, backend=pending["backend"])
+            django_otp.login(request, device)
+            target = pending.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = settings.LOGIN_REDIRECT_URL
+            return redirect(target)
+        # A wrong code counts as a failed sign-in towards the lockout, as a wrong password does.
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request, credentials=credentials)
+    return render(request, "registration/login_code.html", {"error": error}, status=400 if error else 200)
+
+
+def admin_login(request):
+    """The administration pages' sign-in: SOMA's own (with lockout and two-factor) for anyone not signed in;
+    the administration's own page only to say that a signed-in user may not use them."""
+    if request.user.is_authenticated:
+        from django.contrib import admin
+
+        return admin.site.login(request)
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = reverse("admin:index")
+    return redirect_to_login(target)
