@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from soma.accounts import audit
 from soma.accounts.models import HistoryEntry
 
 SKIPPED_FIELDS = {"version", "updated_at", "created_at", "added_at", "file_token"}
@@ -69,7 +70,7 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
         levels.append("restricted")
     # The entry holds both versions: it is as sensitive as the most sensitive of them.
     level = max((lv for lv in levels if lv in LEVELS), key=LEVELS.index, default="public")
-    HistoryEntry.objects.create(
+    entry = HistoryEntry.objects.create(
         assessment=assessment,
         user=user if user is not None and user.is_authenticated else None,
         action=action,
@@ -80,3 +81,4 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
         after=after,
         classification=level,
     )
+    audit.content_changed(user, entry)

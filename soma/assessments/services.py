@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
-from soma.accounts import history, permissions
+from soma.accounts import audit, history, permissions
 from soma.accounts.permissions import Action, Role
 from soma.assessments.models import (
     SECTIONS_BY_CATEGORY,
@@ -118,6 +118,7 @@ def create_assessment(user, *, scope: list[str], missions: list[dict] | None = N
     for mission in missions or []:
         Mission.objects.create(assessment=assessment, **mission)
     history.record(user, assessment, "created", assessment, None, history.snapshot(assessment))
+    audit.record("assessment_created", user=user, assessment=assessment)
     return Created(assessment, scope_warnings(assessment, keys))
 
 
@@ -171,6 +172,7 @@ def add_member(user, assessment: Assessment, member, role: str, clearance: str =
         raise ServiceError(f"{member} is already on the team. Change their role instead.")
     membership = Membership.objects.create(assessment=assessment, user=member, role=Role(role), clearance=clearance)
     history.record(user, assessment, "created", membership, None, history.snapshot(membership))
+    audit.membership("membership_added", user, membership)
     return membership
 
 
@@ -185,6 +187,7 @@ def change_member(user, assessment: Assessment, membership: Membership, *, role:
     membership.role, membership.clearance = Role(role), clearance
     membership.save()
     history.record(user, assessment, "changed", membership, before, history.snapshot(membership))
+    audit.membership("membership_changed", user, membership, before)
     assessment.__dict__.pop("_memberships", None)
     return membership
 
@@ -197,6 +200,7 @@ def remove_member(user, assessment: Assessment, membership: Membership) -> None:
     if membership.role == Role.LEAD and _leads(assessment) == 1:
         raise ServiceError("An assessment needs a lead. Make someone else lead before removing this one.")
     history.record(user, assessment, "deleted", membership, history.snapshot(membership), None)
+    audit.membership("membership_removed", user, membership)
     membership.delete()
     assessment.__dict__.pop("_memberships", None)
 
@@ -238,6 +242,7 @@ def change_status(user, assessment: Assessment, to_status: str, note: str = "") 
         assessment=current, from_status=current.status, to_status=to_status, by=user, note=note
     )
     history.record(user, current, "changed", current, {"status": current.status}, {"status": to_status})
+    audit.record("status_changed", user=user, assessment=current, from_status=current.status, to_status=to_status)
     current.status = to_status
     current.version = F("version") + 1
     current.save(update_fields=["status", "version", "updated_at"])

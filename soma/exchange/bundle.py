@@ -20,7 +20,7 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from soma import __version__
-from soma.accounts import permissions
+from soma.accounts import audit, permissions
 from soma.accounts.permissions import RANK, Level
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment
@@ -183,6 +183,7 @@ def export_bundle(user, assessment: Assessment, *, audience: str | None = None, 
         ]
     # History entries are for content changes, so an export is logged rather than recorded there.
     log.info("Assessment %s exported as a %s bundle by %s", assessment.pk, audience, user.get_username())
+    audit.export(user, assessment, "bundle", audience=audience, files=include_files)
     return bundle
 
 
@@ -251,4 +252,4 @@ def import_bundle(user, data: bytes, progress: Callable[[int, str], None] | None
     if user is None or not user.is_authenticated:
         raise BundleError(["Sign in to import a bundle."])
     checked = bundle_check.check(data, report)
-    return bundle_write.write(user, checked, report)
+    return audit.imported(user, bundle_write.write(user, checked, report), "bundle")

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from openpyxl.styles import Alignment, Font, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from soma.accounts import permissions
+from soma.accounts import audit, permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Classification
@@ -202,6 +202,7 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
     _protect(meta)
     _instructions(instructions, assessment, subsections, mark, user)
     book.active = 1
+    audit.export(user, assessment, "questionnaire", subsections=len(subsections))
     return sheet_format.to_bytes(book)
 
 
@@ -476,6 +477,8 @@ def import_questionnaire(user, assessment, data: bytes, *, file_name: str = "",
                 summary.added += 1
             else:
                 summary.updated += 1
+        audit.imported(user, assessment, "questionnaire", added=summary.added, updated=summary.updated,
+                       conflicts=len(summary.conflicts))
     report(100, _("Done"))
     return summary
 

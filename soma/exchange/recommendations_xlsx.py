@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Font
 
+from soma.accounts import audit
 from soma.exchange import sheet_format
 from soma.exchange.safe_files import put
 from soma.findings import selectors as finding_selectors
@@ -85,4 +86,5 @@ def export_recommendations(user, assessment) -> bytes:
     sheet_format.print_setup(sheet, title=assessment.title, classification=mark,
                              title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
     sheet.print_area = f"A1:N{max(row, HEADER_ROW)}"
+    audit.export(user, assessment, "recommendations", recommendations=len(rows))
     return sheet_format.to_bytes(book)

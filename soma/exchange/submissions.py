@@ -37,7 +37,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from soma.accounts import permissions
+from soma.accounts import audit, permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors
 from soma.evidence import services as evidence_services
@@ -455,6 +455,7 @@ def apply(user, assessment, activity, data: bytes, file_name: str = "", *, expec
                 finding_services.set_review_state(user, assessment, response, ReviewState.DRAFT)
             pinpoint = _("field submission %(ids)s") % {"ids": ", ".join(draft.submissions)}
             evidence_services.cite(user, assessment, response=response, activity=activity, pinpoint=pinpoint[:200])
+        audit.imported(user, assessment, "submissions", activity=activity.pk, answers=len(result.drafts))
     report(100, _("Done"))
     return Applied(written=len(result.drafts), skipped=len(result.skipped),
                    submissions=sum(1 for s in result.submissions if not s.left_out))

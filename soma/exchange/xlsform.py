@@ -30,6 +30,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from soma.accounts import audit
 from soma.assessments import selectors
 from soma.assessments.selectors import Question, SubsectionScope
 from soma.exchange.safe_files import put
@@ -172,6 +173,7 @@ def build(user, assessment, *, scope: list[str] | None = None, activity=None) ->
     ])
     output = io.BytesIO()
     workbook.save(output)
+    audit.export(user, assessment, "xlsform", form_id=form_id, version=version, activity=getattr(activity, "pk", None))
     return Form(output.getvalue(), form_id, title, version, languages, len(in_form))
 
 

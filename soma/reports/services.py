@@ -7,7 +7,7 @@ import json
 
 from django.db import transaction
 
-from soma.accounts import history, permissions
+from soma.accounts import audit, history, permissions
 from soma.accounts.permissions import Action
 from soma.findings.services import _versioned_save  # the same versioned, clearance-checked save as findings
 from soma.reports import composer
@@ -59,5 +59,6 @@ def issue_report(user, assessment, audience: str, *, profile: ReportProfile | No
         )
         after = {"audience": audience, "content_hash": digest, "language": snapshot["language"]}
         history.record(user, assessment, "issued", report, None, after)
+        audit.record("report_issued", user=user, assessment=assessment, report=report.pk, **after)
     return report
 
