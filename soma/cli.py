@@ -22,6 +22,7 @@ COMMANDS = (
     "import",
     "xlsform",
     "worker",
+    "audit",
 )
 
 
