@@ -153,6 +153,9 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SOMA_LOCKOUT_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "soma.core.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "soma.core.sign_in.client_address"
+# How many proxies in front of SOMA append to X-Forwarded-For (0: the address is the connection's own).
+SOMA_PROXY_COUNT = int(os.environ.get("SOMA_PROXY_COUNT", 0))
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "SOMA"
 

@@ -46,6 +46,17 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def client_address(request) -> str | None:
+    """The address failures are counted against. Behind SOMA_PROXY_COUNT proxies it is the one the outermost
+    of them saw, read from the right of X-Forwarded-For, where a client cannot write it itself."""
+    proxies = settings.SOMA_PROXY_COUNT
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
 def lockout_minutes() -> int:
     return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
 

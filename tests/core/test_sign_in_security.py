@@ -73,6 +73,21 @@ def test_lockout_is_per_address_and_an_administrator_can_unlock(client, member, 
     assert sign_in(client, member.username, password).status_code == 302
 
 
+def test_behind_a_proxy_the_address_is_read_from_x_forwarded_for(client, member, password, settings):
+    settings.SOMA_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(5):
+        # A client writing its own X-Forwarded-For does not escape: the proxy appends the real address.
+        client.post(LOGIN, {"username": member.username, "password": "wrong-password"},
+                    HTTP_X_FORWARDED_FOR=f"203.0.113.{_}, 192.0.2.10", **proxy)
+    locked = client.post(LOGIN, {"username": member.username, "password": password},
+                         HTTP_X_FORWARDED_FOR="192.0.2.10", **proxy)
+    assert locked.status_code == 429
+    elsewhere = client.post(LOGIN, {"username": member.username, "password": password},
+                            HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert elsewhere.status_code == 302
+
+
 def test_a_successful_sign_in_before_the_limit_starts_the_count_again(client, member, password):
     for _ in range(4):
         sign_in(client, member.username, "wrong-password")
