@@ -28,6 +28,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -207,9 +208,10 @@ _client_ip: contextvars.ContextVar[str] = contextvars.ContextVar("soma_audit_cli
 
 def request_started(sender, environ=None, scope=None, **kwargs) -> None:
     """Keep the client's address for the entries written while this request is handled (WSGI or ASGI)."""
-    address = (environ or {}).get("REMOTE_ADDR", "")
-    if not address and scope and scope.get("client"):
-        address = scope["client"][0]
+    if environ is not None:
+        address = _address(environ)
+    else:
+        address = scope["client"][0] if scope and scope.get("client") else ""
     _client_ip.set(_normal_ip(address))
 
 
@@ -219,8 +221,15 @@ def request_finished(sender, **kwargs) -> None:
 
 def _ip(request) -> str:
     if request is not None:
-        return _normal_ip(request.META.get("REMOTE_ADDR", ""))
+        return _normal_ip(_address(request.META))
     return _client_ip.get()
+
+
+def _address(meta) -> str:
+    """The client's address by the same rule as sign-in lockouts (behind SOMA_PROXY_COUNT proxies)."""
+    from soma.core.sign_in import client_address
+
+    return client_address(SimpleNamespace(META=meta)) or ""
 
 
 def _normal_ip(address: str) -> str:

@@ -89,6 +89,14 @@ def test_sign_in_failed_sign_in_and_sign_out_through_the_pages(client, lead, sta
 
 
 @pytest.mark.django_db
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, lead, start, settings):
+    settings.SOMA_PROXY_COUNT = 1
+    client.post(reverse("login"), {"username": lead.username, "password": "not-the-password"},
+                HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.7")
+    assert [e.ip for e in entries_since(start)] == ["203.0.113.7"]
+
+
+@pytest.mark.django_db
 def test_password_change_on_its_page(client, lead, start):
     client.force_login(lead)
     new = "Demoland-Harbour-Lighthouse-9"
