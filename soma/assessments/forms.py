@@ -13,6 +13,25 @@ from soma.assessments.services import PLAN_FIELDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of rows by id that refuses ids no database column can hold (e.g. 2**70) as invalid
+    choices: Django's own field passes them to an `id IN (...)` query, which SQLite and PostgreSQL reject
+    with a server error."""
+
+    LIMIT = 2**63 - 1
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else []:
+            try:
+                out_of_range = not -self.LIMIT <= int(str(pk).strip()) <= self.LIMIT
+            except ValueError:
+                continue  # not a number at all: Django's own check refuses it
+            if out_of_range:
+                raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                            params={"pk": pk})
+        return super()._check_values(value)
+
+
 def _text(rows=3):
     return forms.Textarea(attrs={"rows": rows})
 
@@ -186,6 +205,7 @@ class ActivityForm(forms.ModelForm):
                   "classification")
         widgets = {"date": DATE, "notes": _text(4), "participants": _text(2),
                    "institutions": forms.CheckboxSelectMultiple}
+        field_classes = {"institutions": IdsField}
 
     def __init__(self, *args, scope, missions, institutions, levels, may_see_restricted, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soma.accounts import permissions
 from soma.assessments import selectors as assessment_selectors
+from soma.assessments.forms import IdsField
 from soma.assessments.models import Classification
 from soma.catalog import selectors as catalog_selectors
 from soma.evidence.models import Citation
@@ -130,7 +131,7 @@ class ConclusionForm(VersionedForm):
     basis = forms.CharField(label=_("Basis"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
                             help_text=_("The findings and evidence this conclusion rests on."))
     tentative = forms.BooleanField(label=_("Tentative"), required=False, help_text=_("Mark when sources conflict."))
-    findings = forms.ModelMultipleChoiceField(
+    findings = IdsField(
         label=_("Linked findings"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     classification = forms.ChoiceField(label=_("Classification"))
@@ -156,7 +157,7 @@ class RecommendationForm(VersionedForm):
     rank = forms.IntegerField(label=_("Rank within its area"), min_value=1, initial=1)
     sequence = forms.IntegerField(label=_("Sequence"), min_value=1, initial=1,
                                   help_text=_("The order in which this should be done among its area's steps."))
-    institutions = forms.ModelMultipleChoiceField(
+    institutions = IdsField(
         label=_("Responsible institutions"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     timeline = forms.CharField(label=_("Timeline"), max_length=200, required=False)
@@ -166,7 +167,7 @@ class RecommendationForm(VersionedForm):
                                 help_text=_("Three-letter code, for example USD or EUR."),
                                 error_messages={"invalid": _("Enter a three-letter currency code such as USD.")})
     status = forms.ChoiceField(label=_("Status"), choices=Recommendation.State.choices)
-    conclusions = forms.ModelMultipleChoiceField(
+    conclusions = IdsField(
         label=_("Linked conclusions"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     toolkit = forms.MultipleChoiceField(label=_("Toolkit sections"), required=False)
