@@ -22,6 +22,8 @@ COMMANDS = (
     "import",
     "xlsform",
     "worker",
+    "backup",
+    "restore",
     "audit",
 )
 
