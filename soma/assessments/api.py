@@ -30,7 +30,10 @@ LEVELS = [str(level) for level in Level]
 
 
 class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    """What a refused request answers: `detail` says why; a request with invalid fields answers instead with one
+    key per field, each with its messages (DRF's format), e.g. {"priority": ["\"soon\" is not a valid choice."]}."""
+
+    detail = serializers.CharField(required=False)
 
 
 class AssessmentAPIView(APIView):

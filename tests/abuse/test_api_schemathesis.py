@@ -2,9 +2,8 @@
 
 Every operation of the schema gets positive (schema-valid) and negative (schema-violating) requests, with the
 token of the lead of the world's assessment and that assessment's id in the path, so that the requests reach
-the views rather than 404. Check: no server error (not_a_server_error). Response schema conformance is not
-checked yet: the 400 answers of the write endpoints are documented as {"detail": "..."} (ErrorSerializer) but
-field validation errors come as {"field": ["message", ...]} (DRF's format), so every write fails that check.
+the views rather than 404. Checks: no server error (not_a_server_error), and every answer matches what the schema
+documents for its status (response_schema_conformance).
 
 test_schema_lists_every_endpoint ties the schema to the URL patterns, so a new endpoint is fuzzed without
 editing this file.
@@ -19,6 +18,7 @@ from django.db import close_old_connections
 from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from soma.wsgi import application
 from tests.abuse.conftest import FAST, QUESTION
@@ -90,6 +90,7 @@ def test_no_server_error(api_schema, world, token, method, path):
     @FAST
     @given(case=cases)
     def call(case):
-        case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=[not_a_server_error])
+        case.call_and_validate(headers={"Authorization": f"Token {token}"},
+                               checks=[not_a_server_error, response_schema_conformance])
 
     call()
