@@ -3,6 +3,9 @@ each opening question pages, saving answers through the API, and looking at the 
 Zero errors is the goal; the figures are p50/p95 per kind of request, against the minimal Django view
 answered by the same server in the same run.
 
+Each assessor pauses SOMA_LOAD_THINK seconds (default 2, about the autosave's pace) between steps, as people
+do; SOMA_LOAD_THINK=0 turns the run into a saturation test (every client sends its next request at once).
+
 Bounded: SOMA_LOAD_USERS (default 30) clients for SOMA_LOAD_SECONDS (default 120), only to 127.0.0.1."""
 
 import http.client
@@ -21,6 +24,7 @@ from bench.harness import emit, figure
 
 USERS = int(os.environ.get("SOMA_LOAD_USERS", "30"))
 SECONDS = float(os.environ.get("SOMA_LOAD_SECONDS", "120"))
+THINK = float(os.environ.get("SOMA_LOAD_THINK", "2"))
 HOST = "127.0.0.1"
 
 
@@ -90,6 +94,7 @@ class Assessor(threading.Thread):
             if step % 10 == 9:
                 self.request("sources_page", "GET", f"/assessments/{self.pk}/sources/")
             step += 1
+            time.sleep(min(THINK, max(0.0, self.stop_at - time.monotonic())))
 
 
 def _session_for(user) -> str:
@@ -151,9 +156,10 @@ def run() -> None:
             bad = [status for _ms, status in rows if not (isinstance(status, int) and status < 400)]
             total, errors = total + len(rows), errors + len(bad)
             emit(figure(f"load_{kind}", [ms for ms, _s in rows], floor_ms, "minimal Django view on the same server",
-                        users=USERS, seconds=SECONDS, requests=len(rows), errors=len(bad),
+                        users=USERS, seconds=SECONDS, think_seconds=THINK, requests=len(rows), errors=len(bad),
                         error_statuses=sorted({str(s) for s in bad})))
-        emit({"figure": "load_summary", "users": USERS, "seconds": SECONDS, "requests": total, "errors": errors,
+        emit({"figure": "load_summary", "users": USERS, "seconds": SECONDS, "think_seconds": THINK,
+              "requests": total, "errors": errors,
               "requests_per_second": round(total / SECONDS, 1)})
     finally:
         assessment.delete()

@@ -60,7 +60,7 @@ class ResponseView(AssessmentAPIView):
     def get(self, request, pk, question):
         assessment = self.assessment()
         question = self.question(assessment, question)
-        response = selectors.responses(request.user, assessment).get(question)
+        response = selectors.responses_to(request.user, assessment, [question]).get(question)
         if response is None:
             response = ResponseModel(assessment=assessment, question=question, version=0)
         return Response(ResponseSerializer(response, context={"request": request, "assessment": assessment}).data)
@@ -77,7 +77,7 @@ class ResponseView(AssessmentAPIView):
         fields = check_fields(ResponseWriteSerializer, request.data)
         version = fields.pop("version")
         saved = services.save_response(request.user, assessment, question, expected_version=version, **fields)
-        saved = selectors.responses(request.user, assessment)[question]
+        saved = selectors.responses_to(request.user, assessment, [question])[question]
         return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
 
 

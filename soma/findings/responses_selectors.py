@@ -33,7 +33,7 @@ def hidden_answers(user, assessment) -> set[str]:
 
 def response(user, assessment, question: str) -> Response | None:
     """The visible response to one question, or None."""
-    return finding_selectors.responses(user, assessment).get(question)
+    return finding_selectors.responses_to(user, assessment, [question]).get(question)
 
 
 def citation(user, assessment, pk):
