@@ -158,6 +158,9 @@ AXES_CLIENT_IP_CALLABLE = "soma.core.sign_in.client_address"
 SOMA_PROXY_COUNT = int(os.environ.get("SOMA_PROXY_COUNT", 0))
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "SOMA"
+# An administrator never sees a user's two-factor key or its QR code (they could copy the second factor);
+# django-otp's admin pages that would show them answer 403.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]

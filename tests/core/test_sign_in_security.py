@@ -286,3 +286,16 @@ def test_policy_is_one_row_in_the_admin(client, django_user_model):
     assert page.status_code == 200
     assert "Require two-factor sign-in for leads" in page.content.decode()
     assert client.get(reverse("admin:core_signinpolicy_add")).status_code == 403
+
+
+def test_administrators_never_see_a_users_two_factor_key(client, django_user_model, member):
+    """django-otp's admin pages that would show a device's key and QR code answer 403 (for a device that does
+    not exist too, not a server error)."""
+    device = TOTPDevice.objects.create(user=member, name="phone", confirmed=False)
+    admin = django_user_model.objects.create_superuser("root.demo", "root@demoland.example", None)
+    client.force_login(admin)
+    for name in ("admin:otp_totp_totpdevice_config", "admin:otp_totp_totpdevice_qrcode"):
+        for pk in (device.pk, device.pk + 1000):
+            response = client.get(reverse(name, args=[pk]))
+            assert response.status_code == 403, (name, pk, response.status_code)
+            assert device.key not in response.content.decode(errors="replace")
