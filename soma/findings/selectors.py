@@ -145,14 +145,7 @@ class GapRow:
     de_facto: Counter = field(default_factory=Counter)
 
     def status(self, which: str) -> str:
-        """The subsection's overall status: the most common answered status (unknown when none answered)."""
-        counts = getattr(self, which)
-        answered = {k: v for k, v in counts.items() if k not in ("unknown", "not_applicable")}
-        if not answered:
-            return "not_applicable" if set(counts) == {"not_applicable"} else "unknown"
-        if len(answered) > 1:
-            return "partly"
-        return next(iter(answered))
+        return subsection_status(list(getattr(self, which)))
 
     @property
     def de_jure_status(self) -> str:
@@ -245,21 +238,31 @@ def overview(user, assessment) -> Overview:
         entry.subsections.append(row.code)
     for entry in merged.values():
         rows = [by_subsection[f"guide:{code}"] for code in entry.subsections]
-        entry.de_jure = _combined([r.status("de_jure") for r in rows])
-        entry.de_facto = _combined([r.status("de_facto") for r in rows])
+        entry.de_jure = combined_status([r.status("de_jure") for r in rows])
+        entry.de_facto = combined_status([r.status("de_facto") for r in rows])
     order = {"mandatory": 0, "optional": 1, None: 2}
-    ordered = sorted(merged.values(), key=lambda p: (order.get(p.obligation, 2), _article_number(p.key), p.key))
+    ordered = sorted(merged.values(), key=lambda p: (order.get(p.obligation, 2), article_number(p.key), p.key))
     return Overview(list(sections.values()), gap_map, ordered, totals)
 
 
-def _combined(statuses: list[str]) -> str:
+def subsection_status(statuses: list[str]) -> str:
+    """A subsection's status from its answers' statuses: the one answered status, "partly" when they differ,
+    "not_applicable" when every answer says so, "unknown" when none is answered."""
+    answered = {s for s in statuses if s not in ("unknown", "not_applicable")}
+    if not answered:
+        return Implementation.NOT_APPLICABLE if statuses and set(statuses) == {"not_applicable"} else "unknown"
+    return answered.pop() if len(answered) == 1 else Implementation.PARTLY
+
+
+def combined_status(statuses: list[str]) -> str:
+    """A provision's status from the statuses of the subsections that require it."""
     known = {s for s in statuses if s != "unknown"}
     if not known:
         return Implementation.UNKNOWN
     return known.pop() if len(known) == 1 else Implementation.PARTLY
 
 
-def _article_number(key: str) -> int:
+def article_number(key: str) -> int:
     digits = "".join(ch for ch in key.split(":art", 1)[-1].split(".")[0] if ch.isdigit())
     return int(digits or 0)
 

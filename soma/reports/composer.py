@@ -260,7 +260,8 @@ class _Composer:
                 for f in findings_by_sub.get(sub.key, [])
             ]
             gap = {"key": sub.key, "code": sub.code, "title": sub.title,
-                   "de_jure": _overall(de_jure), "de_facto": _overall(de_facto)}
+                   "de_jure": finding_selectors.subsection_status(de_jure),
+                   "de_facto": finding_selectors.subsection_status(de_facto)}
             gap_map.append(gap)
             sections[-1]["subsections"].append({
                 "code": sub.code, "title": sub.title, "questions": len(sub.questions),
@@ -285,15 +286,16 @@ class _Composer:
                 entry["rows"].append(row)
         order = {"mandatory": 0, "optional": 1}
         result = []
-        for entry in sorted(merged.values(), key=lambda e: (order.get(e["obligation"], 2), _article(e["key"]),
-                                                             e["key"])):
+        ranked = sorted(merged.values(), key=lambda e: (
+            order.get(e["obligation"], 2), finding_selectors.article_number(e["key"]), e["key"]))
+        for entry in ranked:
             rows = entry["rows"]
             result.append({
                 "label": entry["label"],
                 "obligation": obligations.get(entry["obligation"], ""),
                 "subsections": [r["code"] for r in rows],
-                "de_jure": statuses[_combined([r["de_jure"] for r in rows])],
-                "de_facto": statuses[_combined([r["de_facto"] for r in rows])],
+                "de_jure": statuses[finding_selectors.combined_status([r["de_jure"] for r in rows])],
+                "de_facto": statuses[finding_selectors.combined_status([r["de_facto"] for r in rows])],
             })
         return result
 
@@ -393,24 +395,3 @@ def _plain(value):
 
 def _date(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def _overall(statuses: list[str]) -> str:
-    """A subsection's status from its answers: the one answered status, "partly" when they differ."""
-    answered = {s for s in statuses if s not in ("unknown", "not_applicable")}
-    if not answered:
-        return "not_applicable" if statuses and set(statuses) == {"not_applicable"} else "unknown"
-    return answered.pop() if len(answered) == 1 else "partly"
-
-
-def _combined(statuses: list[str]) -> str:
-    known = {s for s in statuses if s != "unknown"}
-    if not known:
-        return "unknown"
-    return known.pop() if len(known) == 1 else "partly"
-
-
-
-def _article(key: str) -> int:
-    digits = "".join(ch for ch in key.split(":art", 1)[-1].split(".")[0] if ch.isdigit())
-    return int(digits or 0)
