@@ -27,9 +27,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from soma.findings.models import Implementation
-from soma.reports.charts import gap_map_png
 from soma.reports.models import REPORT_PARTS, Chapter
+from soma.reports.render_html import gap_map_png, shown_parts
 
 FONT = "DejaVu Sans"
 TEXT_WIDTH = Cm(16)  # A4 (21 cm) less two margins of 2.5 cm
@@ -215,18 +214,8 @@ class _Renderer:
         return self.save()
 
     def parts(self) -> list[str]:
-        """The parts this report shows, in order: as the HTML report, no empty foreword and no individuals
-        annex in a version without one."""
-        shown = []
-        for key in self.s.get("parts", []):
-            if key not in self.headings:
-                continue
-            if key == "boilerplate" and not _paragraphs((self.s.get("profile") or {}).get("boilerplate", "")):
-                continue
-            if key == "annex_individuals" and self.s.get("annex_individuals") is None:
-                continue
-            shown.append(key)
-        return shown
+        """The parts this report shows, in order: those of the HTML report (render_html.shown_parts)."""
+        return [key for key in shown_parts(self.s) if key in self.headings]
 
     # --- document frame -------------------------------------------------------------------------------------
 
@@ -643,8 +632,7 @@ class _Renderer:
         self.part_heading("gap_map")
         self.para(_("Each row is a subsection in scope; the colours show the status of the law and policy (de "
                     "jure) and of practice (de facto). The map shows needs; it is not a score."), size=Pt(9))
-        labels = {key: str(label) for key, label in Implementation.choices}
-        figure = gap_map_png(self.s, labels, (_("De jure"), _("De facto"))) if self.s.get("gap_map") else b""
+        figure = gap_map_png(self.s)
         if figure:
             self.picture(figure, TEXT_WIDTH, max_height=MAX_FIGURE_HEIGHT)
         provisions = self.s.get("provisions", [])

@@ -28,7 +28,7 @@ def gap_map_png(snapshot: dict) -> bytes:
 def render_html(snapshot: dict, content_hash: str = "") -> str:
     with translation.override(snapshot["language"]):
         headings = {key: str(label) for key, label in REPORT_PARTS}
-        toc = [(key, headings[key]) for key in snapshot["parts"] if _shown(snapshot, key)]
+        toc = [(key, headings[key]) for key in shown_parts(snapshot)]
         png = gap_map_png(snapshot) if "gap_map" in snapshot["parts"] else b""
         context = {
             "s": snapshot,
@@ -41,9 +41,14 @@ def render_html(snapshot: dict, content_hash: str = "") -> str:
         return render_to_string("reports/report.html", context)
 
 
-def _shown(snapshot: dict, key: str) -> bool:
-    if key == "boilerplate":
-        return bool(snapshot["profile"]["boilerplate"])
-    if key == "annex_individuals":
-        return snapshot["annex_individuals"] is not None
-    return True
+def shown_parts(snapshot: dict) -> list[str]:
+    """The parts a report shows, in order, in every format: no empty foreword, and no individuals annex in a
+    version without one."""
+    shown = []
+    for key in snapshot.get("parts", []):
+        if key == "boilerplate" and not (snapshot.get("profile") or {}).get("boilerplate", "").strip():
+            continue
+        if key == "annex_individuals" and snapshot.get("annex_individuals") is None:
+            continue
+        shown.append(key)
+    return shown
