@@ -32,7 +32,8 @@ class ExportForm(forms.Form):
 
 def export_form(user, assessment, data=None) -> ExportForm:
     levels = permissions.cleared_levels(user, assessment)
-    return ExportForm(data, levels=levels, initial={"audience": levels[-1], "files": "include"})
+    # The lowest audience, without files, unless the user chooses more: a bundle leaves SOMA's control.
+    return ExportForm(data, levels=levels, initial={"audience": levels[0], "files": "leave_out"})
 
 
 @assessment_view
@@ -42,8 +43,8 @@ def bundle_export(request, assessment):
     if not form.is_valid():
         messages.error(request, _("Choose an audience you are cleared for."))
         return redirect("exchange:index", assessment.pk)
-    audience = form.cleaned_data["audience"] or None
-    include_files = form.cleaned_data["files"] != "leave_out"
+    audience = form.cleaned_data["audience"] or form.initial["audience"]
+    include_files = form.cleaned_data["files"] == "include"
     data = bundle.export_bundle(request.user, assessment, audience=audience, include_files=include_files)
     response = HttpResponse(bundle.dumps(data), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="soma-assessment-{assessment.pk}-{data["audience"]}.json"'

@@ -34,7 +34,7 @@ def test_the_exchange_tab_offers_only_the_levels_the_member_holds(client, world)
     assert 'value="public"' in page and 'value="restricted"' not in page and 'value="confidential"' not in page
     client.force_login(world.users["lead"])
     page = client.get(reverse("exchange:index", args=[world.assessment.pk])).content.decode()
-    assert 'value="confidential" selected' in page
+    assert 'value="confidential"' in page and 'value="public" selected' in page
 
 
 def test_an_observer_downloads_a_public_bundle(client, world):
