@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An htmx request or API call of an expired session: 401 instead of the sign-in page (autosave keeps the text).
+    "soma.core.sign_in.SignedOutMiddleware",
     "soma.core.two_factor.TwoFactorMiddleware",
     # Last, so that it sees the outcome of the sign-in view and answers a lockout with its own page.
     "axes.middleware.AxesMiddleware",

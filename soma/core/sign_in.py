@@ -11,6 +11,7 @@ them "pending" in the session for a few minutes and the code step signs them in.
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import django_otp
 from axes.backends import AxesStandaloneBackend
@@ -20,8 +21,10 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView, redirect_to_login
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -134,3 +137,29 @@ def admin_login(request):
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("admin:index")
     return redirect_to_login(target)
+
+
+class SignedOutMiddleware:
+    """An htmx request or an API call from a signed-out browser (an expired session) gets 401, not the sign-in
+    page: htmx would swap that page into the part of the page being saved, and the text typed there would be
+    gone. The page's own script keeps the unsent text and asks the user to sign in again (static/soma)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code not in (301, 302, 303) or request.user.is_authenticated:
+            return response
+        htmx = request.headers.get("HX-Request") == "true"
+        if not (htmx or request.path.startswith("/api/")):
+            return response
+        if urlsplit(response.get("Location", "")).path != resolve_url(settings.LOGIN_URL):
+            return response
+        message = _("Your session has ended. Sign in again, then repeat the request.")
+        if htmx:
+            signed_out = HttpResponse(message, status=401, content_type="text/plain; charset=utf-8")
+        else:
+            signed_out = JsonResponse({"detail": message}, status=401)
+        patch_vary_headers(signed_out, ("HX-Request",))
+        return signed_out

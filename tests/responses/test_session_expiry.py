@@ -1,0 +1,54 @@
+"""An expired session during autosave: htmx requests and API calls get 401, never the sign-in page (which htmx
+would swap into the question card); plain page requests still go to the sign-in page."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+
+from soma.assessments import services
+from soma.findings.models import Response
+
+Q1 = "guide:V.C:q01"
+
+
+@pytest.fixture
+def assessment(catalog, member):
+    return services.create_assessment(
+        member, title="Demoland criminal justice response", jurisdictions=["XD"], scope=["V.C"]
+    ).assessment
+
+
+def save(client, assessment, htmx=True):
+    data = {"expected_version": 0, "narrative": "Typed on a field laptop.", "de_jure": "in_place",
+            "de_facto": "unknown", "classification": "public"}
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(reverse("responses:save", args=[assessment.pk, Q1]), data, headers=headers)
+
+
+def test_autosave_after_the_session_ended_gets_401_and_saves_nothing(client, assessment, member):
+    client.force_login(member)
+    Session.objects.all().delete()  # the session ends on the server (expired, or signed out elsewhere)
+    response = save(client, assessment)
+    assert response.status_code == 401
+    assert "Location" not in response
+    assert "session has ended" in response.content.decode()
+    assert response["Content-Type"].startswith("text/plain")  # a message, not a page to swap into the card
+    assert not Response.objects.filter(assessment=assessment).exists()
+
+
+def test_htmx_page_request_when_signed_out_gets_401(client, assessment):
+    url = reverse("responses:subsection", args=[assessment.pk, "guide:V.C"])
+    assert client.get(url, headers={"HX-Request": "true"}).status_code == 401
+
+
+def test_plain_requests_when_signed_out_still_go_to_the_sign_in_page(client, assessment):
+    response = save(client, assessment, htmx=False)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not Response.objects.filter(assessment=assessment).exists()
+
+
+def test_api_call_when_signed_out_gets_401_json(client):
+    response = client.get(reverse("api-assessments"))
+    assert response.status_code == 401
+    assert response.json()["detail"]
