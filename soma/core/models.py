@@ -66,3 +66,20 @@ class SignInPolicy(models.Model):
     @classmethod
     def current(cls) -> "SignInPolicy":
         return cls.objects.get_or_create(pk=1)[0]
+
+
+class WorkerBeat(models.Model):
+    """A running background worker (`soma worker`), as it reports itself every few seconds.
+
+    django-tasks records which worker claimed a task (DBTaskResult.worker_ids) but not whether that worker is
+    still alive; this row is that lease. A worker killed without warning (kill -9, power cut) stops updating
+    it, and its running jobs are then marked failed by the next worker or by the job page (soma.core.jobs)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)  # host name and process namespace: where `pid` means something
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    def __str__(self):
+        return f"worker {self.worker_id} (pid {self.pid} on {self.host})"

@@ -31,6 +31,6 @@ def job(request, pk):
     """A background job of the user's: its progress while it runs (polled by htmx), its outcome after."""
     from soma.core import jobs
 
-    row = jobs.job_for(request.user, pk)
+    row = jobs.check(jobs.job_for(request.user, pk))
     template = "core/_job.html" if request.htmx else "core/job.html"
-    return render(request, template, {"job": row})
+    return render(request, template, {"job": row, "notice": jobs.waiting_notice(row)})

@@ -9,11 +9,20 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Do every waiting job, then exit.")
 
     def handle(self, *args, batch, **options):
+        from soma.core import jobs
         from soma.evidence.files import sweep_orphans
 
-        sweep_orphans()  # files left by a process killed mid-write (see soma/evidence/files.py)
-        # django-tasks' database worker does the work; this only gives it SOMA's name and defaults.
-        argv = ["--no-startup-delay", "--no-reload"]
+        # Before taking new work: jobs left "running" by a worker that was killed are marked failed, and files
+        # left by a process killed mid-write are removed (see soma/core/jobs.py, soma/evidence/files.py).
+        jobs.recover_abandoned()
+        sweep_orphans()
+        heartbeat = jobs.Heartbeat(every_hour=sweep_orphans)
+        worker_id = heartbeat.start()
+        # django-tasks' database worker does the work; this only gives it SOMA's name, defaults and lease.
+        argv = ["--no-startup-delay", "--no-reload", "--worker-id", worker_id]
         if batch:
             argv.append("--batch")
-        call_command("db_worker", *argv)
+        try:
+            call_command("db_worker", *argv)
+        finally:
+            heartbeat.stop()
