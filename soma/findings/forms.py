@@ -57,13 +57,14 @@ class FindingForm(VersionedForm):
     )
     classification = forms.ChoiceField(label=_("Classification"))
 
-    def __init__(self, *args, user, assessment, **kwargs):
+    def __init__(self, *args, user, assessment, linked: frozenset[int] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.assessment = assessment
         scope = assessment_selectors.questions_in_scope(user, assessment)
         self.fields["subsection"].choices = [(sub.key, f"{sub.code} {sub.title}") for sub in scope]
         answers = selectors.responses(user, assessment)
-        self._responses = {str(r.pk): r for r in answers.values() if r.narrative.strip()}
+        # An answer already linked stays offered even if its text was since emptied: a save keeps what it shows.
+        self._responses = {str(r.pk): r for r in answers.values() if r.narrative.strip() or r.pk in linked}
         grouped = []
         for sub in scope:
             options = [

@@ -79,6 +79,7 @@ def save_response(user, assessment: Assessment, question: str, *, expected_versi
     if current_version != expected_version:
         raise EditConflict(response=response, theirs=_editable(response), mine=fields)
     if response is None:
+        fields.setdefault("classification", assessment_selectors.default_classification(user, assessment))
         try:
             with transaction.atomic():
                 response = Response.objects.create(assessment=assessment, question=question, updated_by=user, **fields)
@@ -140,6 +141,8 @@ def _versioned_save(user, assessment, obj, fields: dict, expected_version: int |
             raise StaleEdit("Someone else changed this since you opened it. Reload to see their version.")
         obj = current
     before = history.snapshot(obj) if obj.pk else None
+    if not obj.pk and "classification" not in fields:
+        fields["classification"] = assessment_selectors.default_classification(user, assessment)
     m2m_names = {f.name for f in obj._meta.many_to_many}
     m2m = {name: fields.pop(name) for name in list(fields) if name in m2m_names}
     for name, value in fields.items():
@@ -159,13 +162,27 @@ def _versioned_save(user, assessment, obj, fields: dict, expected_version: int |
     obj.save()
     obj.refresh_from_db()
     for name, value in m2m.items():
-        if any(getattr(v, "assessment_id", assessment.pk) != assessment.pk for v in value):
-            raise ServiceError("Links can only point within the same assessment.")
-        if any(not permissions.may_see(user, assessment, getattr(v, "classification", "public")) for v in value):
-            raise permissions.PermissionDenied("You cannot link to material above your clearance.")
-        getattr(obj, name).set(value)
+        _set_visible_links(user, assessment, getattr(obj, name), value)
     history.record(user, assessment, "changed" if before else "created", obj, before, history.snapshot(obj))
     return obj
+
+
+def _set_visible_links(user, assessment, manager, chosen) -> None:
+    """Make the links the user can see exactly `chosen`; links to material above the user's clearance stay as
+    they are. A form or request only ever offers what its user may see, so what it leaves out of `chosen` is
+    not a removal of the rest."""
+    chosen = list(chosen)
+    if any(getattr(v, "assessment_id", assessment.pk) != assessment.pk for v in chosen):
+        raise ServiceError("Links can only point within the same assessment.")
+    if any(not permissions.may_see(user, assessment, getattr(v, "classification", "public")) for v in chosen):
+        raise permissions.PermissionDenied("You cannot link to material above your clearance.")
+    levels = permissions.cleared_levels(user, assessment)
+    current = manager.all()
+    if hasattr(manager.model, "classification"):
+        hidden = list(current.exclude(classification__in=levels))
+    else:
+        hidden = []
+    manager.set([*chosen, *hidden])
 
 
 @transaction.atomic

@@ -92,9 +92,10 @@ def finding_edit(request, assessment, finding_pk):
 def _finding_form(request, assessment, finding, cite_form=None, status=200):
     permissions.require(request.user, Action.EDIT, assessment)
     kwargs = {"user": request.user, "assessment": assessment}
+    linked = frozenset(finding.responses.values_list("pk", flat=True)) if finding else frozenset()
     theirs = None
     if request.method == "POST" and cite_form is None:
-        form = forms.FindingForm(request.POST, **kwargs)
+        form = forms.FindingForm(request.POST, linked=linked, **kwargs)
         if form.is_valid():
             try:
                 saved = services.save_finding(request.user, assessment, finding,
@@ -113,9 +114,10 @@ def _finding_form(request, assessment, finding, cite_form=None, status=200):
         else:
             status = 400
     elif finding is not None:
-        form = forms.FindingForm(initial=forms.FindingForm.initial_for(finding), **kwargs)
+        form = forms.FindingForm(initial=forms.FindingForm.initial_for(finding), linked=linked, **kwargs)
     else:
-        initial = {"subsection": request.GET.get("subsection", ""), "classification": "public"}
+        initial = {"subsection": request.GET.get("subsection", ""),
+                   "classification": assessment_selectors.default_classification(request.user, assessment)}
         form = forms.FindingForm(initial=initial, **kwargs)
     citations = selectors.finding_citations(request.user, assessment, finding) if finding else []
     if finding is not None and cite_form is None:
@@ -189,7 +191,8 @@ def _conclusion_form(request, assessment, conclusion):
     elif conclusion is not None:
         form = forms.ConclusionForm(initial=forms.ConclusionForm.initial_for(conclusion), **kwargs)
     else:
-        form = forms.ConclusionForm(initial={"classification": "public"}, **kwargs)
+        initial = {"classification": assessment_selectors.default_classification(request.user, assessment)}
+        form = forms.ConclusionForm(initial=initial, **kwargs)
     context = _context(request, assessment, "findings", form=form, conclusion=conclusion, theirs=theirs)
     return render(request, "findings/conclusion_form.html", context, status=status)
 
@@ -251,7 +254,7 @@ def _recommendation_form(request, assessment, recommendation):
         first = areas[0].key if areas else ""
         area = request.GET.get("area") or first
         initial = {"area": area, "priority": "short", "rank": 1, "sequence": 1, "status": "proposed",
-                   "classification": "public"}
+                   "classification": assessment_selectors.default_classification(request.user, assessment)}
         form = forms.RecommendationForm(initial=initial, **kwargs)
         chosen = None
     suggested = forms.suggestion_choices(assessment, area, chosen)

@@ -1,0 +1,123 @@
+"""A save changes only the links its user can see: links to material above the user's clearance survive a save
+by an assessor cleared for public, through the pages and through the API."""
+
+import pytest
+from django.urls import reverse
+
+from soma.assessments import services
+from soma.findings import services as finding_services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(django_user_model):
+    names = ["lead", "assessor"]
+    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
+
+
+@pytest.fixture
+def world(catalog, team):
+    lead = team["lead"]
+    a = services.create_assessment(lead, title="Republic of Demoland response", jurisdictions=["XD"],
+                                   scope=["V.C"]).assessment
+    services.add_member(lead, a, team["assessor"], "assessor", "public")
+
+    def answer(number, level):
+        return finding_services.save_response(lead, a, f"guide:V.C:q0{number}", expected_version=0,
+                                              narrative=f"Answer {number}.", classification=level)
+
+    w = {"a": a, "hidden_response": answer(1, "restricted"), "shown_response": answer(2, "public"),
+         "new_response": answer(3, "public")}
+    w["hidden_finding"] = finding_services.save_finding(lead, a, kind="gap", title="Hidden gap",
+                                                        subsection="guide:V.C", classification="restricted")
+    w["shown_finding"] = finding_services.save_finding(lead, a, kind="gap", title="Shown gap",
+                                                       subsection="guide:V.C", classification="public")
+    w["new_finding"] = finding_services.save_finding(lead, a, kind="observation", title="New observation",
+                                                     subsection="guide:V.C", classification="public")
+    w["finding"] = finding_services.save_finding(
+        lead, a, kind="gap", title="Harbour checks", subsection="guide:V.C", classification="public",
+        responses=[w["hidden_response"], w["shown_response"]])
+    w["hidden_conclusion"] = finding_services.save_conclusion(lead, a, text="Hidden", classification="restricted")
+    w["shown_conclusion"] = finding_services.save_conclusion(lead, a, text="Shown", classification="public")
+    w["new_conclusion"] = finding_services.save_conclusion(lead, a, text="New", classification="public")
+    w["conclusion"] = finding_services.save_conclusion(
+        lead, a, text="Checks are rare", classification="public", findings=[w["hidden_finding"], w["shown_finding"]])
+    w["recommendation"] = finding_services.save_recommendation(
+        lead, a, text="Train harbour police", area="guide:V.C", priority="short", classification="public",
+        conclusions=[w["hidden_conclusion"], w["shown_conclusion"]], toolkit=[], framework=[])
+    return w
+
+
+def ids(manager) -> set[int]:
+    return set(manager.values_list("pk", flat=True))
+
+
+def page(client, user, name, *args):
+    client.force_login(user)
+    return reverse(f"findings:{name}", args=args)
+
+
+# --- Pages ----------------------------------------------------------------------------------------------------------
+
+
+def test_finding_page_keeps_the_hidden_answer_and_applies_the_visible_change(client, team, world):
+    finding = world["finding"]
+    url = page(client, team["assessor"], "finding_edit", world["a"].pk, finding.pk)
+    form = client.get(url).content.decode()
+    assert f'<option value="{world["hidden_response"].pk}"' not in form
+    assert f'<option value="{world["shown_response"].pk}" selected' in form
+    response = client.post(url, {
+        "kind": "gap", "title": "Harbour checks", "text": "", "subsection": "guide:V.C",
+        "responses": [world["new_response"].pk], "classification": "public", "expected_version": finding.version,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ids(finding.responses) == {world["hidden_response"].pk, world["new_response"].pk}
+
+
+def test_conclusion_page_keeps_the_hidden_finding(client, team, world):
+    conclusion = world["conclusion"]
+    url = page(client, team["assessor"], "conclusion_edit", world["a"].pk, conclusion.pk)
+    response = client.post(url, {
+        "text": "Checks are rare", "basis": "", "findings": [world["new_finding"].pk], "classification": "public",
+        "expected_version": conclusion.version,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ids(conclusion.findings) == {world["hidden_finding"].pk, world["new_finding"].pk}
+
+
+def test_recommendation_page_keeps_the_hidden_conclusion(client, team, world):
+    rec = world["recommendation"]
+    url = page(client, team["assessor"], "recommendation_edit", world["a"].pk, rec.pk)
+    response = client.post(url, {
+        "text": "Train harbour police", "area": "guide:V.C", "priority": "short", "rank": 1, "sequence": 1,
+        "timeline": "", "estimated_cost": "", "currency": "", "status": "proposed",
+        "conclusions": [world["new_conclusion"].pk], "classification": "public", "expected_version": rec.version,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ids(rec.conclusions) == {world["hidden_conclusion"].pk, world["new_conclusion"].pk}
+
+
+def test_clearing_every_visible_link_still_keeps_the_hidden_ones(client, team, world):
+    rec = world["recommendation"]
+    url = page(client, team["assessor"], "recommendation_edit", world["a"].pk, rec.pk)
+    response = client.post(url, {
+        "text": "Train harbour police", "area": "guide:V.C", "priority": "short", "rank": 1, "sequence": 1,
+        "status": "proposed", "classification": "public", "expected_version": rec.version,
+    })
+    assert response.status_code == 302
+    assert ids(rec.conclusions) == {world["hidden_conclusion"].pk}
+
+
+def test_an_answer_linked_before_its_text_was_emptied_is_not_dropped(client, team, world):
+    shown = world["shown_response"]
+    finding_services.save_response(team["lead"], world["a"], shown.question, expected_version=shown.version,
+                                   narrative="")
+    finding = world["finding"]
+    url = page(client, team["assessor"], "finding_edit", world["a"].pk, finding.pk)
+    response = client.post(url, {
+        "kind": "gap", "title": "Harbour checks renamed", "subsection": "guide:V.C",
+        "responses": [shown.pk], "classification": "public", "expected_version": finding.version,
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ids(finding.responses) == {world["hidden_response"].pk, shown.pk}
