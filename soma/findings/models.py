@@ -115,6 +115,15 @@ class Priority(models.TextChoices):
 PRIORITY_ORDER = [choice.value for choice in Priority]
 
 
+def canonical_area(key: str) -> str:
+    """A recommendation area in the catalog's own id form: a guide section is "guide:section:V" (the short
+    "guide:V" that older clients and bundles send is the same section), a subsection "guide:V.C"."""
+    prefix, _sep, code = key.partition(":")
+    if prefix == "guide" and code and ":" not in code and "." not in code:
+        return f"guide:section:{code}"
+    return key
+
+
 class Recommendation(models.Model):
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
@@ -150,3 +159,8 @@ class Recommendation(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        # Every writer (services, bundle import, demo) stores one id form, so a form can always re-save it.
+        self.area = canonical_area(self.area)
+        super().save(*args, **kwargs)

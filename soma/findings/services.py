@@ -27,6 +27,7 @@ from soma.findings.models import (
     Recommendation,
     Response,
     ReviewState,
+    canonical_area,
 )
 from soma.search.services import similar
 
@@ -207,8 +208,12 @@ def save_conclusion(user, assessment, conclusion=None, *, expected_version=None,
 def save_recommendation(user, assessment, recommendation=None, *, expected_version=None, **fields):
     permissions.require(user, Action.EDIT, assessment)
     recommendation = recommendation or Recommendation()
-    if "area" in fields and fields["area"] not in _area_keys(assessment):
-        raise ServiceError(f"{fields['area']} is not a guide section or subsection in this assessment's scope.")
+    if "area" in fields:
+        fields["area"] = canonical_area(str(fields["area"]))
+        if fields["area"] not in _area_keys(assessment):
+            raise ServiceError(
+                f"{fields['area'][:40]} is not a guide section or subsection in this assessment's scope. "
+                "Give a section as guide:section:V or a subsection as guide:V.C.")
     tree = catalog_selectors.tree(assessment.catalog)
     kinds = {
         "toolkit": ("toolkit_section", "toolkit_tool"),
@@ -227,13 +232,10 @@ def save_recommendation(user, assessment, recommendation=None, *, expected_versi
 
 
 def _area_keys(assessment) -> set[str]:
-    """A recommendation's area: a subsection in scope ("guide:V.C") or a section with one in scope
-    ("guide:section:V"; "guide:V" is accepted too)."""
+    """A recommendation's area in its one id form: a subsection in scope ("guide:V.C") or a section with one in
+    scope ("guide:section:V"; callers turn the short "guide:V" into this with canonical_area first)."""
     subsections = set(assessment_selectors.scope_keys(assessment))
-    sections = set()
-    for key in subsections:
-        code = key.split(":", 1)[1].split(".")[0]
-        sections |= {f"guide:section:{code}", f"guide:{code}"}
+    sections = {f"guide:section:{key.split(':', 1)[1].split('.')[0]}" for key in subsections}
     return subsections | sections
 
 
