@@ -197,6 +197,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON for every error under /api/, also a too-large body or an id no database column holds.
+    "EXCEPTION_HANDLER": "soma.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SOMA API",

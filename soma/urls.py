@@ -34,3 +34,9 @@ urlpatterns = [
     path("admin/login/", sign_in.admin_login),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ errors answer JSON (soma/api_errors.py); elsewhere Django's own pages.
+handler400 = "soma.api_errors.bad_request"
+handler403 = "soma.api_errors.permission_denied"
+handler404 = "soma.api_errors.page_not_found"
+handler500 = "soma.api_errors.server_error"

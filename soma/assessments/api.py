@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -20,6 +21,7 @@ from rest_framework.views import APIView
 
 from soma.accounts import permissions
 from soma.accounts.permissions import Action, Level, Role
+from soma.api_errors import MAX_INTEGER
 from soma.assessments import selectors, services
 from soma.assessments.models import Classification, Status
 
@@ -90,6 +92,19 @@ def named_choices(component: str, choices):
 
 
 AssessmentStatusField = named_choices("AssessmentStatus", Status.choices)
+
+
+def whole_number(**kwargs) -> serializers.IntegerField:
+    """An integer the database can hold: a larger one (e.g. 2**70) is a 400 naming the field, not a server error."""
+    kwargs.setdefault("max_value", MAX_INTEGER)
+    kwargs.setdefault("error_messages", {"max_value": gettext_lazy(
+        "Ensure this value is at most {max_value}: no id or version in SOMA is larger.")})
+    return serializers.IntegerField(**kwargs)
+
+
+def id_field(**kwargs) -> serializers.IntegerField:
+    """The id of a row (1 up to the largest 64-bit integer)."""
+    return whole_number(min_value=1, **kwargs)
 
 
 def check_fields(serializer_class, data) -> dict:
@@ -186,7 +201,7 @@ class AssessmentCreateSerializer(serializers.Serializer):
 
 
 class PlanUpdateSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version you loaded; 409 if someone changed the plan since.")
+    version = whole_number(min_value=0, help_text="The version you loaded; 409 if someone changed the plan since.")
     title = serializers.CharField(max_length=200, required=False)
     jurisdictions = JurisdictionsField(min_length=1, required=False)
     purpose = serializers.CharField(required=False, allow_blank=True)

@@ -9,7 +9,15 @@ from rest_framework.response import Response
 
 from soma.accounts import permissions
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.api import AssessmentAPIView, ErrorSerializer, ResponseSerializer, check_fields, named_choices
+from soma.assessments.api import (
+    AssessmentAPIView,
+    ErrorSerializer,
+    ResponseSerializer,
+    check_fields,
+    id_field,
+    named_choices,
+    whole_number,
+)
 from soma.assessments.models import Classification
 from soma.assessments.services import ServiceError
 from soma.findings import selectors, services
@@ -40,7 +48,7 @@ class ConflictSerializer(serializers.Serializer):
 
 
 class ResponseWriteSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version you loaded: 0 for a first answer.")
+    version = whole_number(min_value=0, help_text="The version you loaded: 0 for a first answer.")
     narrative = serializers.CharField(required=False, allow_blank=True)
     de_jure = ImplementationField(required=False)
     de_facto = ImplementationField(required=False)
@@ -139,7 +147,7 @@ class RecommendationSerializer(serializers.Serializer):
     rank = serializers.IntegerField(min_value=1, required=False)
     sequence = serializers.IntegerField(min_value=1, required=False)
     institutions = RelatedListField(
-        "pk", child=serializers.IntegerField(), required=False, help_text="Ids of the assessment's institutions."
+        "pk", child=id_field(), required=False, help_text="Ids of the assessment's institutions."
     )
     timeline = serializers.CharField(max_length=200, required=False, allow_blank=True)
     estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
