@@ -14,7 +14,7 @@ class AccountsConfig(AppConfig):
         from django.core import signals as request_signals
         from django.db.models import signals as model_signals
 
-        from soma.accounts import audit
+        from soma.accounts import audit, history
 
         request_signals.request_started.connect(audit.request_started, dispatch_uid="soma_audit_request_started")
         request_signals.request_finished.connect(audit.request_finished, dispatch_uid="soma_audit_request_finished")
@@ -26,3 +26,6 @@ class AccountsConfig(AppConfig):
         model_signals.post_save.connect(audit.user_saved, sender=user, dispatch_uid="soma_audit_user_post")
         model_signals.post_delete.connect(audit.user_deleted, sender=user, dispatch_uid="soma_audit_user_deleted")
         model_signals.post_save.connect(audit.admin_logged, sender=LogEntry, dispatch_uid="soma_audit_admin")
+        # A lazy reference: accounts does not import the apps above it.
+        model_signals.pre_delete.connect(history.assessment_deleting, sender="assessments.Assessment",
+                                         dispatch_uid="soma_history_purge")

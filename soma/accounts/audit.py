@@ -50,7 +50,10 @@ EVENTS = {
     "membership_added": "someone joined the team (details: member, role, clearance)",
     "membership_changed": "a member's role or clearance changed (details: member, before, after)",
     "membership_removed": "someone left the team (details: member, role, clearance)",
-    "content_changed": "a history entry was written (details: its id, object, action, digest of before/after)",
+    "content_changed": "a history entry was written (details: its id, object, action, digest of before/after, "
+                       "digest of the whole entry)",
+    "history_purged": "an assessment was deleted and its content history with it (details: how many entries, "
+                      "the first and last entry ids)",
     "export": "an export was downloaded or written (details: format, audience or version)",
     "report_issued": "a report was issued (details: report id, audience, language, content hash)",
     "import": "an import was written (details: format and counts)",
@@ -170,13 +173,20 @@ def last(n: int) -> Iterator[AuditEntry]:
 # --- Helpers for the places that record ----------------------------------------------------------------------------
 
 
-def content_changed(user, entry) -> AuditEntry:
-    """A HistoryEntry was written: name it and fingerprint its content, never copy it."""
-    content = json.dumps({"before": entry.before, "after": entry.after}, sort_keys=True, separators=(",", ":"),
+def content_digest(before, after) -> str:
+    """SHA-256 of a history entry's before/after, written as the trail's hash input is (sorted keys, no spaces)."""
+    content = json.dumps({"before": before, "after": after}, sort_keys=True, separators=(",", ":"),
                          ensure_ascii=False, default=str)
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def content_changed(user, entry, entry_digest: str = "") -> AuditEntry:
+    """A HistoryEntry was written: name it and fingerprint its content, never copy it. `entry_digest` covers the
+    whole entry (soma.accounts.history.fingerprint); `soma audit verify` compares both with the history table."""
+    details = {"entry_digest": entry_digest} if entry_digest else {}
     return record("content_changed", user=user, assessment=entry.assessment_id, history_entry=entry.pk,
                   object_type=entry.object_type, object_id=entry.object_id, action=entry.action,
-                  classification=entry.classification, digest=hashlib.sha256(content.encode()).hexdigest())
+                  classification=entry.classification, digest=content_digest(entry.before, entry.after), **details)
 
 
 def membership(event: str, user, member, before: dict | None = None) -> AuditEntry:

@@ -1,13 +1,26 @@
-"""The database's own refusal to change or delete audit entries: triggers on the audit table.
+"""The database's own refusal to change or delete audit entries and content history: triggers on both tables.
 
-Installed by the accounts migration that creates the table, lifted only by `flush` (which empties every table)
-and put back straight after. On SQLite a migration that rebuilds the table (most ALTERs do) drops its
+Installed by the accounts migrations that create (or protect) the tables, lifted only by `flush` (which empties
+every table) and put back straight after. On SQLite a migration that rebuilds a table (most ALTERs do) drops its
 triggers: such a migration must call `install` again; `soma audit verify` warns when they are missing.
+
+Content history allows two changes, each through one narrow path:
+- deleting a user sets `user_id` to NULL (Django's on_delete=SET_NULL): an UPDATE that changes nothing else;
+- deleting an assessment purges its history (`soma.accounts.history.purge`, recorded in the audit trail): on
+  PostgreSQL the transaction names the assessment in the setting `soma.history_purge`; on SQLite, which has no
+  session settings, the purge drops the delete trigger, deletes and recreates it inside its own transaction.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 TABLE = "accounts_auditentry"
+HISTORY = "accounts_historyentry"
+PURGE_SETTING = "soma.history_purge"
+# Every column of the history table but user_id: an UPDATE may change user_id to NULL and nothing else.
+_HISTORY_KEPT = ("id", "assessment_id", "at", "action", "object_type", "object_id", "label", "before", "after",
+                 "classification")
 
 SQLITE_INSTALL = [
     f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
@@ -16,6 +29,18 @@ SQLITE_INSTALL = [
     "BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only: entries cannot be deleted.'); END",
 ]
 SQLITE_REMOVE = [f"DROP TRIGGER IF EXISTS {TABLE}_no_update", f"DROP TRIGGER IF EXISTS {TABLE}_no_delete"]
+
+_SQLITE_HISTORY_NO_DELETE = (
+    f"CREATE TRIGGER IF NOT EXISTS {HISTORY}_no_delete BEFORE DELETE ON {HISTORY} "
+    "BEGIN SELECT RAISE(ABORT, 'Content history is append-only: entries cannot be deleted.'); END"
+)
+SQLITE_HISTORY_INSTALL = [
+    f"CREATE TRIGGER IF NOT EXISTS {HISTORY}_no_update BEFORE UPDATE ON {HISTORY} "
+    f"WHEN NOT (NEW.user_id IS NULL AND {' AND '.join(f'NEW.{c} IS OLD.{c}' for c in _HISTORY_KEPT)}) "
+    "BEGIN SELECT RAISE(ABORT, 'Content history is append-only: entries cannot be changed.'); END",
+    _SQLITE_HISTORY_NO_DELETE,
+]
+SQLITE_HISTORY_REMOVE = [f"DROP TRIGGER IF EXISTS {HISTORY}_no_update", f"DROP TRIGGER IF EXISTS {HISTORY}_no_delete"]
 
 POSTGRESQL_INSTALL = [
     f"""CREATE OR REPLACE FUNCTION {TABLE}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -34,10 +59,47 @@ POSTGRESQL_REMOVE = [
     f"DROP TRIGGER IF EXISTS {TABLE}_no_truncate ON {TABLE}",
 ]
 
-# The trigger names per vendor, as the database lists them.
+POSTGRESQL_HISTORY_INSTALL = [
+    f"""CREATE OR REPLACE FUNCTION {HISTORY}_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' THEN
+            IF NEW.user_id IS NULL AND (to_jsonb(NEW) - 'user_id') = (to_jsonb(OLD) - 'user_id') THEN
+                RETURN NEW;
+            END IF;
+        ELSIF TG_OP = 'DELETE' THEN
+            IF current_setting('{PURGE_SETTING}', true) = OLD.assessment_id::text THEN
+                RETURN OLD;
+            END IF;
+        END IF;
+        RAISE EXCEPTION 'Content history is append-only: % is refused.', TG_OP;
+    END $$""",
+    f"DROP TRIGGER IF EXISTS {HISTORY}_append_only ON {HISTORY}",
+    f"CREATE TRIGGER {HISTORY}_append_only BEFORE UPDATE OR DELETE ON {HISTORY} "
+    f"FOR EACH ROW EXECUTE FUNCTION {HISTORY}_refuse()",
+    f"DROP TRIGGER IF EXISTS {HISTORY}_no_truncate ON {HISTORY}",
+    f"CREATE TRIGGER {HISTORY}_no_truncate BEFORE TRUNCATE ON {HISTORY} "
+    f"FOR EACH STATEMENT EXECUTE FUNCTION {HISTORY}_refuse()",
+]
+POSTGRESQL_HISTORY_REMOVE = [
+    f"DROP TRIGGER IF EXISTS {HISTORY}_append_only ON {HISTORY}",
+    f"DROP TRIGGER IF EXISTS {HISTORY}_no_truncate ON {HISTORY}",
+]
+
+STATEMENTS = {
+    # (table, vendor): (install, remove)
+    (TABLE, "sqlite"): (SQLITE_INSTALL, SQLITE_REMOVE),
+    (TABLE, "postgresql"): (POSTGRESQL_INSTALL, POSTGRESQL_REMOVE),
+    (HISTORY, "sqlite"): (SQLITE_HISTORY_INSTALL, SQLITE_HISTORY_REMOVE),
+    (HISTORY, "postgresql"): (POSTGRESQL_HISTORY_INSTALL, POSTGRESQL_HISTORY_REMOVE),
+}
+TABLES = (TABLE, HISTORY)
+
+# The trigger names per vendor and table, as the database lists them.
 NAMES = {
-    "sqlite": {f"{TABLE}_no_update", f"{TABLE}_no_delete"},
-    "postgresql": {f"{TABLE}_append_only", f"{TABLE}_no_truncate"},
+    "sqlite": {TABLE: {f"{TABLE}_no_update", f"{TABLE}_no_delete"},
+               HISTORY: {f"{HISTORY}_no_update", f"{HISTORY}_no_delete"}},
+    "postgresql": {TABLE: {f"{TABLE}_append_only", f"{TABLE}_no_truncate"},
+                   HISTORY: {f"{HISTORY}_append_only", f"{HISTORY}_no_truncate"}},
 }
 
 
@@ -47,35 +109,66 @@ def _run(connection, statements) -> None:
             cursor.execute(statement)
 
 
-def install(connection) -> None:
-    if connection.vendor == "sqlite":
-        _run(connection, SQLITE_INSTALL)
-    elif connection.vendor == "postgresql":
-        _run(connection, POSTGRESQL_INSTALL)
+def install(connection, tables=TABLES) -> None:
+    for table in tables:
+        _run(connection, STATEMENTS.get((table, connection.vendor), ((), ()))[0])
 
 
-def remove(connection) -> None:
-    if connection.vendor == "sqlite":
-        _run(connection, SQLITE_REMOVE)
-    elif connection.vendor == "postgresql":
-        _run(connection, POSTGRESQL_REMOVE)
+def remove(connection, tables=TABLES) -> None:
+    for table in tables:
+        _run(connection, STATEMENTS.get((table, connection.vendor), ((), ()))[1])
 
 
-def present(connection) -> set[str]:
-    """The names of the audit table's protecting triggers that exist."""
+def present(connection, tables=TABLES) -> set[str]:
+    """The names of the protecting triggers that exist on these tables."""
+    names = NAMES.get(connection.vendor)
+    if names is None:
+        return set()
+    found = set()
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
-        elif connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal", [TABLE])
-        else:
-            return set()
-        return {row[0] for row in cursor.fetchall()} & NAMES[connection.vendor]
+        for table in tables:
+            if connection.vendor == "sqlite":
+                cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table])
+            else:
+                cursor.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                               [table])
+            found |= {row[0] for row in cursor.fetchall()} & names[table]
+    return found
 
 
-def missing(connection) -> set[str]:
-    return NAMES.get(connection.vendor, set()) - present(connection)
+def missing(connection, tables=TABLES) -> set[str]:
+    names = NAMES.get(connection.vendor, {})
+    wanted = set().union(*(names.get(table, set()) for table in tables))
+    return wanted - present(connection, tables)
 
 
-def table_exists(connection) -> bool:
-    return TABLE in connection.introspection.table_names()
+def table_exists(connection, table: str = TABLE) -> bool:
+    return table in connection.introspection.table_names()
+
+
+def existing_tables(connection) -> tuple[str, ...]:
+    names = set(connection.introspection.table_names())
+    return tuple(table for table in TABLES if table in names)
+
+
+@contextmanager
+def history_purge(connection, assessment_id: int):
+    """Inside the caller's transaction: let the history entries of this one assessment be deleted."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, str(assessment_id)])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config(%s, '', true)", [PURGE_SETTING])
+    elif connection.vendor == "sqlite":
+        protected = f"{HISTORY}_no_delete" in present(connection, (HISTORY,))
+        _run(connection, [f"DROP TRIGGER IF EXISTS {HISTORY}_no_delete"])
+        try:
+            yield
+        finally:
+            if protected:
+                _run(connection, [_SQLITE_HISTORY_NO_DELETE])
+    else:
+        yield

@@ -1,14 +1,22 @@
-"""Recording changes to assessment content. Services call `record` inside their transaction."""
+"""Recording changes to assessment content. Services call `record` inside their transaction.
+
+History is append-only (the model and database triggers refuse UPDATE and DELETE) and every entry is fingerprinted
+in the audit trail, which `soma audit verify` compares with it (soma/accounts/history_check.py). Deleting an
+assessment purges its history through `purge`, recorded in the audit trail as `history_purged`.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
 
-from soma.accounts import audit
+from soma.accounts import audit, audit_triggers
 from soma.accounts.models import HistoryEntry
 
 SKIPPED_FIELDS = {"version", "updated_at", "created_at", "added_at", "file_token"}
@@ -57,7 +65,13 @@ def _level_of(obj) -> str:
     return max(found, key=LEVELS.index, default="public")
 
 
+def _as_stored(value):
+    """The value as the database's JSON column gives it back, so that digests taken now match later reads."""
+    return None if value is None else json.loads(json.dumps(value, default=str))
+
+
 def record(user, assessment, action: str, obj: models.Model, before: dict | None, after: dict | None) -> None:
+    before, after = _as_stored(before), _as_stored(after)
     if before is not None and after is not None:
         changed = {key for key in after if before.get(key) != after.get(key)}
         if not changed:
@@ -81,4 +95,43 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
         after=after,
         classification=level,
     )
-    audit.content_changed(user, entry)
+    audit.content_changed(user, entry, entry_digest=fingerprint(_fields(entry)))
+
+
+FINGERPRINTED = ("id", "assessment_id", "at", "action", "object_type", "object_id", "label", "classification",
+                 "before", "after")
+
+
+def _fields(entry: HistoryEntry) -> dict:
+    return {name: getattr(entry, name) for name in FINGERPRINTED}
+
+
+def fingerprint(fields: Mapping) -> str:
+    """SHA-256 of a history entry's own fields (all but `user`, which a deleted user's removal sets to NULL), as
+    sorted, compact JSON with `at` written as the audit trail writes times."""
+    value = {name: fields[name] for name in FINGERPRINTED}
+    value["at"] = audit.when(value["at"])
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def purge(assessment_id: int, user=None) -> int:
+    """Delete an assessment's history, through the one path the database permits, and record it in the audit trail.
+    Called when the assessment is deleted (a pre_delete receiver), inside the deleting transaction."""
+    using = router.db_for_write(HistoryEntry)
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        ids = list(HistoryEntry._base_manager.using(using).filter(assessment_id=assessment_id)
+                   .order_by("pk").values_list("pk", flat=True))
+        if ids:
+            with audit_triggers.history_purge(connection, assessment_id), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {audit_triggers.HISTORY} WHERE assessment_id = %s", [assessment_id])
+        audit.record("history_purged", user=user, assessment=assessment_id, entries=len(ids),
+                     first=ids[0] if ids else None, last=ids[-1] if ids else None)
+    return len(ids)
+
+
+def assessment_deleting(sender, instance, using=None, **kwargs) -> None:
+    """pre_delete of an assessment: its history goes first (the cascade would otherwise meet the triggers)."""
+    if instance.pk is not None:
+        purge(instance.pk)

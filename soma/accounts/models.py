@@ -4,7 +4,25 @@ from django.conf import settings
 from django.db import models
 
 
+class AuditRefused(Exception):
+    """Audit entries and history entries are written once and never changed or deleted."""
+
+
+class HistoryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditRefused("Content history is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise AuditRefused("Content history is append-only: entries cannot be deleted (deleting the assessment "
+                           "purges its history, recorded in the audit trail).")
+
+
 class HistoryEntry(models.Model):
+    """One change to an assessment's content. Append-only like the audit trail, which holds a digest of every entry
+    (soma/accounts/history_check.py compares them). Deleting the assessment purges its entries through the one path
+    the database permits (soma.accounts.history.purge), recorded in the audit trail; deleting a user sets `user` to
+    NULL, the only change the database permits."""
+
     assessment = models.ForeignKey("assessments.Assessment", on_delete=models.CASCADE, related_name="history")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -16,15 +34,22 @@ class HistoryEntry(models.Model):
     after = models.JSONField(null=True, blank=True)
     classification = models.CharField(max_length=20, default="public")
 
+    objects = HistoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type} {self.object_id}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditRefused("Content history is append-only: entries cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
 
-class AuditRefused(Exception):
-    """Audit entries are written once and never changed or deleted."""
+    def delete(self, *args, **kwargs):
+        raise AuditRefused("Content history is append-only: entries cannot be deleted.")
 
 
 class AuditQuerySet(models.QuerySet):

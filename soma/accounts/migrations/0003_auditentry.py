@@ -7,11 +7,11 @@ from soma.accounts import audit_triggers
 
 def protect(apps, schema_editor):
     """The database itself refuses UPDATE and DELETE (and on PostgreSQL TRUNCATE) on the audit table."""
-    audit_triggers.install(schema_editor.connection)
+    audit_triggers.install(schema_editor.connection, (audit_triggers.TABLE,))
 
 
 def unprotect(apps, schema_editor):
-    audit_triggers.remove(schema_editor.connection)
+    audit_triggers.remove(schema_editor.connection, (audit_triggers.TABLE,))
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 """Django's `flush` (empty every table; test cases between tests use it too), which also empties the audit
-trail: the database refuses that while its append-only triggers are in place, so they are lifted for the
-flush and put back straight after."""
+trail and the content history: the database refuses that while their append-only triggers are in place, so they
+are lifted for the flush and put back straight after."""
 
 from django.core.management.commands import flush
 from django.db import connections
@@ -11,11 +11,12 @@ from soma.accounts import audit_triggers
 class Command(flush.Command):
     def handle(self, **options):
         connection = connections[options["database"]]
-        protected = audit_triggers.table_exists(connection) and bool(audit_triggers.present(connection))
+        tables = audit_triggers.existing_tables(connection)
+        protected = tuple(table for table in tables if audit_triggers.present(connection, (table,)))
         if protected:
-            audit_triggers.remove(connection)
+            audit_triggers.remove(connection, protected)
         try:
             return super().handle(**options)
         finally:
             if protected:
-                audit_triggers.install(connection)
+                audit_triggers.install(connection, protected)
