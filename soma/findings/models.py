@@ -1,5 +1,7 @@
 """Responses to the guide's questions, and what the team makes of them: findings, conclusions, recommendations."""
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -115,11 +117,12 @@ class Priority(models.TextChoices):
 PRIORITY_ORDER = [choice.value for choice in Priority]
 
 
-def canonical_area(key: str) -> str:
+def canonical_area(key: str, subsections: Collection[str] = ()) -> str:
     """A recommendation area in the catalog's own id form: a guide section is "guide:section:V" (the short
-    "guide:V" that older clients and bundles send is the same section), a subsection "guide:V.C"."""
+    "guide:V" that older clients and bundles send is the same section), a subsection "guide:V.C". Section XII
+    has no lettered subsections: its one subsection is "guide:XII", kept when it is among `subsections`."""
     prefix, _sep, code = key.partition(":")
-    if prefix == "guide" and code and ":" not in code and "." not in code:
+    if prefix == "guide" and code and ":" not in code and "." not in code and key not in subsections:
         return f"guide:section:{code}"
     return key
 
@@ -162,5 +165,7 @@ class Recommendation(models.Model):
 
     def save(self, *args, **kwargs):
         # Every writer (services, bundle import, demo) stores one id form, so a form can always re-save it.
-        self.area = canonical_area(self.area)
+        if self.area.startswith("guide:") and not self.area.startswith("guide:section:") and "." not in self.area:
+            scope = self.assessment.scope.filter(subsection=self.area).values_list("subsection", flat=True)
+            self.area = canonical_area(self.area, set(scope))
         super().save(*args, **kwargs)

@@ -209,7 +209,7 @@ def save_recommendation(user, assessment, recommendation=None, *, expected_versi
     permissions.require(user, Action.EDIT, assessment)
     recommendation = recommendation or Recommendation()
     if "area" in fields:
-        fields["area"] = canonical_area(str(fields["area"]))
+        fields["area"] = canonical_area(str(fields["area"]), assessment_selectors.scope_keys(assessment))
         if fields["area"] not in _area_keys(assessment):
             raise ServiceError(
                 f"{fields['area'][:40]} is not a guide section or subsection in this assessment's scope. "

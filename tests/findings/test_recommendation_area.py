@@ -73,3 +73,18 @@ def test_the_data_migration_converts_stored_short_ids(lead, assessment):
     short.refresh_from_db()
     sub.refresh_from_db()
     assert (short.area, sub.area) == ("guide:section:V", "guide:V.C")
+
+
+def test_section_xii_keeps_its_one_subsection_id(lead, catalog):
+    a = services.create_assessment(lead, title="Republic of Demoland prevention", jurisdictions=["XD"],
+                                   scope=["XII"]).assessment
+    assert "guide:XII" in a.scope.values_list("subsection", flat=True)
+    sub = finding_services.save_recommendation(lead, a, text="A", area="guide:XII", priority="short",
+                                               toolkit=[], framework=[])
+    section = finding_services.save_recommendation(lead, a, text="B", area="guide:section:XII", priority="short",
+                                                   toolkit=[], framework=[])
+    migration = importlib.import_module("soma.findings.migrations.0002_recommendation_area_one_id_form")
+    migration.canonical_areas(apps, None)
+    sub.refresh_from_db()
+    section.refresh_from_db()
+    assert (sub.area, section.area) == ("guide:XII", "guide:section:XII")
