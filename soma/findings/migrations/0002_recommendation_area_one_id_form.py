@@ -15,6 +15,6 @@ def canonical_areas(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("findings", "0001_initial"), ("assessments", "0002_new_work_classification")]
+    dependencies = [("findings", "0001_initial"), ("assessments", "0001_initial")]
 
     operations = [migrations.RunPython(canonical_areas, migrations.RunPython.noop)]
