@@ -14,7 +14,7 @@ class AccountsConfig(AppConfig):
         from django.core import signals as request_signals
         from django.db.models import signals as model_signals
 
-        from soma.accounts import audit, history
+        from soma.accounts import audit, history, tokens
 
         request_signals.request_started.connect(audit.request_started, dispatch_uid="soma_audit_request_started")
         request_signals.request_finished.connect(audit.request_finished, dispatch_uid="soma_audit_request_finished")
@@ -24,6 +24,8 @@ class AccountsConfig(AppConfig):
         user = get_user_model()
         model_signals.pre_save.connect(audit.user_before_save, sender=user, dispatch_uid="soma_audit_user_pre")
         model_signals.post_save.connect(audit.user_saved, sender=user, dispatch_uid="soma_audit_user_post")
+        model_signals.post_save.connect(tokens.revoke_on_password_change, sender=user,
+                                        dispatch_uid="soma_revoke_tokens_on_password_change")
         model_signals.post_delete.connect(audit.user_deleted, sender=user, dispatch_uid="soma_audit_user_deleted")
         model_signals.post_save.connect(audit.admin_logged, sender=LogEntry, dispatch_uid="soma_audit_admin")
         # A lazy reference: accounts does not import the apps above it.

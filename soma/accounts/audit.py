@@ -41,6 +41,8 @@ EVENTS = {
     "sign_in_failed": "failed to sign in (details: the username tried)",
     "sign_out": "signed out",
     "password_changed": "an account's password was changed (details: the account)",
+    "api_tokens_revoked": "an account's API tokens were revoked as its password changed (details: the account, "
+                          "how many)",
     "user_created": "an account was created (details: the account, staff, superuser)",
     "user_changed": "an account's active, staff or superuser flag changed (details: the account, before, after)",
     "user_deleted": "an account was deleted (details: the account)",
