@@ -10,6 +10,7 @@ from django.db import transaction
 from soma.accounts import history, permissions
 from soma.accounts.permissions import Action
 from soma.assessments.services import ServiceError
+from soma.evidence.file_names import clean_file_name
 from soma.evidence.models import Citation, Source
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -36,7 +37,7 @@ SOURCE_FIELDS = ("title", "kind", "date", "author", "link", "reliability", "cred
 
 def check_upload(upload) -> tuple[str, str]:
     """The safe display name and content type of an upload, or ServiceError saying what is wrong."""
-    name = PurePath(upload.name.replace("\\", "/")).name.strip() or "document"
+    name = clean_file_name(upload.name)
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))
@@ -53,7 +54,7 @@ def check_upload(upload) -> tuple[str, str]:
     if magic is None and b"\x00" in upload.read(4096):
         raise ServiceError(f"The file does not look like a {extension} text file.")
     upload.seek(0)
-    return name[:255], content_type
+    return name, content_type
 
 
 @transaction.atomic

@@ -395,7 +395,8 @@ class _Checker:
             self.problems.add((*path, "sha256"), "does not match the file's content (the file is damaged or changed)")
             return
         try:
-            check_upload(SimpleUploadedFile(name, content))
+            # The same checks and the same name cleaning (bidi and other invisible characters) as an upload.
+            meta["name"], meta["type"] = check_upload(SimpleUploadedFile(name, content))
         except ServiceError as refused:
             self.problems.add((*path, "name"), str(refused))
             return
