@@ -60,6 +60,9 @@ def print_help() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from soma.core.file_modes import use_private_umask
+
+    use_private_umask()  # the database, uploads and everything else SOMA writes: for its own user only
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in {"-h", "--help", "help"}:
         print_help()

@@ -1,5 +1,20 @@
+from pathlib import Path
+
+from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
+from django.db import connection
+
+from soma.core.file_modes import make_private
+
+
+def private_paths() -> list[Path]:
+    """The data folder, and a SQLite database (with its -wal and -shm files) wherever it is kept."""
+    paths = [Path(settings.DATA_DIR), Path(settings.MEDIA_ROOT)]
+    if connection.vendor == "sqlite":
+        database = Path(connection.settings_dict["NAME"])
+        paths += [database, database.with_name(database.name + "-wal"), database.with_name(database.name + "-shm")]
+    return paths
 
 
 class Command(BaseCommand):
@@ -16,3 +31,7 @@ class Command(BaseCommand):
             call_command("catalog", "load", "--if-needed")
         if not no_admin:
             call_command("createadmin", if_none=True)
+        # A data folder written by an earlier version (or copied in) may be readable by others: not any more.
+        changed = make_private(*private_paths())
+        if changed:
+            self.stdout.write(f"Made {len(changed)} files and folders of the data folder private (owner only).")
