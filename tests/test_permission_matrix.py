@@ -120,7 +120,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "evidence:list": READ,
     "evidence:add": pages("edit", "edit"),
     "evidence:edit": pages("edit", "edit"),
-    "evidence:delete": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
+    "evidence:delete": pages("edit", "edit"),  # GET asks to confirm; POST with confirmed=yes deletes
+    "evidence:restore": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
     "evidence:confirm": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
     "evidence:download": READ,
     # soma/findings/urls_responses.py
@@ -256,7 +257,8 @@ class World:
             "institution_pk": self.objects["institution"].pk,
             "activity_pk": self.objects["activity"].pk,
             # The download needs a stored file; the other source pages use a source without one.
-            "source_pk": self.objects["file_source" if route.name == "evidence:download" else "source"].pk,
+            "source_pk": self.objects[{"evidence:download": "file_source", "evidence:restore": "deleted_source"}.get(
+                route.name, "source")].pk,
             "citation_pk": self.objects["citation"].pk,
             "finding_pk": self.objects["finding"].pk,
             "conclusion_pk": self.objects["conclusion"].pk,
@@ -320,6 +322,10 @@ def build_world(prefix: str = "matrix") -> World:
         upload=SimpleUploadedFile("gazette.pdf", PDF, content_type="application/pdf"), **public,
     )
     w.file_name = w.objects["file_source"].file.name
+    w.objects["deleted_source"] = evidence_services.save_source(
+        lead, a, title="Demoland Penal Code (repealed draft)", kind="legislation", **public
+    )
+    evidence_services.delete_source(lead, a, w.objects["deleted_source"])
     w.objects["response"] = finding_services.save_response(
         lead, a, QUESTION, expected_version=0, narrative="Demoland ratified the Protocol in 2004.", **public
     )

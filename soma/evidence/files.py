@@ -29,7 +29,7 @@ def sweep_orphans(older_than_seconds: float = DEFAULT_AGE_SECONDS, storage=defau
         return []
     if not root.is_dir():
         return []
-    referenced = set(Source.objects.exclude(file="").values_list("file", flat=True))
+    referenced = set(Source.all_objects.exclude(file="").values_list("file", flat=True))  # deleted ones too
     cutoff = time.time() - older_than_seconds
     removed = []
     for path in sorted(root.glob("*/sources/*")):

@@ -29,6 +29,18 @@ class Credibility(models.TextChoices):
     SIX = "6", _("6 — truth cannot be judged")
 
 
+class LiveManager(models.Manager):
+    """Rows not deleted. The default manager, so every page, export, report and related lookup
+    (`assessment.sources`, `response.citations`) leaves deleted ones out; `all_objects` sees them all."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class AllRows(models.Manager):
+    """Every row, deleted ones too: for restoring, and for files still referred to."""
+
+
 def upload_path(source, filename):
     # The stored name is ours, never the uploader's: no path tricks, no collisions.
     return f"assessments/{source.assessment_id}/sources/{source.file_token}"
@@ -70,6 +82,13 @@ class Source(models.Model):
     confirmed = models.BooleanField(_("confirmed for this assessment"), default=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(auto_now_add=True)
+    # A deleted source keeps its row and file until it is restored (see evidence.services.delete_source).
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    objects = LiveManager()
+    all_objects = AllRows()
 
     class Meta:
         ordering = ["title", "pk"]
@@ -100,6 +119,11 @@ class Citation(models.Model):
     finding = models.ForeignKey(
         "findings.Finding", null=True, blank=True, on_delete=models.CASCADE, related_name="citations"
     )
+    # Set when its source was deleted (the same moment as the source's): restored together with it.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = AllRows()
 
     class Meta:
         constraints = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -35,3 +37,42 @@ def citation_visible(user, assessment, citation: Citation) -> bool:
 
     what = citation.source or citation.activity
     return what is not None and what.classification in cleared_levels(user, assessment)
+
+
+def deleted_sources(user, assessment) -> QuerySet[Source]:
+    """Deleted sources the user may see, the latest first, each with `cited` (the citations deleted with it)."""
+    assessment_selectors.get_assessment(user, assessment.pk)
+    rows = visible(user, assessment, Source.all_objects.filter(assessment=assessment, deleted_at__isnull=False))
+    return rows.select_related("deleted_by").annotate(cited=Count("citations")).order_by("-deleted_at", "pk")
+
+
+def deleted_source(user, assessment, pk) -> Source:
+    """One deleted source the user may see; 404 for anything else."""
+    try:
+        return deleted_sources(user, assessment).get(pk=pk)
+    except (Source.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such deleted source.") from None
+
+
+@dataclass
+class DeletionImpact:
+    """What goes with a source when it is deleted."""
+
+    citations: int  # all its citations
+    answers: int  # distinct answers they support
+    findings: int  # distinct findings they support
+    hidden: int  # citations supporting answers or findings above the user's clearance
+
+
+def deletion_impact(user, assessment, source: Source) -> DeletionImpact:
+    from soma.accounts.permissions import cleared_levels
+
+    levels = set(cleared_levels(user, assessment))
+    rows = list(source.citations.select_related("response", "finding"))
+    supported = [c.response or c.finding for c in rows]
+    return DeletionImpact(
+        citations=len(rows),
+        answers=len({c.response_id for c in rows if c.response_id}),
+        findings=len({c.finding_id for c in rows if c.finding_id}),
+        hidden=sum(1 for obj in supported if obj is not None and obj.classification not in levels),
+    )

@@ -6,10 +6,12 @@ import secrets
 from pathlib import PurePath
 
 from django.db import transaction
+from django.utils import timezone
 
 from soma.accounts import history, permissions
 from soma.accounts.permissions import Action
 from soma.assessments.services import ServiceError
+from soma.evidence import selectors
 from soma.evidence.file_names import clean_file_name
 from soma.evidence.models import Citation, Source
 
@@ -89,21 +91,61 @@ def save_source(user, assessment, source: Source | None = None, *, upload=None, 
 
 
 @transaction.atomic
-def delete_source(user, assessment, source: Source) -> None:
+def delete_source(user, assessment, source: Source) -> int:
+    """Delete a source together with its citations, recorded in the content history, so that it can be restored
+    (restore_source): the rows and the stored file stay, marked deleted, out of every page, export and report.
+    Returns the number of citations that went with it. Refused when some citation supports work above the
+    user's clearance: that work is not theirs to change."""
     permissions.require(user, Action.EDIT, assessment)
-    if source.citations.exists():
-        raise ServiceError("This source is cited. Remove its citations first.")
-    if not permissions.may_see(user, assessment, source.classification) or source.assessment_id != assessment.pk:
+    if source.assessment_id != assessment.pk or not permissions.may_see(user, assessment, source.classification):
         raise permissions.PermissionDenied("That source is classified above your clearance.")
-    history.record(user, assessment, "deleted", source, history.snapshot(source), None)
-    name = source.file.name if source.file else ""
-    source.delete()
-    _delete_if_unused(name, source)
+    source = Source.objects.select_for_update().filter(pk=source.pk).first()
+    if source is None:
+        raise ServiceError("This source was already deleted.")
+    impact = selectors.deletion_impact(user, assessment, source)
+    if impact.hidden:
+        raise ServiceError("This source is also cited in work classified above your clearance. Ask a team member "
+                           "cleared for it to delete the source, or leave it.")
+    now = timezone.now()
+    citations = list(source.citations.all())
+    for citation in citations:
+        before = history.snapshot(citation)
+        citation.deleted_at = now
+        citation.save(update_fields=["deleted_at"])
+        history.record(user, assessment, "changed", citation, before, history.snapshot(citation))
+    before = history.snapshot(source)
+    source.deleted_at, source.deleted_by = now, user
+    source.save(update_fields=["deleted_at", "deleted_by"])
+    history.record(user, assessment, "changed", source, before, history.snapshot(source))
+    return len(citations)
+
+
+@transaction.atomic
+def restore_source(user, assessment, source: Source) -> int:
+    """Put a deleted source back with the citations deleted with it; returns how many citations came back."""
+    permissions.require(user, Action.EDIT, assessment)
+    if source.assessment_id != assessment.pk or not permissions.may_see(user, assessment, source.classification):
+        raise permissions.PermissionDenied("That source is classified above your clearance.")
+    source = Source.all_objects.select_for_update().get(pk=source.pk)
+    if source.deleted_at is None:
+        raise ServiceError("This source is not deleted.")
+    citations = list(Citation.all_objects.filter(source=source, deleted_at=source.deleted_at))
+    before = history.snapshot(source)
+    source.deleted_at, source.deleted_by = None, None
+    source.save(update_fields=["deleted_at", "deleted_by"])
+    history.record(user, assessment, "changed", source, before, history.snapshot(source))
+    for citation in citations:
+        before = history.snapshot(citation)
+        citation.deleted_at = None
+        citation.save(update_fields=["deleted_at"])
+        history.record(user, assessment, "changed", citation, before, history.snapshot(citation))
+    return len(citations)
 
 
 def _delete_if_unused(name: str, source: Source) -> None:
     """Remove a stored file once no source refers to it (a follow-up's carried-over sources share files)."""
-    if name and not Source.objects.filter(file=name).exclude(pk=source.pk).exists():
+    # A deleted source still refers to its file: it may be restored.
+    if name and not Source.all_objects.filter(file=name).exclude(pk=source.pk).exists():
         storage = source.file.storage
         transaction.on_commit(lambda: storage.delete(name))
 

@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from soma.accounts import permissions
@@ -27,11 +29,13 @@ def denied(request, assessment, error, tab):
 @login_required
 def source_list(request, pk):
     assessment = assessment_selectors.get_assessment(request.user, pk)
+    can_edit = permissions.can(request.user, Action.EDIT, assessment)
     context = {
         "assessment": assessment,
         "tab": "sources",
         "sources": selectors.sources(request.user, assessment),
-        "can_edit": permissions.can(request.user, Action.EDIT, assessment),
+        "can_edit": can_edit,
+        "deleted": selectors.deleted_sources(request.user, assessment) if can_edit else [],
         "reliability": Reliability.choices,
         "credibility": Credibility.choices,
     }
@@ -81,19 +85,51 @@ def _source_form(request, pk, source_pk):
 
 
 @login_required
-@require_POST
 def source_delete(request, pk, source_pk):
+    """GET: what goes with the source, and a button to confirm. POST with `confirmed`: delete it (restorable)."""
     assessment = assessment_selectors.get_assessment(request.user, pk)
     source = selectors.source(request.user, assessment, source_pk)
     try:
-        services.delete_source(request.user, assessment, source)
+        permissions.require(request.user, Action.EDIT, assessment)
+    except PermissionDenied as error:
+        return denied(request, assessment, error, "sources")
+    if request.method == "POST" and request.POST.get("confirmed") == "yes":
+        try:
+            count = services.delete_source(request.user, assessment, source)
+        except PermissionDenied as error:
+            return denied(request, assessment, error, "sources")
+        except ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, ngettext(
+                "Source “%(title)s” deleted with its citation. You can restore it below, under Deleted sources.",
+                "Source “%(title)s” deleted with its %(count)d citations. You can restore it below, under Deleted "
+                "sources.", count) % {"title": source.title, "count": count} if count else
+                _("Source “%(title)s” deleted. You can restore it below, under Deleted sources.")
+                % {"title": source.title})
+            return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#deleted-source-{source.pk}")
+        return redirect("evidence:list", pk=assessment.pk)
+    context = {"assessment": assessment, "tab": "sources", "source": source,
+               "impact": selectors.deletion_impact(request.user, assessment, source)}
+    return render(request, "evidence/source_delete.html", context)
+
+
+@login_required
+@require_POST
+def source_restore(request, pk, source_pk):
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    source = selectors.deleted_source(request.user, assessment, source_pk)
+    try:
+        count = services.restore_source(request.user, assessment, source)
     except PermissionDenied as error:
         return denied(request, assessment, error, "sources")
     except ServiceError as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, _("Source “%(title)s” deleted.") % {"title": source.title})
-    return redirect("evidence:list", pk=assessment.pk)
+        return redirect("evidence:list", pk=assessment.pk)
+    messages.success(request, ngettext(
+        "Source “%(title)s” restored with %(count)d citation.", "Source “%(title)s” restored with %(count)d citations.",
+        count) % {"title": source.title, "count": count})
+    return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#source-{source.pk}")
 
 
 @login_required

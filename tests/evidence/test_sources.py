@@ -7,7 +7,6 @@ from django.urls import reverse
 from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Source
-from soma.findings import services as finding_services
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -164,17 +163,3 @@ def test_clearance_hides_confidential_source_and_its_download(client, assessment
     assert client.post(reverse("evidence:delete", args=[assessment.pk, secret.pk])).status_code == 404
     form = client.get(reverse("evidence:add", args=[assessment.pk])).content.decode()
     assert 'value="confidential"' not in form  # cannot classify above own clearance
-
-
-def test_cited_source_cannot_be_deleted(client, assessment, team):
-    source = evidence_services.save_source(team["lead"], assessment, title="Demoland Penal Code", kind="legislation")
-    answer = finding_services.save_response(team["lead"], assessment, "guide:V.C:q01", expected_version=0,
-                                            narrative="Reports go to the border police.")
-    evidence_services.cite(team["lead"], assessment, response=answer, source=source, pinpoint="art. 12")
-    client.force_login(team["lead"])
-    response = client.post(reverse("evidence:delete", args=[assessment.pk, source.pk]), follow=True)
-    assert "Remove its citations first" in response.content.decode()
-    assert Source.objects.filter(pk=source.pk).exists()
-    evidence_services.uncite(team["lead"], assessment, source.citations.get())
-    client.post(reverse("evidence:delete", args=[assessment.pk, source.pk]))
-    assert not Source.objects.filter(pk=source.pk).exists()
