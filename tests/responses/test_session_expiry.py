@@ -2,13 +2,21 @@
 would swap into the question card); plain page requests still go to the sign-in page."""
 
 import pytest
+from django.contrib.auth.decorators import login_required
 from django.contrib.sessions.models import Session
-from django.urls import reverse
+from django.http import HttpResponse
+from django.urls import include, path, reverse
 
 from soma.assessments import services
 from soma.findings.models import Response
 
 Q1 = "guide:V.C:q01"
+
+# SOMA's own URLs plus a plain (non-REST-framework) view under /api/, for the last test.
+urlpatterns = [
+    path("api/plain/", login_required(lambda request: HttpResponse("signed in"))),
+    path("", include("soma.urls")),
+]
 
 
 @pytest.fixture
@@ -48,7 +56,9 @@ def test_plain_requests_when_signed_out_still_go_to_the_sign_in_page(client, ass
     assert not Response.objects.filter(assessment=assessment).exists()
 
 
-def test_api_call_when_signed_out_gets_401_json(client):
-    response = client.get(reverse("api-assessments"))
-    assert response.status_code == 401
-    assert response.json()["detail"]
+@pytest.mark.urls(__name__)
+def test_any_api_call_when_signed_out_gets_401_json(client, db):
+    for url in ("/api/plain/", reverse("api-assessments")):  # a plain Django view, and the REST framework's
+        response = client.get(url)
+        assert response.status_code == 401, url
+        assert response.json()["detail"]
