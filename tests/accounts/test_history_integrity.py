@@ -14,6 +14,7 @@ from soma.assessments import demo
 from soma.assessments import services as assessment_services
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence_services
+from soma.exchange import bundle
 from soma.findings import services as finding_services
 from soma.findings.models import Response
 
@@ -81,9 +82,12 @@ def test_an_untouched_assessment_verifies_intact(assessment):
 @pytest.mark.django_db
 def test_the_whole_demo_verifies_intact_and_quickly(catalog):
     """Three assessments written through every service (answers, sources, citations, findings, recommendations,
-    a follow-up carried over, a reset that deletes the first load): nothing is reported."""
+    a follow-up carried over, a reset that deletes the first load) and a bundle import: nothing is reported."""
     demo.build(password="Demoland-Demo-2026")
-    demo.build(password="Demoland-Demo-2026", reset=True)
+    result = demo.build(password="Demoland-Demo-2026", reset=True)
+    follow_up = result.assessments[0]
+    bundle.import_bundle(follow_up.created_by, bundle.export_bytes(follow_up.created_by, follow_up,
+                                                                   audience="confidential", include_files=False))
     started = time.monotonic()
     out = verify()
     took = time.monotonic() - started
