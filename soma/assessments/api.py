@@ -150,6 +150,8 @@ class AssessmentSerializer(serializers.Serializer):
     start_date = serializers.DateField(allow_null=True)
     end_date = serializers.DateField(allow_null=True)
     classification = serializers.ChoiceField(choices=Classification.choices)
+    new_work_classification = serializers.ChoiceField(
+        choices=Classification.choices, help_text="What new content starts at when its creator does not say.")
     dissemination = serializers.CharField()
     government_approval = serializers.CharField()
     advisory_group = serializers.CharField()
@@ -195,6 +197,9 @@ class AssessmentCreateSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    new_work_classification = serializers.ChoiceField(
+        choices=Classification.choices, required=False,
+        help_text="What new content starts at when its creator does not say; never above `classification`.")
     dissemination = serializers.CharField(required=False, allow_blank=True)
     advisory_group = serializers.CharField(required=False, allow_blank=True)
     missions = MissionSerializer(many=True, required=False)
@@ -211,6 +216,9 @@ class PlanUpdateSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, allow_null=True)
     end_date = serializers.DateField(required=False, allow_null=True)
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    new_work_classification = serializers.ChoiceField(
+        choices=Classification.choices, required=False,
+        help_text="What new content starts at when its creator does not say; never above `classification`.")
     dissemination = serializers.CharField(required=False, allow_blank=True)
     government_approval = serializers.ChoiceField(
         choices=["not_requested", "requested", "approved", "declined"], required=False

@@ -70,9 +70,22 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdictions"].widget.attrs["size"] = 8
+        # Left out of a post (an older client), it stays as it is, capped at the assessment's classification.
+        self.fields["new_work_classification"].required = False
+
+    def clean(self):
+        data = super().clean()
+        own, new_work = data.get("classification"), data.get("new_work_classification")
+        rank = permissions.RANK
+        if own and new_work and rank[permissions.Level(new_work)] > rank[permissions.Level(own)]:
+            self.add_error("new_work_classification", _(
+                "New work cannot start above the assessment's own classification (%(level)s). Choose it or a lower "
+                "level, or raise the assessment's classification.") % {"level": Classification(own).label})
+        return data
 
     def plan(self) -> dict:
-        return {name: self.cleaned_data[name] for name in PLAN_FIELDS}
+        return {name: self.cleaned_data[name] for name in PLAN_FIELDS
+                if name != "new_work_classification" or self.cleaned_data[name]}
 
 
 class ScopeMixin:

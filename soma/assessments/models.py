@@ -49,6 +49,13 @@ class Assessment(models.Model):
     classification = models.CharField(
         _("classification"), max_length=20, choices=Classification.choices, default=Classification.RESTRICTED
     )
+    new_work_classification = models.CharField(
+        _("classification of new work"), max_length=20, choices=Classification.choices,
+        default=Classification.RESTRICTED,
+        help_text=_("What new answers, sources, findings, conclusions, recommendations, report chapters and "
+                    "activities start at when nobody chooses otherwise. Never above the assessment's own "
+                    "classification, nor above the clearance of the person creating them."),
+    )
     dissemination = models.TextField(_("dissemination"), blank=True)
     government_approval = models.CharField(
         _("government approval"), max_length=20, choices=Approval.choices, default=Approval.NOT_REQUESTED

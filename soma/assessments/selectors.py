@@ -33,6 +33,19 @@ def visible(user, assessment, queryset: QuerySet) -> QuerySet:
     return queryset.filter(classification__in=permissions.cleared_levels(user, assessment))
 
 
+def default_classification(user, assessment) -> str:
+    """The classification new content starts at when its creator (page, API or import) does not choose one.
+
+    The one rule for every kind of content: the lead's "classification of new work", never above the
+    assessment's own classification, and never above the creator's clearance (nobody starts work they could
+    not see). Public when the user has no clearance at all (they cannot create anything anyway)."""
+    wanted = min(permissions.Level(assessment.new_work_classification), permissions.Level(assessment.classification),
+                 key=permissions.RANK.__getitem__)
+    cleared = [permissions.Level(level) for level in permissions.cleared_levels(user, assessment)]
+    allowed = [level for level in cleared if permissions.RANK[level] <= permissions.RANK[wanted]]
+    return str(max(allowed, key=permissions.RANK.__getitem__)) if allowed else str(permissions.Level.PUBLIC)
+
+
 @dataclass
 class Question:
     """A question in scope: the guide's own or a national addition, in one shape."""

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 
 from soma.accounts import audit, history, permissions
-from soma.accounts.permissions import Action, Role
+from soma.accounts.permissions import RANK, Action, Level, Role
 from soma.assessments.models import (
     SECTIONS_BY_CATEGORY,
     STATUS_ORDER,
@@ -44,6 +44,7 @@ PLAN_FIELDS = (
     "start_date",
     "end_date",
     "classification",
+    "new_work_classification",
     "dissemination",
     "government_approval",
     "advisory_group",
@@ -109,6 +110,7 @@ def create_assessment(user, *, scope: list[str], missions: list[dict] | None = N
     if not fields.get("jurisdictions"):
         raise ServiceError("Choose at least one jurisdiction.")
     _check_dates(fields.get("start_date"), fields.get("end_date"))
+    fields = _with_new_work_level(fields, Assessment())
     assessment = Assessment.objects.create(catalog=catalog, created_by=user, **fields)
     keys = resolve_scope(catalog_selectors.tree(catalog), scope)
     if not keys:
@@ -120,6 +122,25 @@ def create_assessment(user, *, scope: list[str], missions: list[dict] | None = N
     history.record(user, assessment, "created", assessment, None, history.snapshot(assessment))
     audit.record("assessment_created", user=user, assessment=assessment)
     return Created(assessment, scope_warnings(assessment, keys))
+
+
+def _with_new_work_level(fields: dict, current: Assessment) -> dict:
+    """The classification of new work is capped at the assessment's own: refused when asked for above it,
+    lowered with the assessment's when that goes below it (or when it was never chosen)."""
+    levels = [str(level) for level in Level]
+    for name in ("classification", "new_work_classification"):
+        if name in fields and fields[name] not in levels:
+            raise ServiceError(f"{name.replace('_', ' ').capitalize()} must be one of: {', '.join(levels)}.")
+    own = Level(fields.get("classification", current.classification))
+    if "new_work_classification" in fields:
+        if RANK[Level(fields["new_work_classification"])] > RANK[own]:
+            raise ServiceError(
+                f"New work cannot start above the assessment's own classification ({own}). Choose {own} or lower, "
+                "or raise the assessment's classification first.")
+        return fields
+    if RANK[Level(current.new_work_classification)] > RANK[own]:
+        return {**fields, "new_work_classification": str(own)}
+    return fields
 
 
 def _check_dates(start, end) -> None:
@@ -137,6 +158,7 @@ def update_plan(user, assessment: Assessment, *, expected_version: int, **fields
     if current.version != expected_version:
         raise StaleEdit("Someone else changed the plan since you opened it. Reload to see their changes.")
     _check_dates(fields.get("start_date", current.start_date), fields.get("end_date", current.end_date))
+    fields = _with_new_work_level(fields, current)
     before = history.snapshot(current)
     for name, value in fields.items():
         setattr(current, name, value)
@@ -305,6 +327,10 @@ def save_activity(user, assessment, activity: Activity | None = None, **fields) 
     unknown = set(fields.get("questions", [])) - question_keys(user, assessment)
     if unknown:
         raise ServiceError(f"Not questions of this assessment's scope: {', '.join(sorted(unknown))}.")
+    if activity is None and "classification" not in fields:
+        from soma.assessments.selectors import default_classification
+
+        fields["classification"] = default_classification(user, assessment)
     return _save(user, assessment, activity or Activity(), fields)
 
 

@@ -398,6 +398,7 @@ def activity_form(request, assessment, activity_pk=None):
     form = forms.ActivityForm(
         request.POST or None,
         instance=activity,
+        initial=None if activity else {"classification": selectors.default_classification(user, assessment)},
         scope=selectors.questions_in_scope(user, assessment),
         missions=selectors.missions(user, assessment),
         institutions=selectors.institutions(user, assessment),

@@ -10,7 +10,6 @@ from rest_framework.response import Response
 from soma.accounts import permissions
 from soma.assessments.api import AssessmentAPIView, ErrorSerializer, check_fields
 from soma.assessments.models import Classification
-from soma.assessments.services import ServiceError
 from soma.evidence import selectors, services
 from soma.evidence.models import Credibility, Reliability, Source
 
@@ -57,8 +56,5 @@ class SourcesView(AssessmentAPIView):
         permissions.require(request.user, permissions.Action.EDIT, assessment)
         fields = check_fields(SourceSerializer, request.data)
         upload = fields.pop("file", None)
-        level = fields.get("classification", Classification.PUBLIC)
-        if not permissions.may_see(request.user, assessment, level):
-            raise ServiceError("You cannot classify material above your own clearance.")
         source = services.save_source(request.user, assessment, upload=upload, **fields)
         return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from soma.accounts import history, permissions
 from soma.accounts.permissions import Action
+from soma.assessments import selectors as assessment_selectors
 from soma.assessments.services import ServiceError
 from soma.evidence import selectors
 from soma.evidence.file_names import clean_file_name
@@ -72,6 +73,8 @@ def save_source(user, assessment, source: Source | None = None, *, upload=None, 
         raise permissions.PermissionDenied("That source is classified above your clearance.")
     if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
         raise ServiceError("You cannot classify material above your own clearance.")
+    if not source.pk and "classification" not in fields:
+        fields["classification"] = assessment_selectors.default_classification(user, assessment)
     before = history.snapshot(source) if source.pk else None
     for name, value in fields.items():
         setattr(source, name, value)

@@ -78,7 +78,8 @@ def _source_form(request, pk, source_pk):
         else:
             status = 400
     else:
-        initial = SourceForm.initial_for(source) if source else {}
+        initial = SourceForm.initial_for(source) if source else {
+            "classification": assessment_selectors.default_classification(request.user, assessment)}
         form = SourceForm(initial=initial, user=request.user, assessment=assessment)
     context = {"assessment": assessment, "tab": "sources", "form": form, "source": source}
     return render(request, "evidence/source_form.html", context, status=status)

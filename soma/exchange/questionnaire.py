@@ -115,7 +115,7 @@ def _chosen(user, assessment, scope: list[str] | None):
 
 
 def _default_classification(user, assessment) -> str:
-    return assessment.classification if permissions.may_see(user, assessment, assessment.classification) else "public"
+    return assessment_selectors.default_classification(user, assessment)
 
 
 def export_questionnaire(user, assessment, scope: list[str] | None = None) -> bytes:

@@ -65,10 +65,8 @@ def _walk(items):
 
 
 def _initial_classification(request, assessment) -> str:
-    """A new answer starts at the assessment's own classification when the user is cleared for it."""
-    if permissions.may_see(request.user, assessment, assessment.classification):
-        return assessment.classification
-    return "public"
+    """A new answer starts where the lead's rule for new work says (within the user's clearance)."""
+    return assessment_selectors.default_classification(request.user, assessment)
 
 
 def _prepare(request, assessment, item, can_edit, form=None, evidence=None):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from soma.accounts import permissions
 from soma.accounts.permissions import Action
+from soma.assessments import selectors as assessment_selectors
 from soma.assessments.services import ServiceError, StaleEdit
 from soma.assessments.views import Refused, _context, assessment_view
 from soma.core import jobs
@@ -106,8 +107,9 @@ def chapters(request, assessment):
     """The narrative chapters; each saves on its own, and a concurrent edit keeps both texts."""
     rows = selectors.chapters(request.user, assessment)
     forms_by_key, status = {}, 200
+    new_level = assessment_selectors.default_classification(request.user, assessment)
     for chapter, row, _hidden in rows:
-        initial = {"text": row.text if row else "", "classification": row.classification if row else "public",
+        initial = {"text": row.text if row else "", "classification": row.classification if row else new_level,
                    "expected_version": row.version if row else None}
         forms_by_key[chapter.value] = forms.ChapterForm(initial=initial, prefix=chapter.value)
     conflict = None

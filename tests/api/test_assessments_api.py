@@ -146,7 +146,7 @@ def test_sources_findings_recommendations(assessment, team):
     api = client_for(team["assessor"])
     base = f"/api/assessments/{assessment.pk}"
     made = api.post(base + "/sources/", {"title": "Demoland Penal Code", "kind": "legislation", "reliability": "A",
-                                         "credibility": "1"}, format="json")
+                                         "credibility": "1", "classification": "public"}, format="json")
     assert made.status_code == 201 and made.json()["grade"] == "A1"
     upload = SimpleUploadedFile("notes.txt", b"Interview notes, Port Azur harbour master.", "text/plain")
     filed = api.post(base + "/sources/", {"title": "Interview notes", "kind": "interview_record", "file": upload,

@@ -120,7 +120,7 @@ def test_follow_up_carries_over_for_confirmation(assessment, team):
 
 def test_overview_lists_mandatory_provisions_first(assessment, team):
     finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.",
-                                   de_jure="in_place", de_facto="partly")
+                                   de_jure="in_place", de_facto="partly", classification="public")
     view = finding_selectors.overview(team["observer"], assessment)
     assert view.totals.answered == 1
     obligations = [p.obligation for p in view.provisions]

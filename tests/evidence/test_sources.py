@@ -134,7 +134,8 @@ def test_path_trick_name_is_stored_under_a_token(client, assessment, team, setti
 
 
 def test_observer_cannot_add_or_delete(client, assessment, team):
-    source = evidence_services.save_source(team["lead"], assessment, title="Demoland Penal Code", kind="legislation")
+    source = evidence_services.save_source(team["lead"], assessment, title="Demoland Penal Code", kind="legislation",
+                                           classification="public")
     client.force_login(team["observer"])
     assert client.get(reverse("evidence:add", args=[assessment.pk])).status_code == 403
     assert add(client, assessment).status_code == 403

@@ -45,12 +45,14 @@ def url(name, assessment, *args):
 
 def test_overview_counts_and_says_it_is_not_a_score(client, assessment, team):
     first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                           narrative="Ratified in 2004.", de_jure="in_place", de_facto="partly")
+                                           narrative="Ratified in 2004.", de_jure="in_place", de_facto="partly",
+                                           classification="public")
     finding_services.save_response(team["lead"], assessment, "guide:I.A:q02", expected_version=0,
-                                   narrative="No reservations.", de_jure="in_place", de_facto="not_in_place")
+                                   narrative="No reservations.", de_jure="in_place", de_facto="not_in_place",
+                                   classification="public")
     finding_services.set_review_state(team["reviewer"], assessment, first, "reviewed")
     law = evidence_services.save_source(team["lead"], assessment, title="Demoland Penal Code", kind="legislation",
-                                        reliability="A", credibility="1")
+                                        reliability="A", credibility="1", classification="public")
     evidence_services.cite(team["lead"], assessment, response=first, source=law, pinpoint="art. 12")
 
     page = client_for(client, team["observer"]).get(url("overview", assessment))
@@ -185,7 +187,7 @@ def test_recommendations_ordered_by_priority_then_rank(client, assessment, team)
     for text, priority, rank in [("Long one", "long", 1), ("Second immediate", "immediate", 2),
                                  ("First immediate", "immediate", 1), ("Medium one", "medium", 1)]:
         finding_services.save_recommendation(team["lead"], assessment, text=text, area="guide:I.A",
-                                             priority=priority, rank=rank)
+                                             priority=priority, rank=rank, classification="public")
     html = client_for(client, team["observer"]).get(url("recommendations", assessment)).content.decode()
     order = [html.index(t) for t in ["First immediate", "Second immediate", "Medium one", "Long one"]]
     assert order == sorted(order)
