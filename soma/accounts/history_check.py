@@ -45,6 +45,8 @@ def _what(object_type: str, object_id: str, assessment_id) -> str:
 
 def check() -> Report:
     report = Report()
+    by_name = _models_by_name()
+    live = set(by_name["assessment"]._base_manager.values_list("pk", flat=True)) if "assessment" in by_name else set()
     expected: dict[int, tuple[int, int | None, int | None, dict]] = {}
     purged: dict[int, int] = {}
     trail = (AuditEntry.objects.filter(event__in=("content_changed", "history_purged")).order_by("sequence")
@@ -83,13 +85,13 @@ def check() -> Report:
             states[key] = state
 
     for entry_id, (sequence, assessment_id, _actor, details) in sorted(expected.items()):
-        if purged.get(assessment_id, 0) > sequence:
+        if purged.get(assessment_id, 0) > sequence and assessment_id not in live:
             continue  # its assessment was deleted, and its history purged on the record
         what = _what(details.get("object_type"), details.get("object_id"), assessment_id)
         report.problems.append(f"History entry {entry_id} ({details.get('action')} {what}), recorded in audit entry "
                                f"{sequence}, is missing: it was deleted.")
 
-    _check_content(states, report)
+    _check_content(states, report, by_name, live)
     return report
 
 
@@ -118,20 +120,17 @@ def _models_by_name() -> dict[str, type]:
     return found
 
 
-def _check_content(states: dict, report: Report) -> None:
-    models = _models_by_name()
+def _check_content(states: dict, report: Report, by_name: dict[str, type], live: set[int]) -> None:
     by_type: dict[str, dict[tuple[int, str], dict | None]] = defaultdict(dict)
     for (assessment_id, object_type, object_id), state in states.items():
         by_type[object_type][(assessment_id, object_id)] = state
-    live_assessments = set(models["assessment"]._base_manager.values_list("pk", flat=True)) if "assessment" in \
-        models else set()
     for object_type, records in sorted(by_type.items()):
-        model = models.get(object_type)
+        model = by_name.get(object_type)
         if model is None:
             continue
         current = _current(model, object_type, records)
         for (assessment_id, object_id), state in sorted(records.items(), key=lambda item: (item[0][0], item[0][1])):
-            if assessment_id not in live_assessments:
+            if assessment_id not in live:
                 continue
             obj = current.get((assessment_id, object_id))
             what = _what(object_type, object_id, assessment_id)

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from soma.accounts import audit_triggers
+from soma.accounts import audit, audit_triggers
 from soma.accounts.models import AuditEntry, AuditRefused, HistoryEntry
 from soma.assessments import demo
 from soma.assessments import services as assessment_services
@@ -126,6 +126,15 @@ def test_a_deleted_history_entry_is_named(assessment):
     message = broken()
     assert f"History entry {entry.pk} (created response {QUESTION} of assessment {assessment.pk})" in message
     assert "is missing: it was deleted" in message
+
+
+@pytest.mark.django_db
+def test_a_forged_purge_does_not_excuse_history_deleted_from_a_live_assessment(assessment):
+    entry = answer_history(assessment).first()
+    drop_history_triggers()
+    raw("DELETE FROM accounts_historyentry WHERE assessment_id = %s", [assessment.pk])
+    audit.record("history_purged", assessment=assessment.pk, entries=1, first=entry.pk, last=entry.pk)
+    assert f"History entry {entry.pk} (created response {QUESTION} of assessment {assessment.pk})" in broken()
 
 
 @pytest.mark.django_db
