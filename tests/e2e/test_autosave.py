@@ -154,7 +154,7 @@ def test_kept_text_survives_a_reload_and_a_stale_version_ends_in_the_conflict_vi
     expect(page.locator(".kept-notice")).to_have_count(0)
 
 
-def test_the_last_of_two_quick_status_changes_wins(page, live_server, team):
+def test_the_last_of_quick_changes_wins_for_every_field(page, live_server, team):
     assessment = team["assessment"]
     sign_in(page, live_server, "lead.demo")
     page.goto(workspace_url(live_server, assessment))
@@ -175,19 +175,24 @@ def test_the_last_of_two_quick_status_changes_wins(page, live_server, team):
     page.wait_for_timeout(120)
     page.keyboard.press("ArrowUp")  # -> Partly in place, while the first save is still on its way
     assert de_jure.input_value() == "partly"
+    # Every other field of the card too, still during the first save.
+    page.locator("#q-guide-V-C-q01-de_facto").select_option("not_applicable")
+    page.locator(TEXTAREA).fill("Recorded in the Demoland case register.")
     page.wait_for_timeout(300)
     assert len(held) == 1
     held[0].continue_()
     page.unroute(save_url)
 
-    expect(page.locator(f"{CARD} .save-status")).to_contain_text("Saved")
+    wanted = {"de_jure": "partly", "de_facto": "not_applicable", "narrative": "Recorded in the Demoland case register."}
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         answer = Response.objects.filter(assessment=assessment, question=Q1).first()
-        if answer and answer.de_jure == "partly":
+        if answer and all(getattr(answer, name) == value for name, value in wanted.items()):
             break
         page.wait_for_timeout(200)  # lets the browser (and Playwright's routing) go on meanwhile
-    assert answer.de_jure == "partly"
-    expect(page.locator("#q-guide-V-C-q01-de_jure")).to_have_value("partly")
+    assert {name: getattr(answer, name) for name in wanted} == wanted
+    expect(page.locator(f"{CARD} .save-status")).to_contain_text("Saved")
     page.reload()
     expect(page.locator("#q-guide-V-C-q01-de_jure")).to_have_value("partly")
+    expect(page.locator("#q-guide-V-C-q01-de_facto")).to_have_value("not_applicable")
+    expect(page.locator(TEXTAREA)).to_have_value("Recorded in the Demoland case register.")
