@@ -5,8 +5,9 @@ pg_dump's custom format), the uploaded files under `files/`, optionally `secret_
 with every other member's size and SHA-256. The database is copied first and the files second: a file
 uploaded in between is carried without a row (harmless); only a file deleted in between can be missing.
 
-A restore checks the whole archive before it changes anything (`check`), then stages the database and the
-files beside the live ones and swaps them in.
+A restore checks the whole archive before it changes anything (`check`: checksums, paths, vendor, migrations,
+and the database file itself, since a checksum only proves that nothing changed after the backup), then
+stages the database and the files beside the live ones and swaps them in.
 """
 
 from __future__ import annotations
@@ -220,7 +221,13 @@ def check(path: Path) -> Checked:
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"No file {path}.")
+    with tempfile.TemporaryDirectory(prefix="soma-check-") as work:
+        return _check(path, Path(work))
+
+
+def _check(path: Path, work: Path) -> Checked:
     found: dict[str, dict] = {}
+    copies: dict[str, Path] = {}  # the database member, kept to check the database itself
     manifest_data = None
     try:
         with tarfile.open(path, mode="r:gz") as archive:
@@ -236,9 +243,19 @@ def check(path: Path) -> Checked:
                     manifest_data = handle.read(10 * CHUNK)
                     continue
                 digest, size = hashlib.sha256(), 0
-                while chunk := handle.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
+                copy = None
+                if info.name in DATABASE_MEMBERS.values():
+                    copies[info.name] = work / PurePosixPath(info.name).name
+                    copy = os.fdopen(os.open(copies[info.name], os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+                try:
+                    while chunk := handle.read(CHUNK):
+                        digest.update(chunk)
+                        size += len(chunk)
+                        if copy is not None:
+                            copy.write(chunk)
+                finally:
+                    if copy is not None:
+                        copy.close()
                 found[info.name] = {"size": size, "sha256": digest.hexdigest()}
     except (tarfile.TarError, OSError, EOFError) as error:
         raise BackupError(f"{path} is not a readable SOMA backup (.tar.gz): {error}.") from None
@@ -275,7 +292,54 @@ def check(path: Path) -> Checked:
         raise BackupError(f"The backup was made by a newer SOMA ({manifest.get('soma_version')}; this is "
                           f"{__version__}): its database has migrations this SOMA does not know "
                           f"({', '.join(newer[:5])}). Upgrade SOMA, then restore.")
+    problem = _database_problem(vendor, copies[manifest["database"]["member"]], manifest["migrations"])
+    if problem:
+        raise BackupError(f"The database in the backup is damaged or is not SOMA's ({problem}), although every "
+                          f"checksum matches: it was damaged before the backup was written, or replaced. Nothing "
+                          f"was changed. Restore an earlier backup.")
     return Checked(path, manifest, found)
+
+
+def _database_problem(vendor: str, copy: Path, migrations: dict[str, str]) -> str:
+    """What is wrong with the backup's database file itself (a checksum only proves it was not changed since)."""
+    if vendor == "sqlite":
+        return _sqlite_problem(copy, migrations)
+    try:
+        done = subprocess.run(["pg_restore", "--list", str(copy)], capture_output=True, text=True, timeout=600)
+    except FileNotFoundError:
+        raise BackupError("pg_restore is not installed; install PostgreSQL's client tools "
+                          "(e.g. apt-get install postgresql-client). Nothing was changed.") from None
+    if done.returncode != 0:
+        return f"pg_restore cannot read it: {done.stderr.strip()[:300] or done.returncode}"
+    # A table of contents line reads e.g. "3456; 0 16385 TABLE DATA public django_migrations postgres".
+    if not any(" TABLE DATA " in line and "django_migrations" in line.split() for line in done.stdout.splitlines()):
+        return "it holds no data of Django's migrations table"
+    return ""
+
+
+def _sqlite_problem(copy: Path, migrations: dict[str, str]) -> str:
+    try:
+        db = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        return f"SQLite cannot open it: {error}"
+    try:
+        result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            return f"SQLite's integrity check says: {result[:300]}"
+        try:
+            rows = db.execute("SELECT app, name FROM django_migrations").fetchall()
+        except sqlite3.OperationalError:
+            return "it has no migrations table"
+    except sqlite3.DatabaseError as error:
+        return f"SQLite's integrity check fails: {error}"
+    finally:
+        db.close()
+    last: dict[str, str] = {}
+    for app, name in rows:
+        last[app] = max(name, last.get(app, ""))
+    if last != migrations:
+        return "its migrations do not match the backup's manifest"
+    return ""
 
 
 def _vendor_label(vendor: str) -> str:
@@ -371,6 +435,8 @@ def _restore_sqlite(copy: Path) -> None:
     check_copy = sqlite3.connect(copy)
     try:
         result = check_copy.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        result = str(error)
     finally:
         check_copy.close()
     if result != "ok":

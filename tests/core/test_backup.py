@@ -284,3 +284,53 @@ def test_secret_key_only_on_request(soma, tmp_path):
     soma.soma("restore", str(archive), "--yes")
     assert (soma.folder / "secret_key").read_text() == key
     assert stat.S_IMODE((soma.folder / "secret_key").stat().st_mode) == 0o600
+
+
+def _corrupt_database(members, manifest):
+    """Damage the database file itself; the manifest is rewritten to match, so every checksum agrees."""
+    name = manifest["database"]["member"]
+    data = bytearray(members[name])
+    if name.endswith(".sqlite3"):  # keep SQLite's header, overwrite the pages that hold the schema and rows
+        data[100:len(data) // 2] = bytes(len(data) // 2 - 100)
+        data[len(data) // 2:] = b"\xff" * (len(data) - len(data) // 2)
+    else:  # pg_dump's custom format: its header stays, its table of contents and data are garbage
+        data[40:] = b"\xa5" * (len(data) - 40)
+    members[name] = bytes(data)
+
+
+def _not_soma(members, manifest):
+    """A sound database of the right kind that is not SOMA's (no migrations table); checksums agree."""
+    import sqlite3
+    import subprocess
+    import tempfile
+
+    name = manifest["database"]["member"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "other"
+        if name.endswith(".sqlite3"):
+            with sqlite3.connect(path) as db:
+                db.execute("CREATE TABLE demoland_harbours (name TEXT)")
+        else:  # a real dump of an empty scratch database
+            other = Instance(Path(folder) / "data", vendor="postgresql")
+            try:
+                subprocess.run(["pg_dump", "--format=custom", f"--file={path}", other.env["DATABASE_URL"]],
+                               check=True, capture_output=True, timeout=60)
+            finally:
+                other.close()
+        members[name] = path.read_bytes()
+
+
+@pytest.mark.parametrize("change", [_corrupt_database, _not_soma], ids=["corrupt", "not-soma"])
+def test_a_damaged_database_with_matching_checksums_is_refused_before_anything_changes(soma, tmp_path, change):
+    good = tmp_path / "good.tar.gz"
+    soma.soma("backup", "--output", str(good))
+    soma.python(CHANGE)
+    state, files = soma.python(STATE), media_files(soma)
+    bad = tmp_path / "bad.tar.gz"
+    _rewrite(good, bad, change, fix_manifest=True)
+    refused = soma.soma("restore", str(bad), "--yes", check=False)
+    assert refused.returncode != 0
+    assert "Traceback" not in refused.stderr and "a good backup" not in refused.stdout
+    assert "The database in the backup is damaged" in refused.stderr
+    assert "Nothing was changed" in refused.stderr
+    assert soma.python(STATE) == state and media_files(soma) == files

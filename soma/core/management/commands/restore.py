@@ -23,7 +23,7 @@ class Command(BaseCommand):
         manifest = checked.manifest
         files = sum(1 for name in checked.members if name.startswith("files/"))
         self.stdout.write(f"{file}: a good backup of SOMA {manifest['soma_version']} taken {manifest['created_at']} "
-                          f"({files} files; every checksum matches).")
+                          f"({files} files; every checksum matches and its database passes the checks).")
         if not yes:
             if not sys.stdin.isatty():
                 raise CommandError("Restoring replaces the current database and files. Nothing was changed: "
