@@ -28,8 +28,18 @@ urlpatterns = [
     path("assessments/<int:pk>/sources/", evidence_api.SourcesView.as_view(), name="api-assessment-sources"),
     path("assessments/<int:pk>/findings/", findings_api.FindingsView.as_view(), name="api-assessment-findings"),
     path(
+        "assessments/<int:pk>/findings/<int:finding_pk>/",
+        findings_api.FindingView.as_view(),
+        name="api-assessment-finding",
+    ),
+    path(
         "assessments/<int:pk>/recommendations/",
         findings_api.RecommendationsView.as_view(),
         name="api-assessment-recommendations",
+    ),
+    path(
+        "assessments/<int:pk>/recommendations/<int:recommendation_pk>/",
+        findings_api.RecommendationView.as_view(),
+        name="api-assessment-recommendation",
     ),
 ]

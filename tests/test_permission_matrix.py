@@ -173,6 +173,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "api-assessment-sources": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-findings": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-recommendations": {"GET": api("view"), "POST": api("edit")},
+    "api-assessment-finding": {"GET": api("view"), "PATCH": api("edit")},
+    "api-assessment-recommendation": {"GET": api("view"), "PATCH": api("edit")},
 }
 
 # Minimal request bodies where an empty one would be refused before the decision under test (e.g. a review
@@ -187,6 +189,8 @@ BODIES = {
     ("api-assessment-findings", "POST"): {"kind": "gap", "title": "No aggravation for endangering migrants' lives"},
     ("api-assessment-recommendations", "POST"): {"text": "Train prosecutors.", "area": "guide:I.A",
                                                   "priority": "short"},
+    ("api-assessment-finding", "PATCH"): lambda w: {"version": w.version_of("finding"), "title": "Matrix check."},
+    ("api-assessment-recommendation", "PATCH"): lambda w: {"version": w.version_of("recommendation")},
 }
 
 QUESTION = "guide:I.A:q01"
@@ -272,6 +276,10 @@ class World:
 
     def current_version(self) -> int:
         return type(self.assessment).objects.get(pk=self.assessment.pk).version
+
+    def version_of(self, name: str) -> int:
+        obj = self.objects[name]
+        return type(obj).objects.get(pk=obj.pk).version
 
     def response_version(self) -> int:
         response = self.objects["response"]

@@ -37,8 +37,26 @@ class RelatedListField(serializers.ListField):
 
     def to_representation(self, data):
         if hasattr(data, "all"):
-            data = sorted(getattr(row, self.attr) for row in data.all())
+            rows = data.all()
+            levels = self.context.get("levels")  # the reader's clearance: links above it are not shown
+            if levels is not None and hasattr(rows.model, "classification"):
+                rows = [row for row in rows if row.classification in levels]
+            data = sorted(getattr(row, self.attr) for row in rows)
         return super().to_representation(data)
+
+
+def _context(request, assessment) -> dict:
+    return {"request": request, "levels": permissions.cleared_levels(request.user, assessment)}
+
+
+def _validated_update(serializer_class, data) -> dict:
+    """A partial update: only the fields sent change; `version` (the one loaded) is required."""
+    serializer = serializer_class(data=data, partial=True)
+    serializer.is_valid(raise_exception=True)
+    fields = dict(serializer.validated_data)
+    if "version" not in fields:
+        raise serializers.ValidationError({"version": ["Send the version you loaded."]})
+    return fields
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -115,7 +133,8 @@ class FindingsView(AssessmentAPIView):
     @extend_schema(summary="Findings you may see", responses=FindingSerializer(many=True))
     def get(self, request, pk):
         assessment = self.assessment()
-        return self.paginated(selectors.findings(request.user, assessment), FindingSerializer)
+        return self.paginated(selectors.findings(request.user, assessment), FindingSerializer,
+                              levels=permissions.cleared_levels(request.user, assessment))
 
     @extend_schema(
         summary="Record a finding (lead and assessors)",
@@ -125,15 +144,49 @@ class FindingsView(AssessmentAPIView):
     def post(self, request, pk):
         assessment = self.assessment()
         permissions.require(request.user, permissions.Action.EDIT, assessment)
-        fields = check_fields(FindingSerializer, request.data)
-        if "responses" in fields:
-            visible = selectors.responses(request.user, assessment)
-            unknown = [key for key in fields["responses"] if key not in visible]
-            if unknown:
-                raise ServiceError(f"No answered question {', '.join(unknown)} in this assessment.")
-            fields["responses"] = [visible[key] for key in fields["responses"]]
+        fields = _finding_links(request.user, assessment, check_fields(FindingSerializer, request.data))
         finding = services.save_finding(request.user, assessment, **fields)
-        return Response(FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+        return Response(FindingSerializer(finding, context=_context(request, assessment)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+def _finding_links(user, assessment, fields: dict) -> dict:
+    """Question ids to the answers the user may see (others are unknown to them: a 400)."""
+    if "responses" in fields:
+        visible = selectors.responses(user, assessment)
+        unknown = [key for key in fields["responses"] if key not in visible]
+        if unknown:
+            raise ServiceError(f"No answered question {', '.join(unknown)} in this assessment.")
+        fields["responses"] = [visible[key] for key in fields["responses"]]
+    return fields
+
+
+class FindingUpdateSerializer(FindingSerializer):
+    version = whole_number(min_value=0, help_text="The version you loaded; 409 if someone changed it since.")
+
+
+class FindingView(AssessmentAPIView):
+    @extend_schema(summary="One finding you may see", responses={200: FindingSerializer, 404: ErrorSerializer})
+    def get(self, request, pk, finding_pk):
+        assessment = self.assessment()
+        finding = selectors.finding(request.user, assessment, finding_pk)
+        return Response(FindingSerializer(finding, context=_context(request, assessment)).data)
+
+    @extend_schema(
+        summary="Change a finding (lead and assessors): only the fields sent, with the version you loaded. "
+                "`responses` replaces the links you can see; links to answers above your clearance stay.",
+        request=FindingUpdateSerializer,
+        responses={200: FindingSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
+                   409: ErrorSerializer},
+    )
+    def patch(self, request, pk, finding_pk):
+        assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.EDIT, assessment)
+        finding = selectors.finding(request.user, assessment, finding_pk)
+        fields = _finding_links(request.user, assessment, _validated_update(FindingUpdateSerializer, request.data))
+        version = fields.pop("version")
+        saved = services.save_finding(request.user, assessment, finding, expected_version=version, **fields)
+        return Response(FindingSerializer(saved, context=_context(request, assessment)).data)
 
 
 # --- Recommendations ---------------------------------------------------------------------------------------------
@@ -154,6 +207,9 @@ class RecommendationSerializer(serializers.Serializer):
     currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
     status = RecommendationStatusField(required=False)
     review_state = serializers.CharField(read_only=True)
+    conclusions = RelatedListField(
+        "pk", child=id_field(), required=False, help_text="Ids of the conclusions it follows from."
+    )
     toolkit = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="Toolkit sections; suggested when left out."
     )
@@ -173,7 +229,8 @@ class RecommendationsView(AssessmentAPIView):
     )
     def get(self, request, pk):
         assessment = self.assessment()
-        return self.paginated(selectors.recommendations(request.user, assessment), RecommendationSerializer)
+        return self.paginated(selectors.recommendations(request.user, assessment), RecommendationSerializer,
+                              levels=permissions.cleared_levels(request.user, assessment))
 
     @extend_schema(
         summary="Propose a recommendation (lead and assessors)",
@@ -183,13 +240,53 @@ class RecommendationsView(AssessmentAPIView):
     def post(self, request, pk):
         assessment = self.assessment()
         permissions.require(request.user, permissions.Action.EDIT, assessment)
-        fields = check_fields(RecommendationSerializer, request.data)
-        if "institutions" in fields:
-            ids = set(fields["institutions"])
-            found = list(assessment.institutions.filter(pk__in=ids))
-            if len(found) != len(ids):
-                missing = sorted(ids - {i.pk for i in found})
-                raise ServiceError(f"Not institutions of this assessment: {', '.join(map(str, missing))}.")
-            fields["institutions"] = found
+        fields = _recommendation_links(request.user, assessment, check_fields(RecommendationSerializer, request.data))
         recommendation = services.save_recommendation(request.user, assessment, **fields)
-        return Response(RecommendationSerializer(recommendation).data, status=status.HTTP_201_CREATED)
+        return Response(RecommendationSerializer(recommendation, context=_context(request, assessment)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+def _recommendation_links(user, assessment, fields: dict) -> dict:
+    """Ids to the institutions and the conclusions the user may see (others are unknown to them: a 400)."""
+    choices = {"institutions": (selectors.institutions(user, assessment), "institutions"),
+               "conclusions": (selectors.conclusions(user, assessment), "conclusions")}
+    for name, (rows, label) in choices.items():
+        if name in fields:
+            ids = set(fields[name])
+            found = list(rows.filter(pk__in=ids))
+            if len(found) != len(ids):
+                missing = sorted(ids - {row.pk for row in found})
+                raise ServiceError(f"Not {label} of this assessment: {', '.join(map(str, missing))}.")
+            fields[name] = found
+    return fields
+
+
+class RecommendationUpdateSerializer(RecommendationSerializer):
+    version = whole_number(min_value=0, help_text="The version you loaded; 409 if someone changed it since.")
+
+
+class RecommendationView(AssessmentAPIView):
+    @extend_schema(summary="One recommendation you may see",
+                   responses={200: RecommendationSerializer, 404: ErrorSerializer})
+    def get(self, request, pk, recommendation_pk):
+        assessment = self.assessment()
+        recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+        return Response(RecommendationSerializer(recommendation, context=_context(request, assessment)).data)
+
+    @extend_schema(
+        summary="Change a recommendation (lead and assessors): only the fields sent, with the version you loaded. "
+                "`conclusions` replaces the links you can see; links to conclusions above your clearance stay.",
+        request=RecommendationUpdateSerializer,
+        responses={200: RecommendationSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
+                   404: ErrorSerializer, 409: ErrorSerializer},
+    )
+    def patch(self, request, pk, recommendation_pk):
+        assessment = self.assessment()
+        permissions.require(request.user, permissions.Action.EDIT, assessment)
+        recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+        fields = _validated_update(RecommendationUpdateSerializer, request.data)
+        fields = _recommendation_links(request.user, assessment, fields)
+        version = fields.pop("version")
+        saved = services.save_recommendation(request.user, assessment, recommendation, expected_version=version,
+                                             **fields)
+        return Response(RecommendationSerializer(saved, context=_context(request, assessment)).data)

@@ -11,6 +11,8 @@ editing this file.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -38,6 +40,7 @@ def _api_operations() -> list[tuple[str, str]]:
         path = "/" + route.route
         # drf-spectacular calls an integer primary key `id`
         path = path.replace("<int:pk>", "{id}").replace("<str:question>", "{question}").replace("<path:key>", "{key}")
+        path = re.sub(r"<int:(\w+_pk)>", r"{\1}", path)  # a record of the assessment: finding_pk, ...
         found += [(method, path) for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
                   if view is not None and hasattr(view, method.lower())]
     return sorted(found)
@@ -79,7 +82,8 @@ def test_schema_lists_every_endpoint(api_schema):
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_no_server_error(api_schema, world, token, method, path):
     operation = api_schema[path][method]
-    fixed = {name: value for name, value in {"id": world.assessment.pk, **PATH_VALUES}.items()
+    records = {f"{name}_pk": world.objects[name].pk for name in ("finding", "recommendation")}
+    fixed = {name: value for name, value in {"id": world.assessment.pk, **PATH_VALUES, **records}.items()
              if "{" + name + "}" in path}
     cases = st.one_of(
         operation.as_strategy(path_parameters=fixed),

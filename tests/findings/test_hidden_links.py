@@ -3,6 +3,8 @@ by an assessor cleared for public, through the pages and through the API."""
 
 import pytest
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from soma.assessments import services
 from soma.findings import services as finding_services
@@ -121,3 +123,66 @@ def test_an_answer_linked_before_its_text_was_emptied_is_not_dropped(client, tea
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     assert ids(finding.responses) == {world["hidden_response"].pk, shown.pk}
+
+
+# --- API ------------------------------------------------------------------------------------------------------------
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def test_api_finding_keeps_the_hidden_answer_and_does_not_show_it(team, world):
+    finding = world["finding"]
+    api = api_for(team["assessor"])
+    url = f"/api/assessments/{world['a'].pk}/findings/{finding.pk}/"
+    shown = api.get(url).json()
+    assert shown["responses"] == [world["shown_response"].question]  # the restricted answer is not named
+    reply = api.patch(url, {"version": shown["version"], "responses": [world["new_response"].question]},
+                      format="json")
+    assert reply.status_code == 200, reply.content
+    assert reply.json()["responses"] == [world["new_response"].question]
+    assert ids(finding.responses) == {world["hidden_response"].pk, world["new_response"].pk}
+
+
+def test_api_finding_refuses_a_hidden_answer_by_name(team, world):
+    finding = world["finding"]
+    reply = api_for(team["assessor"]).patch(
+        f"/api/assessments/{world['a'].pk}/findings/{finding.pk}/",
+        {"version": finding.version, "responses": [world["hidden_response"].question]}, format="json")
+    assert reply.status_code == 400 and world["hidden_response"].question in reply.json()["detail"]
+    assert ids(finding.responses) == {world["hidden_response"].pk, world["shown_response"].pk}
+
+
+def test_api_recommendation_keeps_the_hidden_conclusion(team, world):
+    rec = world["recommendation"]
+    api = api_for(team["assessor"])
+    url = f"/api/assessments/{world['a'].pk}/recommendations/{rec.pk}/"
+    shown = api.get(url).json()
+    assert shown["conclusions"] == [world["shown_conclusion"].pk]
+    reply = api.patch(url, {"version": shown["version"], "conclusions": [world["new_conclusion"].pk],
+                            "text": "Train harbour police and coast guard"}, format="json")
+    assert reply.status_code == 200, reply.content
+    assert ids(rec.conclusions) == {world["hidden_conclusion"].pk, world["new_conclusion"].pk}
+    rec.refresh_from_db()
+    assert rec.text == "Train harbour police and coast guard"
+
+
+def test_api_patch_without_links_leaves_them_alone_and_a_stale_version_is_a_409(team, world):
+    rec = world["recommendation"]
+    api = api_for(team["assessor"])
+    url = f"/api/assessments/{world['a'].pk}/recommendations/{rec.pk}/"
+    assert api.patch(url, {"version": rec.version, "priority": "medium"}, format="json").status_code == 200
+    assert ids(rec.conclusions) == {world["hidden_conclusion"].pk, world["shown_conclusion"].pk}
+    assert api.patch(url, {"version": rec.version, "priority": "long"}, format="json").status_code == 409
+    assert api.patch(url, {"priority": "long"}, format="json").status_code == 400  # no version
+
+
+def test_api_conclusion_ids_above_the_clearance_are_unknown(team, world):
+    reply = api_for(team["assessor"]).post(
+        f"/api/assessments/{world['a'].pk}/recommendations/",
+        {"text": "Audit the coast guard", "area": "guide:V.C", "priority": "short",
+         "conclusions": [world["hidden_conclusion"].pk]}, format="json")
+    assert reply.status_code == 400 and str(world["hidden_conclusion"].pk) in reply.json()["detail"]
