@@ -2,8 +2,9 @@
 on any page, API endpoint, search or export of the assessment.
 
 Markers are planted in restricted and confidential answers, sources, findings, conclusions, recommendations,
-report chapters (soma.reports.services.save_chapter), an institution's contact point and an activity's
-participants (names of people: restricted whatever the record). Then every GET page and API endpoint of the
+report chapters (soma.reports.services.save_chapter), and names of people (restricted whatever the record,
+soma.accounts.permissions.NAMES_OF_PEOPLE): an institution's contact point, an activity's participants, the
+advisory group and a mission's notes. Then every GET page and API endpoint of the
 assessment found by the permission matrix's URL walk is fetched as the observer, with the public records'
 ids and with the marked records' ids, and no response may hold a marker. The lead's pages do show them, so
 the markers are really there.
@@ -12,6 +13,7 @@ the markers are really there.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -65,6 +67,10 @@ def world(django_db_setup, django_db_blocker):
         marked["activity_public"] = services.save_activity(
             lead, a, w.objects["activity"], kind="interview", title="Interview at the prosecution service",
             participants=PERSON, classification="public")
+        a.refresh_from_db()
+        services.update_plan(lead, a, expected_version=a.version,
+                             advisory_group=f"{PERSON} (chair); Demoland Coast Guard; Public Prosecution Service")
+        services.save_mission(lead, a, w.objects["mission"], notes=f"Met {PERSON} at the Port Azur authority.")
         w.objects["marked"] = marked
     yield w
     with django_db_blocker.unblock():
@@ -114,6 +120,25 @@ def test_the_markers_are_there_for_the_lead(client, world):
                                                                            args=[world.assessment.pk])]
     text = "".join(_body(client.get(url)) for url in pages)
     assert RESTRICTED in text and CONFIDENTIAL in text
+    for name in ("assessments:detail", "assessments:missions", "assessments:history", "api-assessment"):
+        assert PERSON in _body(client.get(reverse(name, args=[world.assessment.pk]))), name
+
+
+@pytest.mark.django_db
+def test_names_of_people_stay_out_of_public_bundles_and_reports_whoever_makes_them(world):
+    """The lead (cleared for everything) makes the public versions: the one rule still leaves names out."""
+    from soma.exchange import bundle
+    from soma.reports import composer
+
+    lead, a = world.users["lead"], world.assessment
+    public = bundle.dumps(bundle.export_bundle(lead, a, audience="public", include_files=False)).decode()
+    report = json.dumps(composer.compose(lead, a, "public"), ensure_ascii=False)
+    assert not _leaks(public) and not _leaks(report)
+    restricted = bundle.export_bundle(lead, a, audience="restricted", include_files=False)
+    assert PERSON in restricted["assessment"]["advisory_group"]
+    assert any(PERSON in m["notes"] for m in restricted["missions"])
+    annex = composer.compose(lead, a, "restricted")["annex_individuals"]
+    assert PERSON in annex["advisory_group"] and any(PERSON in m["notes"] for m in annex["mission_notes"])
 
 
 @pytest.mark.django_db

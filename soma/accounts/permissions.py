@@ -104,3 +104,39 @@ def cleared_levels(user, assessment) -> list[str]:
 
 def may_see(user, assessment, classification: str) -> bool:
     return classification in cleared_levels(user, assessment)
+
+
+# --- Names of people ---------------------------------------------------------------------------------------------
+
+# Names of people, and the notes that hold them, are restricted material whatever the classification of the
+# record they are on: these fields, by model name. The one rule for pages, API, bundles, reports and history.
+NAMES_OF_PEOPLE: dict[str, tuple[str, ...]] = {
+    "assessment": ("advisory_group",),  # the advisory group's members
+    "mission": ("notes",),  # whom the mission met, arrangements
+    "institution": ("contact_point", "clearance_notes"),
+    "activity": ("participants",),  # the individuals met
+}
+
+
+def names_allowed(levels) -> bool:
+    """Whether material for these classification levels (an audience's, or a user's clearance) may hold names
+    of people: from restricted up."""
+    return str(Level.RESTRICTED) in {str(level) for level in levels}
+
+
+def withheld_fields(model, levels) -> tuple[str, ...]:
+    """The fields of `model` (a model class or instance, or its model name such as "mission") that material for
+    `levels` leaves out: names of people, below restricted."""
+    if names_allowed(levels):
+        return ()
+    name = model if isinstance(model, str) else model._meta.model_name
+    return NAMES_OF_PEOPLE.get(name, ())
+
+
+def withheld_from(user, assessment, model) -> tuple[str, ...]:
+    """The fields of `model` that this user may not see on this assessment (their clearance)."""
+    return withheld_fields(model, cleared_levels(user, assessment))
+
+
+def may_see_names(user, assessment) -> bool:
+    return names_allowed(cleared_levels(user, assessment))

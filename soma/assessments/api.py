@@ -154,7 +154,8 @@ class AssessmentSerializer(serializers.Serializer):
         choices=Classification.choices, help_text="What new content starts at when its creator does not say.")
     dissemination = serializers.CharField()
     government_approval = serializers.CharField()
-    advisory_group = serializers.CharField()
+    advisory_group = serializers.SerializerMethodField(
+        help_text="Names of people: null when your clearance does not cover restricted material.")
     status = AssessmentStatusField()
     scope = serializers.SerializerMethodField()
     missions = MissionSerializer(many=True, read_only=True)
@@ -170,6 +171,11 @@ class AssessmentSerializer(serializers.Serializer):
 
     def get_scope(self, assessment) -> list[str]:
         return sorted(selectors.scope_keys(assessment))
+
+    def get_advisory_group(self, assessment) -> str | None:
+        if "advisory_group" in permissions.withheld_from(self.context["request"].user, assessment, assessment):
+            return None
+        return assessment.advisory_group
 
     def get_role(self, assessment) -> str | None:
         member = permissions.membership(self.context["request"].user, assessment)

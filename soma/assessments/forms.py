@@ -36,6 +36,14 @@ def _text(rows=3):
     return forms.Textarea(attrs={"rows": rows})
 
 
+def withhold_names(form: forms.ModelForm, may_see_names: bool) -> None:
+    """Leave out the fields that hold names of people (soma.accounts.permissions.NAMES_OF_PEOPLE) for a user whose
+    clearance does not cover them: they are not shown, and a save cannot touch them."""
+    if not may_see_names:
+        for name in permissions.NAMES_OF_PEOPLE.get(form._meta.model._meta.model_name, ()):
+            form.fields.pop(name, None)
+
+
 def guide_sections(tree) -> list:
     """[(section item, [subsection items])] of the guide, in order."""
     return [
@@ -67,9 +75,10 @@ class PlanForm(forms.ModelForm):
             "advisory_group": _("Senior managers of the main stakeholders who agree the terms of reference."),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_see_names: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdictions"].widget.attrs["size"] = 8
+        withhold_names(self, may_see_names)
         # Left out of a post (an older client), it stays as it is, capped at the assessment's classification.
         self.fields["new_work_classification"].required = False
 
@@ -85,7 +94,7 @@ class PlanForm(forms.ModelForm):
 
     def plan(self) -> dict:
         return {name: self.cleaned_data[name] for name in PLAN_FIELDS
-                if name != "new_work_classification" or self.cleaned_data[name]}
+                if name in self.fields and (name != "new_work_classification" or self.cleaned_data[name])}
 
 
 class ScopeMixin:
@@ -152,6 +161,10 @@ class MissionForm(forms.ModelForm):
         widgets = {"start_date": DATE, "end_date": DATE, "notes": _text(2)}
         labels = {"title": _("Mission name"), "notes": _("Mission notes")}
 
+    def __init__(self, *args, may_see_names: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        withhold_names(self, may_see_names)
+
 
 MissionFormSet = forms.formset_factory(MissionForm, extra=1)
 
@@ -195,8 +208,7 @@ class InstitutionForm(forms.ModelForm):
         self.fields["sections"].choices = [
             (section.code, f"{section.code}. {section.display_title}") for section, _subs in guide_sections(tree)
         ]
-        if not may_see_restricted:
-            del self.fields["contact_point"]
+        withhold_names(self, may_see_restricted)
 
 
 def question_label(question) -> str:
@@ -230,8 +242,7 @@ class ActivityForm(forms.ModelForm):
         if not institutions.exists():
             self.fields["institutions"].help_text = _("No stakeholders yet: add them on the Stakeholders tab.")
         self.fields["classification"].choices = [c for c in Classification.choices if c[0] in levels]
-        if not may_see_restricted:
-            del self.fields["participants"]
+        withhold_names(self, may_see_restricted)
 
 
 class NationalQuestionForm(forms.Form):
@@ -267,5 +278,5 @@ class FollowUpForm(forms.Form):
 def cleared(user, assessment) -> dict:
     return {
         "levels": permissions.cleared_levels(user, assessment),
-        "may_see_restricted": permissions.may_see(user, assessment, permissions.Level.RESTRICTED),
+        "may_see_restricted": permissions.may_see_names(user, assessment),
     }

@@ -234,12 +234,13 @@ def history(user, assessment):
 
 def history_changes(user, assessment, entry) -> list[Change]:
     """An entry's changed fields; names of people are masked for users not cleared for restricted material."""
-    masked = not permissions.may_see(user, assessment, permissions.Level.RESTRICTED)
+    hidden = set(permissions.withheld_from(user, assessment, entry.object_type))
+    masked = not permissions.may_see_names(user, assessment)
     before, after = entry.before or {}, entry.after or {}
     changes = []
     for name in list(dict.fromkeys([*before, *after])):
         old, new = before.get(name), after.get(name)
-        if masked and name in RESTRICTED_FIELDS:
+        if masked and (name in RESTRICTED_FIELDS or name in hidden):
             old = "…" if old else old
             new = "…" if new else new
         changes.append(Change(name, old, new))

@@ -143,6 +143,15 @@ def _with_new_work_level(fields: dict, current: Assessment) -> dict:
     return fields
 
 
+def _refuse_withheld(user, assessment, obj, fields: dict) -> None:
+    """What a user may not see, their save must not touch: names of people above their clearance."""
+    withheld = sorted(set(fields) & set(permissions.withheld_from(user, assessment, obj)))
+    if withheld:
+        raise ServiceError(
+            f"{', '.join(withheld)}: names of people are restricted material, above your clearance on this "
+            "assessment. Leave them out; the lead can change them.")
+
+
 def _check_dates(start, end) -> None:
     if start and end and end < start:
         raise ServiceError("The end date is before the start date. Correct one of them.")
@@ -157,6 +166,7 @@ def update_plan(user, assessment: Assessment, *, expected_version: int, **fields
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if current.version != expected_version:
         raise StaleEdit("Someone else changed the plan since you opened it. Reload to see their changes.")
+    _refuse_withheld(user, current, current, fields)
     _check_dates(fields.get("start_date", current.start_date), fields.get("end_date", current.end_date))
     fields = _with_new_work_level(fields, current)
     before = history.snapshot(current)
@@ -290,6 +300,7 @@ def _save(user, assessment, obj, fields: dict, action=Action.EDIT):
         raise permissions.PermissionDenied("That is classified above your clearance.")
     if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
         raise ServiceError("You cannot classify material above your own clearance.")
+    _refuse_withheld(user, assessment, obj, fields)
     before = history.snapshot(obj) if obj.pk else None
     m2m = {name: fields.pop(name) for name in list(fields) if name in {f.name for f in obj._meta.many_to_many}}
     for name, value in fields.items():

@@ -68,6 +68,7 @@ def _context(request, assessment, tab, **extra):
         "can_manage": permissions.can(user, Action.MANAGE, assessment),
         "is_reviewer": member is not None and member.role == Role.REVIEWER,
         "may_see_restricted": permissions.may_see(user, assessment, permissions.Level.RESTRICTED),
+        "may_see_names": permissions.may_see_names(user, assessment),
     }
     context.update(extra)
     return context
@@ -158,7 +159,8 @@ def edit(request, assessment):
     initial = {name: getattr(assessment, name) for name in services.PLAN_FIELDS}
     initial["jurisdictions"] = [country.code for country in assessment.jurisdictions]
     initial["expected_version"] = assessment.version
-    form = forms.PlanForm(request.POST or None, initial=initial)
+    may_see_names = permissions.may_see_names(request.user, assessment)
+    form = forms.PlanForm(request.POST or None, initial=initial, may_see_names=may_see_names)
     status, current = 200, None
     if request.method == "POST":
         if form.is_valid():
@@ -171,7 +173,7 @@ def edit(request, assessment):
                 # The user's input stays in the form; saving again now overwrites the current version knowingly.
                 data = request.POST.copy()
                 data["expected_version"] = str(current.version)
-                form = forms.PlanForm(data, initial=initial)
+                form = forms.PlanForm(data, initial=initial, may_see_names=may_see_names)
                 form.is_valid()
                 status = 409
             except services.ServiceError as error:
@@ -215,7 +217,8 @@ def missions(request, assessment, mission_pk=None):
     mission = selectors.mission(user, assessment, mission_pk) if mission_pk else None
     if request.method == "POST" or mission is not None:
         _require(request, assessment, Action.MANAGE)
-    form = forms.MissionForm(request.POST or None, instance=mission) if permissions.can(
+    form = forms.MissionForm(request.POST or None, instance=mission,
+                             may_see_names=permissions.may_see_names(user, assessment)) if permissions.can(
         user, Action.MANAGE, assessment) else None
     status = 200
     if request.method == "POST":
@@ -368,7 +371,7 @@ def institution_form(request, assessment, institution_pk=None):
 
 
 def _may_see(request, assessment):
-    return {"may_see_restricted": permissions.may_see(request.user, assessment, permissions.Level.RESTRICTED)}
+    return {"may_see_restricted": permissions.may_see_names(request.user, assessment)}
 
 
 def _message(error):

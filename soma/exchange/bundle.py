@@ -27,8 +27,6 @@ from soma.assessments.models import Assessment
 
 FORMAT = "soma-bundle"
 FORMAT_VERSION = 1
-# Names of people: in a bundle only when its audience is cleared for restricted material.
-RESTRICTED_INSTITUTION_FIELDS = ("contact_point", "clearance_notes")
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +72,13 @@ def export_bundle(user, assessment: Assessment, *, audience: str | None = None, 
     assessment = assessment_selectors.get_assessment(user, assessment.pk)
     audience = audience_for(user, assessment, audience)
     levels = _levels(user, assessment, audience)
-    restricted = Level.RESTRICTED in levels
+    restricted = permissions.names_allowed(levels)
+
+    def without_names(model: str, row: dict) -> dict:
+        # Names of people (advisory group, mission notes, contact points, individuals met): the one rule.
+        for name in permissions.withheld_fields(model, levels):
+            del row[name]
+        return row
 
     def shown(queryset):
         return _in_order(queryset.filter(classification__in=levels))
@@ -110,21 +114,18 @@ def export_bundle(user, assessment: Assessment, *, audience: str | None = None, 
         return result
 
     def institution(i) -> dict:
-        row = {"id": institution_ids[i.pk], "name": i.name, "category": i.category, "sections": list(i.sections),
-               "notes": i.notes}
-        if restricted:
-            row |= {name: getattr(i, name) for name in RESTRICTED_INSTITUTION_FIELDS}
-        return row
+        return without_names("institution", {
+            "id": institution_ids[i.pk], "name": i.name, "category": i.category, "sections": list(i.sections),
+            "notes": i.notes, "contact_point": i.contact_point, "clearance_notes": i.clearance_notes})
 
     def activity(a) -> dict:
         row = {
             "id": activity_ids[a.pk], "kind": a.kind, "title": a.title, "date": _date(a.date),
             "mission": mission_ids.get(a.mission_id), "institutions": links(a.institutions.all(), institution_ids),
             "questions": list(a.questions), "notes": a.notes, "classification": a.classification,
+            "participants": a.participants,
         }
-        if restricted:
-            row["participants"] = a.participants
-        return row
+        return without_names("activity", row)
 
     bundle = {
         "format": FORMAT,
@@ -132,10 +133,10 @@ def export_bundle(user, assessment: Assessment, *, audience: str | None = None, 
         "audience": audience,
         "files": "included" if include_files else "left_out",
         "catalog": {"version": assessment.catalog.version, "digest": assessment.catalog.digest},
-        "assessment": _plan(assessment),
+        "assessment": without_names("assessment", _plan(assessment)),
         "missions": [
-            {"id": mission_ids[m.pk], "title": m.title, "start_date": _date(m.start_date),
-             "end_date": _date(m.end_date), "places": m.places, "notes": m.notes}
+            without_names("mission", {"id": mission_ids[m.pk], "title": m.title, "start_date": _date(m.start_date),
+                                      "end_date": _date(m.end_date), "places": m.places, "notes": m.notes})
             for m in missions
         ],
         "institutions": [institution(i) for i in institutions],

@@ -23,12 +23,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator
 from django_countries import countries
 
+from soma.accounts import permissions
 from soma.accounts.permissions import RANK, Level
 from soma.assessments.services import ServiceError
 from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import CatalogVersion
 from soma.evidence.services import check_upload
-from soma.exchange.bundle import FORMAT, FORMAT_VERSION, RESTRICTED_INSTITUTION_FIELDS, BundleError
+from soma.exchange.bundle import FORMAT, FORMAT_VERSION, BundleError
 
 SCHEMA_PATH = Path(__file__).with_name("bundle_schema.json")
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # settings.SOMA_BUNDLE_MAX_BYTES overrides it
@@ -214,6 +215,7 @@ class _Checker:
         self.answered = self.unique("responses", "question")
         self.audience_levels = [lv for lv, rank in RANK.items() if rank <= RANK[Level(self.data["audience"])]]
         self.national_questions()
+        self.names_of_people()
         self.institutions()
         self.missions()
         self.activities()
@@ -336,10 +338,20 @@ class _Checker:
             for k, code in enumerate(row["sections"]):
                 if self.tree.get(f"guide:section:{code}") is None:
                     self.problems.add(("institutions", n, "sections", k), f"{_short(code)} is not a guide section")
-            if Level.RESTRICTED not in self.audience_levels:
-                for name in RESTRICTED_INSTITUTION_FIELDS:
-                    if name in row:
-                        self.problems.add(("institutions", n, name), "is restricted material in a public bundle")
+
+    def names_of_people(self) -> None:
+        """Names of people (soma.accounts.permissions.NAMES_OF_PEOPLE) have no place in a public bundle."""
+        if permissions.names_allowed(self.audience_levels):
+            return
+        places = [(("assessment",), self.data["assessment"], "assessment")] + [
+            ((kind, n), row, model)
+            for kind, model in (("missions", "mission"), ("institutions", "institution"), ("activities", "activity"))
+            for n, row in enumerate(self.data[kind])
+        ]
+        for path, row, model in places:
+            for name in permissions.withheld_fields(model, self.audience_levels):
+                if name in row:
+                    self.problems.add((*path, name), "is restricted material (names of people) in a public bundle")
 
     def missions(self) -> None:
         for n, row in enumerate(self.data["missions"]):
@@ -355,8 +367,6 @@ class _Checker:
             for k, key in enumerate(row["questions"]):
                 self.question((*path, "questions", k), key)
             self.level((*path, "classification"), row["classification"])
-            if "participants" in row and Level.RESTRICTED not in self.audience_levels:
-                self.problems.add((*path, "participants"), "is restricted material in a public bundle")
 
     def sources(self) -> None:
         rows = self.data["sources"]

@@ -58,7 +58,8 @@ def _write(user, checked: Checked, progress, stored: list) -> Assessment:
         catalog=checked.catalog, created_by=user,
         **{name: plan[name] for name in ("title", "jurisdictions", "purpose", "terms_of_reference", "comprehensive",
                                          "joint_with_trafficking", "classification", "dissemination",
-                                         "government_approval", "advisory_group", "status")},
+                                         "government_approval", "status")},
+        advisory_group=plan.get("advisory_group", ""),  # left out of bundles for the public (names of people)
         start_date=_date(plan["start_date"]), end_date=_date(plan["end_date"]),
     )
     ScopeEntry.objects.bulk_create([ScopeEntry(assessment=assessment, subsection=key) for key in plan["scope"]])
@@ -69,7 +70,7 @@ def _write(user, checked: Checked, progress, stored: list) -> Assessment:
     missions = {
         row["id"]: created(Mission.objects.create(
             assessment=assessment, title=row["title"], start_date=_date(row["start_date"]),
-            end_date=_date(row["end_date"]), places=row["places"], notes=row["notes"]))
+            end_date=_date(row["end_date"]), places=row["places"], notes=row.get("notes", "")))
         for row in data["missions"]
     }
     institutions = {

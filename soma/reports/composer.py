@@ -6,8 +6,9 @@ PDF, DOCX) work from the snapshot alone, never from the database, so an issued r
 byte for byte and nothing can slip into a public version around the filter applied here.
 
 What is restricted whatever its row says: names of people (activity participants, institutions' contact
-points and clearance notes, the advisory group's membership) and mission notes. They appear only in the
-restricted annex, and only in restricted and confidential versions.
+points and clearance notes, the advisory group's membership) and mission notes, as listed in
+soma.accounts.permissions.NAMES_OF_PEOPLE. They appear only in the restricted annex, and only in restricted
+and confidential versions.
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class _Composer:
     def __init__(self, user, assessment, audience: Level, levels: list[str], profile: ReportProfile | None):
         self.user, self.assessment, self.audience, self.levels = user, assessment, audience, levels
         self.profile = profile
-        self.restricted = RANK[audience] >= RANK[Level.RESTRICTED]
+        # Names of people (the restricted annex): by the one rule that pages, API and bundles follow too.
+        self.restricted = permissions.names_allowed(levels)
         self.tree = assessment_selectors.tree_for(assessment)
         self.sources = list(assessment.sources.filter(classification__in=levels).order_by("title", "pk"))
         self.activities = list(
