@@ -62,3 +62,12 @@ def test_any_api_call_when_signed_out_gets_401_json(client, db):
         response = client.get(url)
         assert response.status_code == 401, url
         assert response.json()["detail"]
+
+
+def test_the_kept_changes_messages_are_on_the_page_in_the_users_language(client, assessment, member):
+    client.force_login(member)
+    client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    html = client.get(reverse("responses:subsection", args=[assessment.pk, "guide:V.C"])).content.decode()
+    assert "Votre session a pris fin." in html
+    assert "Des modifications faites dans ce navigateur à <time data-kept-at></time>" in html
+    assert f'data-draft-key="soma.draft.{member.pk}.{assessment.pk}."' in html
