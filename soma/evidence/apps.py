@@ -6,3 +6,8 @@ class EvidenceConfig(AppConfig):
     name = "soma.evidence"
     label = "evidence"
     verbose_name = _("Evidence")
+
+    def ready(self):
+        from soma.evidence import files
+
+        files.connect()

@@ -122,6 +122,50 @@ def test_import_killed_mid_way_leaves_no_stored_file_after_the_sweep(big):
     assert media_files(big).keys() == files_before.keys()
 
 
+NEXT_ASSESSMENT = """
+from django.contrib.auth import get_user_model
+from soma.assessments import services
+lead = get_user_model().objects.get(username="amina.demo")
+result = services.create_assessment(lead, title="Republic of Demoland, follow-up", jurisdictions=["XD"],
+                                    scope=["V"]).assessment.pk
+"""
+
+
+def _source_files(instance: Instance) -> dict[str, list[str]]:
+    """The stored source files, by assessment folder."""
+    folders: dict[str, list[str]] = {}
+    for path in sorted((instance.media / "assessments").glob("*/sources/*")):
+        folders.setdefault(path.parent.parent.name, []).append(path.name)
+    return folders
+
+
+def test_the_next_assessment_does_not_inherit_the_files_of_a_killed_import(big):
+    """SQLite hands the id of the killed import's rolled-back assessment out again: its folder must start empty."""
+    before = _source_files(big)
+    process = big.popen(_import(big), stdout=-3, stderr=-3)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if sum(map(len, _source_files(big).values())) >= sum(map(len, before.values())) + 10:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the import ended before it could be killed mid-way"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    left = {folder: names for folder, names in _source_files(big).items() if folder not in before}
+    assert len(left) == 1 and len(next(iter(left.values()))) >= 10  # the killed import's files, without rows
+    dead_id = next(iter(left))
+
+    new_id = big.python(NEXT_ASSESSMENT)
+    if big.vendor == "sqlite":
+        assert str(new_id) == dead_id  # the id is handed out again
+    after = _source_files(big)
+    assert str(new_id) not in after  # nothing inherited
+    assert {folder: names for folder, names in after.items() if folder not in left} == before  # others untouched
+
+
 def test_report_killed_mid_way_leaves_no_issued_report(big):
     before = big.python(COUNTS)
     argv = [sys.executable, "-m", "soma.cli", "report", str(big.assessment), "--user", "amina.demo", "--issue",

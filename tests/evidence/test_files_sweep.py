@@ -37,3 +37,23 @@ def test_only_old_files_that_no_source_refers_to_are_removed(catalog, member):
         for name in (kept.file.name, orphan, fresh):
             if default_storage.exists(name):
                 default_storage.delete(name)
+
+
+def test_a_new_assessment_starts_with_an_empty_folder_keeping_only_files_a_source_refers_to(catalog, member):
+    assessment = services.create_assessment(member, title="Demoland folders", jurisdictions=["XD"], scope=["I.A"])
+    assessment = assessment.assessment
+    kept = evidence_services.save_source(
+        member, assessment, title="Demoland Gazette", kind="legislation", classification="public",
+        upload=SimpleUploadedFile("gazette.pdf", PDF, content_type="application/pdf"),
+    )
+    left = [default_storage.save(f"assessments/{assessment.pk}/sources/left-by-a-killed-import", ContentFile(PDF)),
+            default_storage.save(f"assessments/{assessment.pk}/other/stray", ContentFile(PDF))]
+    try:
+        assert sorted(files.clear_folder(assessment.pk)) == sorted(left)
+        assert default_storage.exists(kept.file.name)
+        assert not any(default_storage.exists(name) for name in left)
+        assert files.clear_folder(assessment.pk + 1000) == []  # no folder: nothing to do
+    finally:
+        for name in (kept.file.name, *left):
+            if default_storage.exists(name):
+                default_storage.delete(name)
