@@ -76,13 +76,15 @@ class _Composer:
         # Names of people (the restricted annex): by the one rule that pages, API and bundles follow too.
         self.restricted = permissions.names_allowed(levels)
         self.tree = assessment_selectors.tree_for(assessment)
-        self.sources = list(assessment.sources.filter(classification__in=levels).order_by("title", "pk"))
-        self.activities = list(
-            assessment.activities.filter(classification__in=levels).prefetch_related("institutions")
-            .order_by("date", "pk")
-        )
+        self.sources = list(self.held(assessment.sources).order_by("title", "pk"))
+        self.activities = list(self.held(assessment.activities).prefetch_related("institutions").order_by("date", "pk"))
         self.source_numbers = {s.pk: i for i, s in enumerate(self.sources, 1)}
         self.activity_numbers = {a.pk: i for i, a in enumerate(self.activities, 1)}
+
+    def held(self, rows):
+        """The rows (a manager or queryset of classified content) this version holds: the one filter every part
+        of the report goes through, and what soma.reports.left_out compares between versions."""
+        return rows.filter(classification__in=self.levels)
 
     # --- the whole ----------------------------------------------------------------------------------------------
 
@@ -154,7 +156,7 @@ class _Composer:
         return data
 
     def narrative(self) -> dict:
-        rows = self.assessment.report_texts.filter(classification__in=self.levels)
+        rows = self.held(self.assessment.report_texts)
         texts = {row.chapter: row.text for row in rows}
         return {chapter.value: texts.get(chapter.value, "") for chapter in Chapter}
 
@@ -218,11 +220,10 @@ class _Composer:
         scope = assessment_selectors.questions_in_scope(self.user, self.assessment)
         responses = {
             r.question: r
-            for r in self.assessment.responses.filter(classification__in=self.levels).prefetch_related("citations")
+            for r in self.held(self.assessment.responses).prefetch_related("citations")
         }
         findings_by_sub: dict[str, list[Finding]] = {}
-        for finding in (self.assessment.findings.filter(classification__in=self.levels)
-                        .prefetch_related("citations").order_by("subsection", "pk")):
+        for finding in self.held(self.assessment.findings).prefetch_related("citations").order_by("subsection", "pk"):
             findings_by_sub.setdefault(finding.subsection, []).append(finding)
         statuses = dict(Implementation.choices)
         corroborations = dict(Corroboration.choices)
@@ -304,7 +305,7 @@ class _Composer:
     # --- conclusions and recommendations -----------------------------------------------------------------------
 
     def conclusions(self) -> list[dict]:
-        rows = self.assessment.conclusions.filter(classification__in=self.levels).prefetch_related("findings")
+        rows = self.held(self.assessment.conclusions).prefetch_related("findings")
         return [
             {"number": n, "text": c.text, "basis": c.basis, "tentative": c.tentative,
              "findings": [f.title for f in c.findings.all() if f.classification in self.levels]}
@@ -312,8 +313,7 @@ class _Composer:
         ]
 
     def recommendations(self) -> list[dict]:
-        rows = list(self.assessment.recommendations.filter(classification__in=self.levels)
-                    .prefetch_related("institutions"))
+        rows = list(self.held(self.assessment.recommendations).prefetch_related("institutions"))
         rows.sort(key=lambda r: (PRIORITY_ORDER.index(r.priority), r.area, r.rank, r.sequence, r.pk))
         states = dict(Recommendation.State.choices)
         result, number = [], 0

@@ -18,11 +18,33 @@ class IssueForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     profile = forms.ModelChoiceField(label=_("Report profile"), queryset=None, required=False,
                                      empty_label=_("SOMA's plain layout"))
+    confirm_left_out = forms.BooleanField(
+        label=_("Issue this version anyway, without the work listed above"), required=False)
 
-    def __init__(self, *args, audiences, profiles, **kwargs):
+    def __init__(self, *args, audiences, profiles, left_out: dict | None = None, **kwargs):
+        """`left_out`: soma.reports.left_out.left_out() for this user, by version."""
         super().__init__(*args, **kwargs)
         self.fields["audience"].choices = audiences
         self.fields["profile"].queryset = profiles
         default = profiles.filter(is_default=True).first()
         if default:
             self.fields["profile"].initial = default.pk
+        self.left_out = left_out or {}
+
+    @property
+    def warning(self):
+        """What the chosen version leaves out, once the user has chosen one that leaves work out."""
+        if not self.is_bound:
+            return None
+        summary = self.left_out.get(self.data.get("audience"))
+        return summary if summary is not None and summary.leaves_out else None
+
+    def clean(self):
+        data = super().clean()
+        summary = self.left_out.get(data.get("audience"))
+        if summary is not None and summary.leaves_out and not data.get("confirm_left_out"):
+            self.add_error("confirm_left_out", _(
+                "The %(version)s leaves out %(counts)s: they are classified above it. Read the list above, then "
+                "tick the box to issue it anyway, or change their classification first.")
+                % {"version": summary.label.lower(), "counts": summary.counts()})
+        return data

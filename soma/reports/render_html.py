@@ -25,7 +25,8 @@ def gap_map_png(snapshot: dict) -> bytes:
     return charts.gap_map_png(snapshot, status_labels(), (_("De jure"), _("De facto")))
 
 
-def render_html(snapshot: dict, content_hash: str = "") -> str:
+def render_html(snapshot: dict, content_hash: str = "", notice=None) -> str:
+    """`notice`: on a preview only, what this version leaves out (soma.reports.left_out); never in a report."""
     with translation.override(snapshot["language"]):
         headings = {key: str(label) for key, label in REPORT_PARTS}
         toc = [(key, headings[key]) for key in shown_parts(snapshot)]
@@ -37,6 +38,7 @@ def render_html(snapshot: dict, content_hash: str = "") -> str:
             "toc": toc,
             "background_chapters": [(c.value, c.label) for c in BACKGROUND_CHAPTERS],
             "gap_map_png": base64.b64encode(png).decode() if png else "",
+            "notice": notice,
         }
         return render_to_string("reports/report.html", context)
 

@@ -20,7 +20,7 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments.services import ServiceError, StaleEdit
 from soma.assessments.views import Refused, _context, assessment_view
 from soma.core import jobs
-from soma.reports import composer, forms, selectors, services
+from soma.reports import composer, forms, left_out, selectors, services
 from soma.reports.render_html import render_html
 from soma.reports.tasks import issue_report_task
 
@@ -31,19 +31,23 @@ FILES = {
 }
 
 
-def _issue_form(request, assessment, data=None):
+def _issue_form(request, assessment, data=None, versions=None):
+    versions = versions if versions is not None else left_out.left_out(request.user, assessment)
     return forms.IssueForm(data, audiences=selectors.audiences(request.user, assessment),
-                           profiles=selectors.profiles(), initial={"language": get_language()})
+                           profiles=selectors.profiles(), initial={"language": get_language()}, left_out=versions)
 
 
 @assessment_view
 def index(request, assessment, issue_form=None, status=200):
+    """The Reports tab; before issuing, it says what each version leaves out (soma.reports.left_out)."""
+    versions = issue_form.left_out if issue_form is not None else left_out.left_out(request.user, assessment)
     context = _context(
         request, assessment, "reports",
         reports=selectors.issued_reports(request.user, assessment),
         audiences=selectors.audiences(request.user, assessment),
         chapters=selectors.chapters(request.user, assessment),
-        issue_form=issue_form or _issue_form(request, assessment),
+        issue_form=issue_form or _issue_form(request, assessment, versions=versions),
+        left_out=list(versions.values()),
         jobs=jobs.jobs_for(request.user, assessment=assessment).filter(kind="report")[:3],
     )
     return render(request, "reports/index.html", context, status=status)
@@ -58,9 +62,10 @@ def preview(request, assessment):
     if audience not in dict(selectors.audiences(request.user, assessment)):
         raise Refused(_("Your clearance on this assessment does not allow that version."), 403)
     snapshot = composer.compose(request.user, assessment, audience)
+    notice = left_out.left_out(request.user, assessment, [audience])[audience]
     # The report is one standalone page with its stylesheet inline (the same HTML is the download and the PDF's
     # input); only this response's copy carries the nonce that lets the page's CSP allow that <style>.
-    return HttpResponse(render_html({**snapshot, "csp_nonce": str(request.csp_nonce)}))
+    return HttpResponse(render_html({**snapshot, "csp_nonce": str(request.csp_nonce)}, notice=notice))
 
 
 @assessment_view

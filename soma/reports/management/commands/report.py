@@ -12,7 +12,7 @@ from django.http import Http404
 
 from soma.accounts import permissions
 from soma.assessments import selectors
-from soma.reports import composer, services
+from soma.reports import composer, left_out, services
 from soma.reports.models import ReportProfile
 
 
@@ -51,6 +51,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No report profile '{profile}' (profiles: {names}).")
         try:
             if issue:
+                # The same summary the issue page shows before anyone freezes a version that leaves work out.
+                summary = left_out.left_out(member, record, [audience]).get(audience)
+                for line in summary.lines() if summary else []:
+                    self.stderr.write(line)
                 report = services.issue_report(member, record, audience, profile=chosen, language=language)
                 data = bytes(getattr(report, fmt))
                 self.stderr.write(f"Issued report {report.pk}: {report.title}; content hash {report.content_hash}")
