@@ -129,3 +129,14 @@ def test_observers_neither_delete_nor_restore(client, team, world):
 def test_restoring_a_source_that_is_not_deleted_is_a_404(client, team, world):
     client.force_login(team["lead"])
     assert client.post(reverse("evidence:restore", args=[world["a"].pk, world["source"].pk])).status_code == 404
+
+
+def test_a_deleted_source_is_left_out_of_the_bundle_and_the_follow_up(team, world):
+    from soma.exchange import bundle
+
+    evidence_services.delete_source(team["lead"], world["a"], world["source"])
+    text = bundle.dumps(bundle.export_bundle(team["lead"], world["a"], audience="confidential",
+                                             include_files=False)).decode()
+    assert "Demoland Penal Code" not in text and "art. 12" not in text
+    follow_up = finding_services.start_follow_up(team["lead"], world["a"], title="Demoland follow-up")
+    assert not Source.all_objects.filter(assessment=follow_up).exists()
