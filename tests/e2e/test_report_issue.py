@@ -28,6 +28,7 @@ def test_issue_a_report_and_follow_its_progress(page, live_server, django_user_m
     page.get_by_role("link", name="Write the chapters").click()
     background = page.locator("#chapter-background")
     background.get_by_label("Text").fill("Demoland is a coastal republic on the Azure Sea.")
+    background.get_by_label("Classification").select_option("public")  # new work starts restricted otherwise
     background.get_by_role("button", name="Save the chapter").click()
     expect(page.get_by_text("Chapter saved.")).to_be_visible()
 
