@@ -196,3 +196,18 @@ def test_a_questionnaire_row_without_a_classification_imports_at_the_default(con
     questionnaire.import_questionnaire(team["lead"], confidential, out.getvalue())
     assert Response.objects.get(assessment=confidential, question=QUESTION).classification == level
 
+
+
+def test_soma_assessments_create_takes_it_from_the_terms_of_reference(catalog, team, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    tor = ("title: Republic of Demoland assessment\njurisdictions: [XD]\nscope: [I.A]\nclassification: restricted\n"
+           "new_work_classification: public\n")
+    (tmp_path / "tor.yaml").write_text(tor, encoding="utf-8")
+    call_command("assessments", "create", "--tor", str(tmp_path / "tor.yaml"), "--lead", team["lead"].username)
+    assert Assessment.objects.get().new_work_classification == "public"
+    (tmp_path / "high.yaml").write_text(tor.replace("new_work_classification: public",
+                                                    "new_work_classification: confidential"), encoding="utf-8")
+    with pytest.raises(CommandError, match="cannot start above"):
+        call_command("assessments", "create", "--tor", str(tmp_path / "high.yaml"), "--lead", team["lead"].username)
+    assert Assessment.objects.count() == 1

@@ -21,7 +21,8 @@ TEXT_KEYS = ("purpose", "terms_of_reference", "dissemination", "advisory_group")
 BOOL_KEYS = ("comprehensive", "joint_with_trafficking")
 DATE_KEYS = ("start_date", "end_date")
 MISSION_KEYS = ("title", "start_date", "end_date", "places", "notes")
-KNOWN_KEYS = ("title", "jurisdictions", "scope", "classification", "missions", *TEXT_KEYS, *BOOL_KEYS, *DATE_KEYS)
+KNOWN_KEYS = ("title", "jurisdictions", "scope", "classification", "new_work_classification", "missions", *TEXT_KEYS,
+              *BOOL_KEYS, *DATE_KEYS)
 
 
 class Command(BaseCommand):
@@ -105,6 +106,7 @@ def _row(assessment: Assessment) -> dict:
         "jurisdictions": [country.code for country in assessment.jurisdictions],
         "status": assessment.status,
         "classification": assessment.classification,
+        "new_work_classification": assessment.new_work_classification,
         "start_date": assessment.start_date.isoformat() if assessment.start_date else None,
         "end_date": assessment.end_date.isoformat() if assessment.end_date else None,
         "follows": assessment.previous_id,
@@ -191,11 +193,12 @@ def read_tor(path: Path) -> tuple[dict, list[str], list[dict]]:
             fields[key] = _date(data[key], lambda problem, key=key: fail(key, problem))
     if fields.get("start_date") and fields.get("end_date") and fields["end_date"] < fields["start_date"]:
         fail("end_date", "is before start_date.")
-    if "classification" in data:
-        levels = [str(level) for level in Level]
-        if data["classification"] not in levels:
-            fail("classification", f"must be one of: {', '.join(levels)}.")
-        fields["classification"] = data["classification"]
+    for key in ("classification", "new_work_classification"):
+        if key in data:
+            levels = [str(level) for level in Level]
+            if data[key] not in levels:
+                fail(key, f"must be one of: {', '.join(levels)}.")
+            fields[key] = data[key]
 
     missions = []
     raw_missions = data.get("missions") or []
