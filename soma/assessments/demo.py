@@ -298,7 +298,7 @@ def _baseline(users) -> Assessment:
     for question, narrative, de_jure, de_facto, cited in BASELINE_ANSWERS:
         response = finding_services.save_response(
             users["assessor"], assessment, question, expected_version=0, narrative=narrative, de_jure=de_jure,
-            de_facto=de_facto,
+            de_facto=de_facto, classification="public",
         )
         for key, pinpoint in cited:
             evidence_services.cite(lead, assessment, response=response, source=sources[key], pinpoint=pinpoint)
@@ -306,7 +306,7 @@ def _baseline(users) -> Assessment:
     for rank, (text, area, priority, state, owners) in enumerate(BASELINE_RECOMMENDATIONS, start=1):
         recommendation = finding_services.save_recommendation(
             lead, assessment, text=text, area=area, priority=priority, rank=1, sequence=rank, status=state,
-            institutions=[institutions[name] for name in owners],
+            institutions=[institutions[name] for name in owners], classification="public",
         )
         finding_services.set_review_state(users["reviewer"], assessment, recommendation, "reviewed")
     for status in ("desk_review", "fieldwork", "analysis", "reporting", "review"):
@@ -653,7 +653,7 @@ def _follow_up(users, baseline) -> Assessment:
     responses[national] = finding_services.save_response(
         assessor, assessment, national, expected_version=0,
         narrative="Interceptions are logged in the coordination centre's own register; the police receive extracts "
-        "by e-mail, usually within two days.", de_jure="not_in_place", de_facto="partly",
+        "by e-mail, usually within two days.", de_jure="not_in_place", de_facto="partly", classification="public",
     )
     cite_all(responses[national], [("coast_guard_notes", "p. 1", "supports"), ("activity:port_azur", "", "supports")])
     for question in ["guide:I.C:q05", "guide:I.C:q08", "guide:I.B:q01", "guide:VI.A:q01", "guide:VI.A:q09",
@@ -689,7 +689,7 @@ def _follow_up(users, baseline) -> Assessment:
             estimated_cost=Decimal(cost) if cost else None, currency="USD" if cost else "", status=state,
             toolkit=[item.key for item in suggested[area]["toolkit"][:3]],
             framework=[item.key for item in suggested[area]["ffa"][:3]],
-            conclusions=[conclusions[conclusion]] if conclusion is not None else [],
+            conclusions=[conclusions[conclusion]] if conclusion is not None else [], classification="public",
         )
         if reviewed:
             finding_services.set_review_state(reviewer, assessment, recommendation, "reviewed")
