@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -24,6 +25,20 @@ JOB = """
 from soma.core.models import Job, WorkerBeat
 job = Job.objects.get()
 result = {"state": job.state, "message": job.message, "progress": job.progress, "workers": WorkerBeat.objects.count()}
+"""
+
+WORKER_PID = """
+from soma.core.models import WorkerBeat
+result = WorkerBeat.objects.get().pid
+"""
+
+AGAIN = """
+from soma.core import jobs
+from soma.core.models import Job
+from tests.core.tasks import slow
+job = Job.objects.get()
+Job.objects.all().delete()
+result = jobs.start(job.user, "test", "Counting Demoland records again", slow, 1).pk
 """
 
 PAGE = """
@@ -102,6 +117,12 @@ def test_serve_with_gunicorn_runs_a_background_worker(soma):
     try:
         assert wait_for(f"http://127.0.0.1:{port}/healthz") == 200
         soma.python(START.replace("SECONDS", "1"))
+        job = _wait_for_job(soma, lambda job: job["state"] == "done", timeout=60)
+        assert job["state"] == "done" and job["workers"] == 1
+
+        # Its worker killed, serve starts another, which takes the next job.
+        os.kill(soma.python(WORKER_PID), signal.SIGKILL)
+        soma.python(AGAIN)
         job = _wait_for_job(soma, lambda job: job["state"] == "done", timeout=60)
         assert job["state"] == "done" and job["workers"] == 1
     finally:

@@ -61,6 +61,7 @@ class BackgroundWorker:
     def __init__(self):
         self.process: subprocess.Popen | None = None
         self.stopping = threading.Event()
+        self.lock = threading.Lock()  # no restart while `stop` runs
 
     def _spawn(self) -> None:
         self.process = subprocess.Popen([sys.executable, "-c", "from soma.cli import main; main(['worker'])"],
@@ -73,14 +74,17 @@ class BackgroundWorker:
 
     def _watch(self) -> None:
         while not self.stopping.wait(self.RESTART_AFTER):
-            if self.process.poll() is not None and not self.stopping.is_set():
-                log.warning("The background worker stopped (exit code %s); starting it again.", self.process.returncode)
-                sys.stderr.write("The background worker stopped; starting it again.\n")
-                self._spawn()
+            with self.lock:
+                if self.process.poll() is not None and not self.stopping.is_set():
+                    log.warning("The background worker stopped (exit code %s); starting it again.",
+                                self.process.returncode)
+                    sys.stderr.write("The background worker stopped; starting it again.\n")
+                    self._spawn()
 
     def stop(self) -> None:
-        self.stopping.set()
-        process = self.process
+        with self.lock:
+            self.stopping.set()
+            process = self.process
         if process is None or process.poll() is not None:
             return
         for send in (process.terminate, process.terminate, process.kill):  # the second SIGTERM ends its job
