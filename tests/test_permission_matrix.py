@@ -122,6 +122,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "evidence:edit": pages("edit", "edit"),
     "evidence:delete": pages("edit", "edit"),  # GET asks to confirm; POST with confirmed=yes deletes
     "evidence:restore": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
+    "evidence:purge": pages(WRONG_METHOD, "manage", outsiders_on_get=METHOD_FIRST),
     "evidence:confirm": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
     "evidence:download": READ,
     # soma/findings/urls_responses.py
@@ -261,7 +262,8 @@ class World:
             "institution_pk": self.objects["institution"].pk,
             "activity_pk": self.objects["activity"].pk,
             # The download needs a stored file; the other source pages use a source without one.
-            "source_pk": self.objects[{"evidence:download": "file_source", "evidence:restore": "deleted_source"}.get(
+            "source_pk": self.objects[{"evidence:download": "file_source", "evidence:restore": "deleted_source",
+                                "evidence:purge": "deleted_source"}.get(
                 route.name, "source")].pk,
             "citation_pk": self.objects["citation"].pk,
             "finding_pk": self.objects["finding"].pk,

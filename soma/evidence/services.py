@@ -145,6 +145,27 @@ def restore_source(user, assessment, source: Source) -> int:
     return len(citations)
 
 
+@transaction.atomic
+def purge_source(user, assessment, source: Source) -> int:
+    """Remove a deleted source for good (lead only): its row, the citations deleted with it and, once no other
+    source refers to it, its file. Recorded in the content history; cannot be undone. Returns the citations."""
+    permissions.require(user, Action.MANAGE, assessment)
+    if source.assessment_id != assessment.pk or not permissions.may_see(user, assessment, source.classification):
+        raise permissions.PermissionDenied("That source is classified above your clearance.")
+    source = Source.all_objects.select_for_update().get(pk=source.pk)
+    if source.deleted_at is None:
+        raise ServiceError("Only a deleted source can be removed for good. Delete it first.")
+    citations = list(Citation.all_objects.filter(source=source))
+    for citation in citations:
+        history.record(user, assessment, "deleted", citation, history.snapshot(citation), None)
+        citation.delete()
+    history.record(user, assessment, "deleted", source, history.snapshot(source), None)
+    name = source.file.name if source.file else ""
+    source.delete()
+    _delete_if_unused(name, source)
+    return len(citations)
+
+
 def _delete_if_unused(name: str, source: Source) -> None:
     """Remove a stored file once no source refers to it (a follow-up's carried-over sources share files)."""
     # A deleted source still refers to its file: it may be restored.

@@ -36,6 +36,7 @@ def source_list(request, pk):
         "sources": selectors.sources(request.user, assessment),
         "can_edit": can_edit,
         "deleted": selectors.deleted_sources(request.user, assessment) if can_edit else [],
+        "can_purge": permissions.can(request.user, Action.MANAGE, assessment),
         "reliability": Reliability.choices,
         "credibility": Credibility.choices,
     }
@@ -131,6 +132,23 @@ def source_restore(request, pk, source_pk):
         "Source “%(title)s” restored with %(count)d citation.", "Source “%(title)s” restored with %(count)d citations.",
         count) % {"title": source.title, "count": count})
     return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#source-{source.pk}")
+
+
+@login_required
+@require_POST
+def source_purge(request, pk, source_pk):
+    """A deleted source removed for good, after the confirmation on the sources page."""
+    assessment = assessment_selectors.get_assessment(request.user, pk)
+    source = selectors.deleted_source(request.user, assessment, source_pk)
+    try:
+        services.purge_source(request.user, assessment, source)
+    except PermissionDenied as error:
+        return denied(request, assessment, error, "sources")
+    except ServiceError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Source “%(title)s” removed for good.") % {"title": source.title})
+    return redirect("evidence:list", pk=assessment.pk)
 
 
 @login_required

@@ -161,6 +161,7 @@ TARGETS = [
     Target("evidence:edit", SOURCE, files={"file": UPLOAD}, id="evidence:edit-with-file"),
     Target("evidence:delete", {"confirmed": value("yes", "no", "")}),
     Target("evidence:restore", {}),
+    Target("evidence:purge", {}),
     Target("evidence:confirm", {}),
     Target("responses:save", {"expected_version": value("1", "0", "-1"), "narrative": value("Demoland ratified."),
                               "de_jure": value(*IMPLEMENTATION), "de_facto": value(*IMPLEMENTATION),

@@ -165,11 +165,16 @@ def test_deleting_a_carried_over_source_keeps_the_earlier_assessments_file(
     original = evidence_services.save_source(team["lead"], assessment, title="Penal Code", kind="legislation",
                                              upload=upload)
     new = finding_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
+    carried = new.sources.get()
     with django_capture_on_commit_callbacks(execute=True):
-        evidence_services.delete_source(team["lead"], new, new.sources.get())
+        evidence_services.delete_source(team["lead"], new, carried)
+        evidence_services.purge_source(team["lead"], new, carried)
     assert original.file.storage.exists(original.file.name)
     with django_capture_on_commit_callbacks(execute=True):
         evidence_services.delete_source(team["lead"], assessment, original)
+    assert original.file.storage.exists(original.file.name)  # a deleted source can still be restored
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_services.purge_source(team["lead"], assessment, original)
     assert not original.file.storage.exists(original.file.name)
 
 

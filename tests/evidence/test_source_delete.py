@@ -2,6 +2,7 @@
 that brings the source back with its citations and file."""
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,30 @@ def test_a_deleted_source_is_left_out_of_the_bundle_and_the_follow_up(team, worl
     assert "Demoland Penal Code" not in text and "art. 12" not in text
     follow_up = finding_services.start_follow_up(team["lead"], world["a"], title="Demoland follow-up")
     assert not Source.all_objects.filter(assessment=follow_up).exists()
+
+
+def test_the_lead_removes_a_deleted_source_for_good(client, team, world, settings, django_capture_on_commit_callbacks):
+    source = world["source"]
+    stored = Path(settings.MEDIA_ROOT) / source.file.name
+    evidence_services.delete_source(team["assessor"], world["a"], source)
+    purge = reverse("evidence:purge", args=[world["a"].pk, source.pk])
+    client.force_login(team["assessor"])
+    assert purge not in client.get(reverse("evidence:list", args=[world["a"].pk])).content.decode()
+    assert client.post(purge).status_code == 403  # assessors delete and restore; only the lead removes for good
+    client.force_login(team["lead"])
+    listing = client.get(reverse("evidence:list", args=[world["a"].pk])).content.decode()
+    assert re.search(r'<details class="confirm-remove" data-confirm-purge>.*?action="' + re.escape(purge), listing,
+                     re.S)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(purge, follow=True)
+    assert "removed for good" in response.content.decode()
+    assert not Source.all_objects.filter(pk=source.pk).exists() and not Citation.all_objects.exists()
+    assert not stored.exists()
+    assert HistoryEntry.objects.filter(object_type="source", object_id=str(source.pk), action="deleted").exists()
+    assert "Content history intact" in verify()
+
+
+def test_a_source_that_is_not_deleted_cannot_be_removed_for_good(client, team, world):
+    client.force_login(team["lead"])
+    assert client.post(reverse("evidence:purge", args=[world["a"].pk, world["source"].pk])).status_code == 404
+    assert Source.objects.filter(pk=world["source"].pk).exists()
