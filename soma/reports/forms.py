@@ -20,6 +20,8 @@ class IssueForm(forms.Form):
                                      empty_label=_("SOMA's plain layout"))
     confirm_left_out = forms.BooleanField(
         label=_("Issue this version anyway, without the work listed above"), required=False)
+    # The version whose summary the user confirmed: choosing another one afterwards needs its own confirmation.
+    confirmed_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, audiences, profiles, left_out: dict | None = None, **kwargs):
         """`left_out`: soma.reports.left_out.left_out() for this user, by version."""
@@ -42,7 +44,8 @@ class IssueForm(forms.Form):
     def clean(self):
         data = super().clean()
         summary = self.left_out.get(data.get("audience"))
-        if summary is not None and summary.leaves_out and not data.get("confirm_left_out"):
+        confirmed = data.get("confirm_left_out") and data.get("confirmed_version") == data.get("audience")
+        if summary is not None and summary.leaves_out and not confirmed:
             self.add_error("confirm_left_out", _(
                 "The %(version)s leaves out %(counts)s: they are classified above it. Read the list above, then "
                 "tick the box to issue it anyway, or change their classification first.")

@@ -66,7 +66,8 @@ def test_issuing_from_the_page_runs_in_the_background_with_progress(client, plan
     client.force_login(team["lead"])
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(reverse("reports:issue", args=[planted.pk]),
-                           {"audience": "restricted", "language": "en", "profile": "", "confirm_left_out": "on"})
+                           {"audience": "restricted", "language": "en", "profile": "", "confirm_left_out": "on",
+                            "confirmed_version": "restricted"})
     job = Job.objects.get(kind="report")
     assert page.status_code == 302 and page["Location"] == reverse("job", args=[job.pk])
     assert job.state == Job.State.QUEUED and not IssuedReport.objects.exists()

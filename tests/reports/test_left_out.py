@@ -93,9 +93,15 @@ def test_issuing_a_version_that_leaves_work_out_asks_for_confirmation(client, pl
     assert "The public version leaves out 2 answers, 2 sources, 2 findings" in html
     assert 'name="confirm_left_out"' in html and "tick the box to issue it anyway" in html
     assert not Job.objects.exists() and not IssuedReport.objects.exists()
+    assert 'name="confirmed_version" value="public"' in html
+    # A confirmation of what the public version leaves out does not issue the restricted one.
+    other = client.post(url, {"audience": "restricted", "language": "en", "profile": "", "confirm_left_out": "on",
+                              "confirmed_version": "public"})
+    assert other.status_code == 400 and "The restricted version leaves out 1 answer" in other.content.decode()
+    assert not Job.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = client.post(url, {"audience": "public", "language": "en", "profile": "",
-                                      "confirm_left_out": "on"})
+                                      "confirm_left_out": "on", "confirmed_version": "public"})
     job = Job.objects.get(kind="report")
     assert confirmed.status_code == 302 and confirmed["Location"] == reverse("job", args=[job.pk])
 
