@@ -82,10 +82,14 @@ class Command(BaseCommand):
             more = len(content.problems) - len(shown)
             lines = "\n".join(f"- {problem}" for problem in shown) + (f"\n- and {more} more" if more else "")
             raise CommandError(f"Audit trail intact ({verdict.count} entries), but the content history or the content "
-                               f"was tampered with ({len(content.problems)} problems):\n{lines}", returncode=1)
+                               f"was tampered with ({_count(len(content.problems), 'problem')}):\n{lines}", returncode=1)
         self.stdout.write(f"Audit trail intact: {verdict.count} entries, last {last}")
         self.stdout.write(f"Content history intact: {content.entries} entries match the trail; {content.records} "
                           f"records match their history ({took:.1f} s)")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _anchor(text: str) -> tuple[int, str]:
