@@ -66,7 +66,7 @@ def test_delete_asks_first_and_says_what_goes_with_it(client, team, world):
     page = client.get(delete_url(world))
     assert page.status_code == 200
     text = " ".join(page.content.decode().split())
-    assert "Its 4 citations go with it, on 2 answers and 1 findings" in text
+    assert "Its 4 citations go with it (answers citing it: 2, findings citing it: 1)" in text
     assert 'name="confirmed" value="yes"' in text
     # A POST that did not come from the confirmation deletes nothing.
     assert client.post(delete_url(world)).status_code == 200
