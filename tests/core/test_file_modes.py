@@ -45,7 +45,7 @@ from soma.assessments import demo
 result = Assessment.objects.get(title=demo.FOLLOW_UP_TITLE).pk
 """)
     exported = tmp_path / "follow-up.json"
-    soma.soma("export", str(ids), "--user", "lead.demo", "--output", str(exported))
+    soma.soma("export", str(ids), "--user", "lead.demo", "--audience", "confidential", "--output", str(exported))
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600  # written by `soma`, outside the folder too
     soma.soma("import", str(exported), "--user", "lead.demo")
     assert _open_to_others(folder) == []

@@ -152,6 +152,13 @@ def test_export_to_stdout_and_import_from_a_file(world, importer, tmp_path):
     assert "importer.demo is its lead" in out.getvalue()
 
 
+def test_export_command_makes_a_public_bundle_unless_asked(world):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export", str(world.assessment.pk), "--user", "lead.demo", stdout=out, stderr=err)
+    assert json.loads(out.getvalue())["audience"] == "public"
+    assert "--audience restricted or confidential" in err.getvalue()
+
+
 def test_command_errors_say_what_is_wrong(world, importer, tmp_path):
     with pytest.raises(CommandError, match="No assessment"):
         call_command("export", str(world.assessment.pk), "--user", importer.username, stdout=io.StringIO())

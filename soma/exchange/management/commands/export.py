@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="bundle", choices=["bundle", "questionnaire", "recommendations"],
                             help="bundle (JSON, the default), questionnaire or recommendations (Excel).")
         parser.add_argument("--audience", choices=["public", "restricted", "confidential"],
-                            help="The bundle's audience, capped at the user's clearance (default: their clearance).")
+                            help="The bundle's audience, capped at the user's clearance (default: public, the lowest).")
         parser.add_argument("--without-files", action="store_true",
                             help="Leave uploaded files out of the bundle (their names and checksums stay).")
         parser.add_argument("--output", metavar="FILE", help="Write to FILE (default: standard output for JSON).")
@@ -37,8 +37,12 @@ class Command(BaseCommand):
         if format == "bundle":
             from soma.exchange import bundle
 
-            given = bundle.audience_for(member, found, audience)
-            if audience and given != audience:
+            # The lowest audience unless asked: restricted or confidential material leaves only by choice.
+            given = bundle.audience_for(member, found, audience or "public")
+            if audience is None:
+                self.stderr.write("The bundle is for a public audience; --audience restricted or confidential "
+                                  "includes more, up to your clearance.")
+            elif given != audience:
                 self.stderr.write(f"{user} is cleared for {given} material: the bundle is for a {given} audience.")
             data = bundle.export_bytes(member, found, audience=given, include_files=not without_files)
         elif format == "questionnaire":
