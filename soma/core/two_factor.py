@@ -13,7 +13,6 @@ from base64 import b32encode
 from urllib.parse import urlencode
 
 import django_otp
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
@@ -130,6 +129,8 @@ def _next_url(request) -> str:
 
 
 def _qr_svg(device: TOTPDevice) -> str:
+    import segno  # only the set-up page draws a QR code; keep it out of every worker's start-up
+
     # Inline SVG with presentation attributes only (no style attributes), so the page's CSP allows it.
     return segno.make(device.config_url, error="m").svg_inline(
         scale=5, title=_("QR code for your authenticator app")

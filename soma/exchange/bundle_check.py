@@ -16,7 +16,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import jsonschema
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -167,6 +166,8 @@ def check_schema(value) -> None:
     if value.get("format_version") != FORMAT_VERSION:
         raise BundleError([f"format_version: {_short(value.get('format_version'))} is not a bundle format this SOMA "
                            f"reads (it reads version {FORMAT_VERSION}). Update SOMA or export the bundle again."])
+    import jsonschema  # here, not at the top: the URL configuration imports this module (start-up cost)
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(value), key=lambda e: (list(map(str, e.absolute_path)), e.validator))
     if errors:

@@ -14,21 +14,18 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import openpyxl
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl.styles import Alignment, Font, Protection
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from soma.accounts import audit, permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Classification
 from soma.assessments.services import ServiceError
-from soma.exchange import safe_files, sheet_format
+from soma.exchange import safe_files
 from soma.exchange.models import ImportConflict
 from soma.exchange.safe_files import put
 from soma.findings import responses_selectors
@@ -121,6 +118,14 @@ def _default_classification(user, assessment) -> str:
 def export_questionnaire(user, assessment, scope: list[str] | None = None) -> bytes:
     """An .xlsx of the questions in `scope` (subsection keys; None = all in scope) with the answers the user may
     see. Answers above the user's clearance are not in the file: their rows say only that one exists."""
+    # openpyxl (and sheet_format, built on it) load in the functions that use them: the URL configuration
+    # imports this module, and every command and worker would otherwise pay for them at start-up.
+    import openpyxl
+    from openpyxl.styles import Alignment, Font, Protection
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from soma.exchange import sheet_format
+
     subsections = _chosen(user, assessment, scope)
     answers = finding_selectors.responses(user, assessment)
     hidden = responses_selectors.hidden_answers(user, assessment)
@@ -215,6 +220,10 @@ def _protect(sheet) -> None:
 
 
 def _instructions(sheet, assessment, subsections, mark, user) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from soma.exchange import sheet_format
+
     jurisdictions = ", ".join(str(country.name) for country in assessment.jurisdictions)
     lines = [
         (_("SOMA questionnaire for offline work"), True),
@@ -312,6 +321,8 @@ def _open(data: bytes):
         handle = safe_files.check_xlsx(data)
     except safe_files.UnsafeFile as error:
         raise ImportRefused([str(error)]) from None
+    import openpyxl
+
     try:
         return openpyxl.load_workbook(handle, read_only=True, data_only=False, keep_links=False)
     except Exception:  # a damaged archive or XML: openpyxl raises many kinds

@@ -3,13 +3,10 @@ then area, rank and sequence, costs as numbers, printed landscape with the class
 
 from __future__ import annotations
 
-import openpyxl
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Alignment, Font
 
 from soma.accounts import audit
-from soma.exchange import sheet_format
 from soma.exchange.safe_files import put
 from soma.findings import selectors as finding_selectors
 
@@ -30,6 +27,12 @@ def _cost_format(currency: str) -> str:
 
 def export_recommendations(user, assessment) -> bytes:
     """An .xlsx of the recommendations the user may see."""
+    # openpyxl (and sheet_format, built on it) load here: the URL configuration imports this module.
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    from soma.exchange import sheet_format
+
     grouped = finding_selectors.recommendations_grouped(user, assessment)
     rows = [r for _value, _label, areas in grouped for _key, _area, items in areas for r in items]
     mark = sheet_format.marking(assessment, [r.classification for r in rows])

@@ -28,7 +28,6 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from soma.accounts import audit
 from soma.assessments import selectors
@@ -160,6 +159,8 @@ def build(user, assessment, *, scope: list[str] | None = None, activity=None) ->
     form_id = f"soma_a{assessment.pk}_{suffix}"
     digest = hashlib.sha256(json.dumps([survey, choices, languages], ensure_ascii=False).encode()).hexdigest()
     version = f"{assessment.catalog.version}.a{assessment.version}.{digest[:8]}"
+    from openpyxl import Workbook  # here, not at the top: the URL configuration imports this module
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "survey"

@@ -1,19 +1,13 @@
-"""The report's figures, drawn with matplotlib from the snapshot alone (no database, no network)."""
+"""The report's figures, drawn with matplotlib from the snapshot alone (no database, no network).
+
+matplotlib, arabic-reshaper and python-bidi are imported inside the functions that draw: the URL
+configuration imports this module through the report views, and loading matplotlib would otherwise cost
+every `soma` command and every worker's first request (see docs/development.md, start-up)."""
 
 from __future__ import annotations
 
 import io
 import unicodedata
-
-import arabic_reshaper
-import matplotlib
-from bidi import get_display
-
-matplotlib.use("Agg")  # no display on a server; must be chosen before pyplot is imported
-
-from matplotlib import pyplot  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
 
 # Colours that stay distinct in greyscale print and for the common colour-vision deficiencies.
 STATUS_COLOURS = {
@@ -33,6 +27,13 @@ def gap_map_png(snapshot: dict, labels: dict[str, str], columns: tuple[str, str]
     rows = snapshot["gap_map"]
     if not rows:
         return b""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display on a server; must be chosen before pyplot is imported
+    from matplotlib import pyplot
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
     matrix = [[STATUS_ORDER.index(row["de_jure"]), STATUS_ORDER.index(row["de_facto"])] for row in rows]
     height = max(2.0, 0.24 * len(rows) + 1.4)
     figure, axes = pyplot.subplots(figsize=(6.3, height), dpi=dpi)
@@ -67,5 +68,8 @@ def _visual(text: str) -> str:
     """Text as matplotlib must draw it. matplotlib neither joins Arabic letters nor orders right-to-left text,
     so such text is shaped (arabic-reshaper) and put in visual order (python-bidi) first."""
     if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        import arabic_reshaper
+        from bidi import get_display
+
         return get_display(arabic_reshaper.reshape(text))
     return text

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-
-import tantivy
+from typing import TYPE_CHECKING
 
 from soma.catalog import selectors
+
+if TYPE_CHECKING:  # tantivy itself loads when an index is built, not when the URL configuration is imported
+    import tantivy
 
 # What is searchable, and how much a match in it is worth relative to the others.
 SEARCHABLE_KINDS = {
@@ -36,6 +38,8 @@ SEARCHABLE_KINDS = {
 
 
 def _schema() -> tantivy.Schema:
+    import tantivy
+
     builder = tantivy.SchemaBuilder()
     builder.add_text_field("key", stored=True, tokenizer_name="raw")
     builder.add_text_field("kind", stored=True, tokenizer_name="raw")
@@ -56,6 +60,8 @@ class IndexedCatalog:
 
 
 def build(tree: selectors.Tree) -> IndexedCatalog:
+    import tantivy
+
     schema = _schema()
     index = tantivy.Index(schema)
     writer = index.writer(heap_size=64_000_000, num_threads=1)

@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from soma.catalog import selectors
 from soma.search import catalog_index
 
@@ -75,6 +73,8 @@ class Filters:
 @cache
 def synonyms() -> dict[str, list[str]]:
     """Lay word (stem-free, lower case) -> catalog wording; loaded from synonyms.yaml."""
+    import yaml
+
     data = yaml.safe_load((Path(__file__).with_name("synonyms.yaml")).read_text(encoding="utf-8"))
     table: dict[str, list[str]] = {}
     for entry in data["synonyms"]:
