@@ -10,10 +10,13 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jsonschema
 import yaml
 from django.db import transaction
+
+if TYPE_CHECKING:  # jsonschema loads when a pack is validated, not when `soma` lists its commands
+    import jsonschema
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CONTENT_VERSION = "2026.11"
@@ -29,6 +32,8 @@ class PackError(Exception):
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = json.loads((CONTENT_DIR / "schema.json").read_text(encoding="utf-8"))
     return jsonschema.Draft202012Validator(schema)
 
