@@ -1,10 +1,12 @@
 """Pages of a full assessment (whole guide in scope, every question answered, 300 sources, 1-3 citations on
 most answers): the biggest subsection's question page, the overview and the sources list, each against the
-minimal Django view (the framework floor) measured in the same run, with the SQL queries per request.
+minimal Django view (the framework floor) measured in the same run, with the SQL queries per request; the
+findings (60) and recommendations pages; reading and saving one answer through the API.
 
 Everything this bench creates (one user, one assessment and its rows) is deleted at the end, so it can run
 against a database that is kept between runs (DATABASE_URL)."""
 
+import json
 import os
 import random
 import re
@@ -16,6 +18,8 @@ from collections import Counter
 from bench.harness import emit, figure, sample
 
 SOURCES = 300
+FINDINGS = 60
+ANSWER = "guide:V.C:q01"  # the answer read and saved through the API
 REPEAT = int(os.environ.get("SOMA_BENCH_REPEAT", "100"))
 SLOW_REPEAT = min(REPEAT, 20)
 
@@ -99,6 +103,67 @@ def build(username: str):
     return user, assessment, biggest.key, counts
 
 
+def add_findings(user, assessment, n: int = FINDINGS, seed: int = 20240602) -> dict:
+    """n findings (each on 1-3 answers with 1-2 citations), one conclusion per three findings and one
+    recommendation per conclusion with two institutions: the findings and recommendations pages' rows."""
+    from soma.assessments.models import Institution
+    from soma.evidence.models import Citation, Source
+    from soma.findings.models import Conclusion, Finding, Priority, Recommendation, Response
+
+    rng = random.Random(seed)
+    responses = list(Response.objects.filter(assessment=assessment).only("pk", "question"))
+    sources = list(Source.objects.filter(assessment=assessment).values_list("pk", flat=True))
+    institutions = Institution.objects.bulk_create(
+        Institution(assessment=assessment, name=f"Demoland agency {k}", category="police") for k in range(4)
+    )
+    findings = Finding.objects.bulk_create(
+        Finding(
+            assessment=assessment,
+            kind=rng.choice(Finding.Kind.values),
+            title=f"Demoland finding {k:02d}",
+            text="The Demoland border police record smuggling cases under a general offence. " * 2,
+            subsection=rng.choice(responses).question.rsplit(":", 1)[0],
+            provisions=["protocol:art6.1"],
+            classification=rng.choice(["public", "public", "restricted"]),
+            created_by=user,
+        )
+        for k in range(n)
+    )
+    links, citations = [], []
+    for finding in findings:
+        for response in rng.sample(responses, rng.randint(1, 3)):
+            links.append(Finding.responses.through(finding_id=finding.pk, response_id=response.pk))
+        for source in rng.sample(sources, rng.randint(1, 2)):
+            citations.append(Citation(assessment=assessment, source_id=source, finding=finding, pinpoint="p. 3"))
+    Finding.responses.through.objects.bulk_create(links)
+    Citation.objects.bulk_create(citations)
+    for k in range(0, n, 3):
+        conclusion = Conclusion.objects.create(assessment=assessment, text=f"Demoland conclusion {k}")
+        conclusion.findings.set(findings[k:k + 3])
+        recommendation = Recommendation.objects.create(
+            assessment=assessment, text=f"Demoland should train prosecutors ({k}).", area="guide:section:V",
+            priority=rng.choice(Priority.values), rank=k + 1, toolkit=["toolkit:7.11"],
+        )
+        recommendation.institutions.set(institutions[:2])
+        recommendation.conclusions.set([conclusion])
+    return {"findings": n, "recommendations": len(range(0, n, 3))}
+
+
+def saver(client, url):
+    """A PUT of the answer through the API with the version it last returned (each save is a real change)."""
+    state = {"version": client.get(url).json()["version"], "n": 0}
+
+    def save():
+        state["n"] += 1
+        body = {"version": state["version"], "narrative": f"Demoland ratified the Protocol (save {state['n']})."}
+        response = client.put(url, data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 200, (url, response.status_code, response.content[:300])
+        state["version"] = response.json()["version"]
+        return response
+
+    return save
+
+
 def _country_ok(code: str) -> bool:
     from django_countries import countries
 
@@ -127,6 +192,7 @@ def run(repeat: int = REPEAT) -> None:
 
     username = f"bench.lead.{secrets.token_hex(4)}"
     user, assessment, biggest, counts = build(username)
+    counts |= add_findings(user, assessment)
     client = Client()
     try:
         client.force_login(user)
@@ -146,9 +212,17 @@ def run(repeat: int = REPEAT) -> None:
             ("assessment_overview", reverse("findings:overview", args=[assessment.pk]),
              {"questions": counts["questions"], "subsections": counts["subsections"]}),
             ("assessment_sources_list", reverse("evidence:list", args=[assessment.pk]), {"sources": SOURCES}),
+            ("assessment_findings_list", reverse("findings:findings", args=[assessment.pk]),
+             {"findings": counts["findings"]}),
+            ("assessment_recommendations_list", reverse("findings:recommendations", args=[assessment.pk]),
+             {"recommendations": counts["recommendations"]}),
+            ("api_answer_get", reverse("api-assessment-response", args=[assessment.pk, ANSWER]),
+             {"questions": counts["questions"]}),
+            ("api_answer_save", reverse("api-assessment-response", args=[assessment.pk, ANSWER]),
+             {"questions": counts["questions"]}),
         ]
         for name, url, extra in pages:
-            page = getter(url)
+            page = saver(client, url) if name == "api_answer_save" else getter(url)
             start = time.perf_counter()
             page()
             first_ms = (time.perf_counter() - start) * 1000

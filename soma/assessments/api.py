@@ -44,7 +44,10 @@ class AssessmentAPIView(APIView):
     pagination_class = api_settings.DEFAULT_PAGINATION_CLASS or PageNumberPagination
 
     def assessment(self):
-        return selectors.get_assessment(self.request.user, self.kwargs["pk"])
+        """Fetched and checked once per request (the view instance lives for one request)."""
+        if getattr(self, "_assessment", None) is None:
+            self._assessment = selectors.get_assessment(self.request.user, self.kwargs["pk"])
+        return self._assessment
 
     def paginated(self, items, serializer_class, **context):
         paginator = self.pagination_class()

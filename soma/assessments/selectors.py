@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -24,6 +25,13 @@ def get_assessment(user, pk) -> Assessment:
         assessment = Assessment.objects.select_related("catalog").get(pk=pk)
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise Http404("No such assessment.") from None
+    permissions.require(user, permissions.Action.VIEW, assessment)
+    return assessment
+
+
+def check_member(user, assessment: Assessment) -> Assessment:
+    """The read check for an assessment already fetched (by get_assessment): 404 for non-members, as
+    get_assessment, without fetching it again. The user's membership is cached on the object."""
     permissions.require(user, permissions.Action.VIEW, assessment)
     return assessment
 
@@ -79,9 +87,31 @@ def tree_for(assessment) -> catalog_selectors.Tree:
     return catalog_selectors.tree(assessment.catalog)
 
 
+def _guide_question(item, subsection: str) -> Question:
+    return Question(
+        key=item.key,
+        subsection=subsection,
+        text=item.display_text,
+        level=item.attrs.get("level", "primary"),
+        parent=item.attrs.get("parent_question"),
+        options=item.attrs.get("options", []),
+    )
+
+
+def _national_question(row: NationalQuestion) -> Question:
+    return Question(
+        key=row.key,
+        subsection=row.subsection,
+        text=row.text,
+        level="secondary" if row.parent_key else "primary",
+        parent=row.parent_key or None,
+        national=True,
+    )
+
+
 def questions_in_scope(user, assessment) -> list[SubsectionScope]:
     """Subsections in scope, in guide order, each with its questions (national ones after the guide's)."""
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     tree = tree_for(assessment)
     keys = set(scope_keys(assessment))
     national: dict[str, list[NationalQuestion]] = {}
@@ -92,29 +122,8 @@ def questions_in_scope(user, assessment) -> list[SubsectionScope]:
         for sub in tree.children(section.key, kind="guide_subsection"):
             if sub.key not in keys:
                 continue
-            questions = [
-                Question(
-                    key=q.key,
-                    subsection=sub.key,
-                    text=q.display_text,
-                    level=q.attrs.get("level", "primary"),
-                    parent=q.attrs.get("parent_question"),
-                    options=q.attrs.get("options", []),
-                )
-                for q in tree.descendants(sub)
-                if q.kind == "question"
-            ]
-            questions += [
-                Question(
-                    key=n.key,
-                    subsection=sub.key,
-                    text=n.text,
-                    level="secondary" if n.parent_key else "primary",
-                    parent=n.parent_key or None,
-                    national=True,
-                )
-                for n in national.get(sub.key, [])
-            ]
+            questions = [_guide_question(q, sub.key) for q in tree.descendants(sub) if q.kind == "question"]
+            questions += [_national_question(n) for n in national.get(sub.key, [])]
             result.append(
                 SubsectionScope(
                     key=sub.key,
@@ -131,6 +140,30 @@ def questions_in_scope(user, assessment) -> list[SubsectionScope]:
 
 def question_keys(user, assessment) -> set[str]:
     return {q.key for sub in questions_in_scope(user, assessment) for q in sub.questions}
+
+
+def question_in_scope(user, assessment: Assessment, key: str) -> Question | None:
+    """The question `key` as questions_in_scope lists it, or None when it is not in the scope; without building
+    the scope: a look-up in the cached catalog tree and one query (saving or reading one answer needs no more)."""
+    check_member(user, assessment)
+    subsection, _sep, last = key.rpartition(":")
+    if re.fullmatch(r"n\d{1,9}", last):  # a national question: "guide:V.C:n01"
+        if last != f"n{int(last[1:]):02d}":
+            return None
+        row = assessment.national_questions.filter(
+            subsection=subsection, number=int(last[1:]), assessment__scope__subsection=subsection
+        ).first()
+        return _national_question(row) if row is not None else None
+    tree = tree_for(assessment)
+    item = tree.get(key)
+    if item is None or item.kind != "question":
+        return None
+    sub = tree.ancestor_of_kind(item, "guide_subsection")
+    section = tree.by_pk.get(sub.parent_id) if sub is not None else None
+    guide = tree.get("guide")
+    if section is None or section.kind != "guide_section" or guide is None or section.parent_id != guide.pk:
+        return None
+    return _guide_question(item, sub.key) if assessment.scope.filter(subsection=sub.key).exists() else None
 
 
 def stage_guidance(assessment) -> list:
@@ -163,7 +196,7 @@ def my_assessments(user) -> list[Assessment]:
 
 
 def members(user, assessment):
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     return assessment.memberships.select_related("user").order_by("role", "user__username")
 
 
@@ -172,7 +205,7 @@ def membership(user, assessment, pk):
 
 
 def missions(user, assessment):
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     return assessment.missions.all()
 
 
@@ -181,7 +214,7 @@ def mission(user, assessment, pk):
 
 
 def institutions(user, assessment):
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     return assessment.institutions.all()
 
 
@@ -191,7 +224,7 @@ def institution(user, assessment, pk):
 
 def activities(user, assessment):
     """Activities the user is cleared for, with their mission and institutions."""
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     rows = assessment.activities.select_related("mission").prefetch_related("institutions")
     return visible(user, assessment, rows)
 
@@ -201,13 +234,13 @@ def activity(user, assessment, pk):
 
 
 def status_changes(user, assessment):
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     return assessment.status_changes.select_related("by").order_by("-at", "-pk")
 
 
 def final_approvals_since_review(user, assessment):
     """Reviewers' approvals given since the assessment last entered review (those that count for final)."""
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     entered = assessment.status_changes.filter(to_status="review").order_by("-at", "-pk").first()
     approvals = assessment.final_approvals.select_related("reviewer")
     if entered:
@@ -228,7 +261,7 @@ class Change:
 
 def history(user, assessment):
     """History entries the user is cleared for, newest first (see history_changes for their fields)."""
-    get_assessment(user, assessment.pk)
+    check_member(user, assessment)
     return visible(user, assessment, assessment.history.select_related("user").order_by("-at", "-pk"))
 
 

@@ -14,7 +14,7 @@ from soma.evidence.models import Citation, Source
 
 def sources(user, assessment) -> QuerySet[Source]:
     """The sources at or below the user's clearance, each with `cited` (how many citations point to it)."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     return visible(user, assessment, assessment.sources.all()).annotate(cited=Count("citations"))
 
 
@@ -28,7 +28,7 @@ def source(user, assessment, pk) -> Source:
 
 def activities(user, assessment):
     """The activities (interviews, visits...) the user may see, for citing."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     return visible(user, assessment, assessment.activities.all())
 
 
@@ -41,7 +41,7 @@ def citation_visible(user, assessment, citation: Citation) -> bool:
 
 def deleted_sources(user, assessment) -> QuerySet[Source]:
     """Deleted sources the user may see, the latest first, each with `cited` (the citations deleted with it)."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     rows = visible(user, assessment, Source.all_objects.filter(assessment=assessment, deleted_at__isnull=False))
     return rows.select_related("deleted_by").annotate(cited=Count("citations")).order_by("-deleted_at", "pk")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -75,7 +76,7 @@ class ResponseWriteSerializer(serializers.Serializer):
 
 class ResponseView(AssessmentAPIView):
     def question(self, assessment, question):
-        if question not in assessment_selectors.question_keys(self.request.user, assessment):
+        if assessment_selectors.question_in_scope(self.request.user, assessment, question) is None:
             raise Http404(f"{question} is not a question of this assessment's scope.")
         return question
 
@@ -103,7 +104,7 @@ class ResponseView(AssessmentAPIView):
         fields = check_fields(ResponseWriteSerializer, request.data)
         version = fields.pop("version")
         saved = services.save_response(request.user, assessment, question, expected_version=version, **fields)
-        saved = selectors.responses_to(request.user, assessment, [question])[question]
+        prefetch_related_objects([saved], "citations__source", "citations__activity")
         return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
 
 

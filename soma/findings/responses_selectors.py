@@ -6,6 +6,7 @@ exists at a higher classification (no text, status or citations), so nobody star
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -24,11 +25,15 @@ def anchor(key: str) -> str:
     return "q-" + key.replace(":", "-").replace(".", "-")
 
 
-def hidden_answers(user, assessment) -> set[str]:
-    """Questions whose answer is classified above the user's clearance (only the fact, never the content)."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+def hidden_answers(user, assessment, questions: Iterable[str] | None = None) -> set[str]:
+    """Questions (of `questions`, or all) whose answer is classified above the user's clearance (only the fact,
+    never the content)."""
+    assessment_selectors.check_member(user, assessment)
     levels = permissions.cleared_levels(user, assessment)
-    return set(assessment.responses.exclude(classification__in=levels).values_list("question", flat=True))
+    rows = assessment.responses.exclude(classification__in=levels)
+    if questions is not None:
+        rows = rows.filter(question__in=list(questions))
+    return set(rows.values_list("question", flat=True))
 
 
 def response(user, assessment, question: str) -> Response | None:
@@ -38,7 +43,7 @@ def response(user, assessment, question: str) -> Response | None:
 
 def citation(user, assessment, pk):
     """A citation on a response the user may see, of evidence the user may see; 404 otherwise."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     levels = permissions.cleared_levels(user, assessment)
     found = (
         assessment.citations.filter(pk=pk, response__isnull=False, response__classification__in=levels)
@@ -153,8 +158,9 @@ def subsection(user, assessment, key: str) -> Workspace:
     if position is None:
         raise Http404("That subsection is not in this assessment's scope.")
     sub = scope[position]
-    answers = finding_selectors.responses_to(user, assessment, [q.key for q in sub.questions])
-    hidden = hidden_answers(user, assessment)
+    keys = [q.key for q in sub.questions]
+    answers = finding_selectors.responses_to(user, assessment, keys)
+    hidden = hidden_answers(user, assessment, keys)
     views = {q.key: question_view(user, assessment, q, answers.get(q.key), q.key in hidden) for q in sub.questions}
     primaries = []
     for q in sub.questions:
@@ -176,11 +182,10 @@ def subsection(user, assessment, key: str) -> Workspace:
 
 def question(user, assessment, key: str) -> Question:
     """A question in the assessment's scope; 404 otherwise."""
-    for sub in assessment_selectors.questions_in_scope(user, assessment):
-        for q in sub.questions:
-            if q.key == key:
-                return q
-    raise Http404("That question is not in this assessment's scope.")
+    found = assessment_selectors.question_in_scope(user, assessment, key)
+    if found is None:
+        raise Http404("That question is not in this assessment's scope.")
+    return found
 
 
 def question_view(user, assessment, q: Question, answer: Response | None = None, hidden: bool | None = None,
@@ -188,7 +193,7 @@ def question_view(user, assessment, q: Question, answer: Response | None = None,
     """One question with what the user may see of its answer. With load=True the answer is read here."""
     if load:
         answer = response(user, assessment, q.key)
-        hidden = q.key in hidden_answers(user, assessment) if answer is None else False
+        hidden = q.key in hidden_answers(user, assessment, [q.key]) if answer is None else False
     view = QuestionView(question=q, anchor=anchor(q.key), response=answer, hidden=bool(hidden) and answer is None)
     if answer is not None:
         view.citations = [c for c in answer.citations.all() if evidence_selectors.citation_visible(user, assessment, c)]

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.selectors import visible
+from soma.catalog.selectors import Tree
 from soma.findings.models import PRIORITY_ORDER, Implementation, Recommendation, Response, ReviewState
 from soma.findings.services import corroboration
 
 
 def responses(user, assessment) -> dict[str, Response]:
     """The responses the user may see, by question id, with their citations loaded."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     rows = visible(user, assessment, assessment.responses.all()).prefetch_related(
         "citations__source", "citations__activity"
     )
@@ -22,7 +23,7 @@ def responses(user, assessment) -> dict[str, Response]:
 
 def responses_to(user, assessment, questions) -> dict[str, Response]:
     """Like responses(), limited to the given question ids (a page showing some questions loads only those)."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     rows = visible(user, assessment, assessment.responses.filter(question__in=list(questions))).prefetch_related(
         "citations__source", "citations__activity"
     )
@@ -47,7 +48,7 @@ def _answers_for_overview(user, assessment) -> dict[str, _Answer]:
 
     from soma.accounts.permissions import cleared_levels
 
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     levels = cleared_levels(user, assessment)
     seen = Q(source__isnull=False, source__classification__in=levels) | Q(
         source__isnull=True, activity__classification__in=levels
@@ -78,7 +79,7 @@ def _citation_visible(user, assessment, citation) -> bool:
 
 
 def findings(user, assessment):
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     return visible(user, assessment, assessment.findings.all()).prefetch_related(
         "responses", "citations__source", "citations__activity"
     )
@@ -96,13 +97,13 @@ def _with_visible_links(user, assessment, rows, name: str) -> list:
 
 
 def conclusions(user, assessment):
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     return visible(user, assessment, assessment.conclusions.all()).prefetch_related("findings")
 
 
 def recommendations(user, assessment) -> list[Recommendation]:
     """By priority horizon, then area, rank and sequence."""
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     rows = visible(user, assessment, assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
     rows = _with_visible_links(user, assessment, rows, "conclusions")
     return sorted(rows, key=lambda r: (PRIORITY_ORDER.index(r.priority), r.area, r.rank, r.sequence, r.pk))
@@ -286,7 +287,7 @@ def conclusion(user, assessment, pk):
 def recommendation(user, assessment, pk) -> Recommendation:
     from django.shortcuts import get_object_or_404
 
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     rows = visible(user, assessment, assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
     return get_object_or_404(rows, pk=pk)
 
@@ -298,17 +299,17 @@ def finding_citations(user, assessment, finding) -> list:
 
 
 def citable_sources(user, assessment):
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     return visible(user, assessment, assessment.sources.all()).order_by("title", "pk")
 
 
 def citable_activities(user, assessment):
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     return visible(user, assessment, assessment.activities.all())
 
 
 def institutions(user, assessment):
-    assessment_selectors.get_assessment(user, assessment.pk)
+    assessment_selectors.check_member(user, assessment)
     return assessment.institutions.all()
 
 
@@ -334,16 +335,18 @@ def areas(user, assessment) -> list[Area]:
     return list(result.values())
 
 
-def area_label(assessment, key: str) -> str:
+def area_label(assessment, key: str, tree: Tree | None = None) -> str:
+    """The catalog label of `key`; pass the tree when labelling many keys (it is looked up once, not per key)."""
     from soma.catalog import selectors as catalog_selectors
 
-    item = assessment_selectors.tree_for(assessment).get(key)
+    item = (tree or assessment_selectors.tree_for(assessment)).get(key)
     return catalog_selectors.label(item) if item else key
 
 
-def labelled(assessment, keys: list[str]) -> list[tuple[str, str]]:
+def labelled(assessment, keys: list[str], tree: Tree | None = None) -> list[tuple[str, str]]:
     """[(catalog key, short label)] for keys stored on findings and recommendations."""
-    return [(key, area_label(assessment, key)) for key in keys]
+    tree = tree or assessment_selectors.tree_for(assessment)
+    return [(key, area_label(assessment, key, tree)) for key in keys]
 
 
 def findings_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, list]]]]:
@@ -352,10 +355,11 @@ def findings_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, l
 
     rows = _with_visible_links(user, assessment, findings(user, assessment), "responses")
     order = {sub.key: i for i, sub in enumerate(assessment_selectors.questions_in_scope(user, assessment))}
+    tree = assessment_selectors.tree_for(assessment)
     kinds = list(Finding.Kind)
     by_subsection: dict[str, list] = {}
     for row in rows:
-        row.provision_labels = labelled(assessment, row.provisions)
+        row.provision_labels = labelled(assessment, row.provisions, tree)
         row.visible_citations = [c for c in row.citations.all() if _citation_visible(user, assessment, c)]
         by_subsection.setdefault(row.subsection, []).append(row)
     result = []
@@ -365,7 +369,7 @@ def findings_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, l
             members = [f for f in by_subsection[key] if f.kind == kind.value]
             if members:
                 groups.append((kind.label, members))
-        result.append((key, area_label(assessment, key) if key else "", groups))
+        result.append((key, area_label(assessment, key, tree) if key else "", groups))
     return result
 
 
@@ -374,6 +378,7 @@ def recommendations_grouped(user, assessment) -> list[tuple[str, str, list[tuple
     from soma.findings.models import Priority
 
     rows = recommendations(user, assessment)
+    tree = assessment_selectors.tree_for(assessment)
     result = []
     for priority in Priority:
         in_horizon = [r for r in rows if r.priority == priority.value]
@@ -381,10 +386,10 @@ def recommendations_grouped(user, assessment) -> list[tuple[str, str, list[tuple
             continue
         by_area: dict[str, list] = {}
         for row in in_horizon:
-            row.toolkit_labels = labelled(assessment, row.toolkit)
-            row.framework_labels = labelled(assessment, row.framework)
+            row.toolkit_labels = labelled(assessment, row.toolkit, tree)
+            row.framework_labels = labelled(assessment, row.framework, tree)
             by_area.setdefault(row.area, []).append(row)
-        grouped = [(key, area_label(assessment, key), items) for key, items in by_area.items()]
+        grouped = [(key, area_label(assessment, key, tree), items) for key, items in by_area.items()]
         result.append((priority.value, priority.label, grouped))
     return result
 

@@ -66,7 +66,7 @@ def save_response(user, assessment: Assessment, question: str, *, expected_versi
     unknown = set(fields) - set(RESPONSE_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    if question not in assessment_selectors.question_keys(user, assessment):
+    if assessment_selectors.question_in_scope(user, assessment, question) is None:
         raise ServiceError(f"{question} is not a question of this assessment's scope.")
     for name in ("de_jure", "de_facto"):
         if name in fields and fields[name] not in Implementation.values:
