@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from bench.harness import emit, figure, sample
+from bench.harness import emit, paired_figure, sample_pairs
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 
@@ -16,10 +16,14 @@ def run(repeat: int = 5) -> None:
 
     if (SEEDS / "assessment-guide.txt").exists():
         emit(
-            figure(
+            paired_figure(
                 "catalog_extract",
-                sample(lambda: build_packs(SEEDS), repeat, warmup=1),
-                sample(lambda: [p.read_text(encoding="utf-8").splitlines() for p in SEEDS.glob("*.txt")], repeat, 1),
+                sample_pairs(
+                    lambda: build_packs(SEEDS),
+                    lambda: [p.read_text(encoding="utf-8").splitlines() for p in SEEDS.glob("*.txt")],
+                    repeat,
+                    warmup=1,
+                ),
                 "reading and splitting the five source texts",
             )
         )
@@ -37,10 +41,9 @@ def run(repeat: int = 5) -> None:
             pass
 
     emit(
-        figure(
+        paired_figure(
             "catalog_load",
-            sample(load, repeat, warmup=1),
-            sample(packs.builtin_packs, repeat, warmup=1),
+            sample_pairs(load, packs.builtin_packs, repeat, warmup=1),
             "parsing the committed YAML content without writing it",
         )
     )

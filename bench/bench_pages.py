@@ -1,6 +1,6 @@
 """Server time of the home page for a signed-in user, against a minimal Django view (the framework floor)."""
 
-from bench.harness import emit, figure, sample
+from bench.harness import emit, paired_figure, sample_pairs
 
 
 def run(repeat: int = 300) -> None:
@@ -17,4 +17,4 @@ def run(repeat: int = 300) -> None:
     def floor():
         assert client.get("/__bench_floor__").status_code == 200
 
-    emit(figure("home_page", sample(home, repeat), sample(floor, repeat), "minimal Django view"))
+    emit(paired_figure("home_page", sample_pairs(home, floor, repeat), "minimal Django view"))

@@ -3,7 +3,7 @@ against loading the tree, and relevance of the expanded search against plain key
 
 import itertools
 
-from bench.harness import emit, figure, sample
+from bench.harness import emit, paired_figure, sample_pairs
 
 ROUNDS = 5
 
@@ -39,10 +39,10 @@ def run(rounds: int = ROUNDS) -> None:
 
     repeat = len(queries) * rounds
     emit(
-        figure(
+        paired_figure(
             "search_latency",
-            sample(cycling(indexed), repeat, warmup=len(queries)),
-            sample(cycling(naive), repeat, warmup=len(queries)),
+            # Both sides step through the queries together: each pair times the same query.
+            sample_pairs(cycling(indexed), cycling(naive), repeat, warmup=len(queries)),
             "icontains scan of Item.text/title, words ORed",
             queries=len(queries),
             rounds=rounds,
@@ -51,10 +51,9 @@ def run(rounds: int = ROUNDS) -> None:
 
     tree = selectors.tree()
     emit(
-        figure(
+        paired_figure(
             "search_index_build",
-            sample(lambda: catalog_index.build(tree), 5, warmup=1),
-            sample(lambda: selectors.Tree(catalog), 5, warmup=1),
+            sample_pairs(lambda: catalog_index.build(tree), lambda: selectors.Tree(catalog), 5, warmup=1),
             "loading the catalog tree (selectors.Tree)",
             documents=catalog_index.build(tree).index.searcher().num_docs,
         )

@@ -1,4 +1,9 @@
-"""Shared pieces of the benchmarks: Django set-up on a throw-away database, timing and figures."""
+"""Shared pieces of the benchmarks: Django set-up on a throw-away database, timing and figures.
+
+A figure and its baseline are sampled as alternating pairs (`sample_pairs`): subject, baseline, baseline,
+subject, ... so that whatever else the machine does at a moment weighs on both sides of a pair alike. Each
+figure then carries, besides both medians, the median of the per-pair ratios (`ratio_median`), which swings far
+less from run to run than the ratio of two medians sampled block by block."""
 
 import json
 import os
@@ -6,6 +11,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 
 def setup_django(urlconf: str = "bench.urls") -> None:
@@ -36,6 +42,40 @@ def sample(fn: Callable[[], object], repeat: int, warmup: int = 5) -> list[float
     return times
 
 
+@dataclass
+class Pairs:
+    """Milliseconds of a subject and of its baseline, sampled as alternating pairs (the i-th of each together)."""
+
+    subject: list[float] = field(default_factory=list)
+    baseline: list[float] = field(default_factory=list)
+
+    def ratios(self) -> list[float]:
+        return [s / b for s, b in zip(self.subject, self.baseline, strict=True) if b > 0]
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+def sample_pairs(fn: Callable[[], object], baseline: Callable[[], object], repeat: int, warmup: int = 5) -> Pairs:
+    """`repeat` pairs of timed calls of fn and of baseline, after `warmup` untimed pairs. The order within a
+    pair alternates (A B, B A, A B, ...) so that neither side always runs second, e.g. with a warmer cache."""
+    for _ in range(warmup):
+        fn()
+        baseline()
+    pairs = Pairs()
+    for n in range(repeat):
+        if n % 2 == 0:
+            pairs.subject.append(_timed(fn))
+            pairs.baseline.append(_timed(baseline))
+        else:
+            pairs.baseline.append(_timed(baseline))
+            pairs.subject.append(_timed(fn))
+    return pairs
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
@@ -58,6 +98,21 @@ def figure(name: str, times_ms: list[float], baseline_ms: list[float], baseline:
         "database": connection.vendor,
         **extra,
     }
+
+
+def paired_figure(name: str, pairs: Pairs, baseline: str, **extra) -> dict:
+    """`figure` of alternating pairs, plus the median and p95 of the per-pair ratios subject / baseline."""
+    ratios = pairs.ratios()
+    return figure(
+        name,
+        pairs.subject,
+        pairs.baseline,
+        baseline,
+        sampling="alternating pairs",
+        ratio_median=round(statistics.median(ratios), 3),
+        ratio_p95=round(percentile(ratios, 95), 3),
+        **extra,
+    )
 
 
 def emit(row: dict) -> None:
