@@ -1,9 +1,19 @@
-"""Input of the questions workspace. Forms only parse; findings.services and evidence.services decide."""
+"""Input of the questions workspace. Forms only parse; findings.services and evidence.services decide.
+
+The question page shows thirty-odd answer cards. Building two Form instances per card and rendering every
+select through Django's widget templates was most of that page's time, so the page shows plain values
+(`AnswerFields`, `CiteFields`) with options built once per page (`PageChoices`, `EvidenceChoices`), and the
+forms below are only used to parse what is posted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from soma.evidence import selectors as evidence_selectors
@@ -21,9 +31,11 @@ class ResponseForm(forms.Form):
                                  help_text=_("What happens in practice."))
     classification = forms.ChoiceField(label=_("Classification"))
 
-    def __init__(self, *args, user, assessment, **kwargs):
+    def __init__(self, *args, user, assessment, choices: PageChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["classification"].choices = classification_choices(user, assessment)
+        self.fields["classification"].choices = (
+            choices.classification if choices is not None else classification_choices(user, assessment)
+        )
 
     FIELDS = ("narrative", "de_jure", "de_facto", "classification")
 
@@ -35,71 +47,154 @@ class ReviewForm(forms.Form):
     state = forms.ChoiceField(choices=ReviewState.choices)
 
 
-class EvidenceChoices:
-    """The sources and activities a user may cite, read once per page and shared by every question's citation
-    form: a page of thirty questions would otherwise read them thirty times and render thirty copies of each
-    option through the widget templates, which is most of such a page's time."""
+def _options(choices: list[tuple[str, str]], selected: object) -> SafeString:
+    return format_html_join(
+        "", '<option value="{}"{}>{}</option>',
+        ((value, " selected" if str(value) == str(selected) else "", label) for value, label in choices),
+    )
+
+
+class PageChoices:
+    """The answer form's choices for one user on one assessment, read once per page; the option markup of each
+    (field, selected value) pair is built once and shared by every card."""
+
+    SELECTS = (("de_jure", _("De jure")), ("de_facto", _("De facto")), ("classification", _("Classification")))
+    STANCES = Citation.Stance.choices
 
     def __init__(self, user, assessment):
-        self.objects = {
-            "source": {str(s.pk): s for s in evidence_selectors.sources(user, assessment)},
-            "activity": {str(a.pk): a for a in evidence_selectors.activities(user, assessment)},
+        self.user, self.assessment = user, assessment
+        self._html: dict[tuple[str, object], SafeString] = {}
+
+    @cached_property
+    def classification(self) -> list[tuple[str, str]]:
+        return classification_choices(self.user, self.assessment)
+
+    @cached_property
+    def default_classification(self) -> str:
+        from soma.assessments import selectors as assessment_selectors
+
+        return assessment_selectors.default_classification(self.user, self.assessment)
+
+    def options(self, name: str, selected: object) -> SafeString:
+        if (name, selected) not in self._html:
+            choices = {"classification": self.classification, "stance": self.STANCES}.get(name, Implementation.choices)
+            self._html[name, selected] = _options(choices, selected)
+        return self._html[name, selected]
+
+
+@dataclass
+class Select:
+    name: str
+    label: str
+    options: SafeString
+    errors: list[str]
+
+
+@dataclass
+class AnswerFields:
+    """What one card's answer form shows: its values and errors (no Form instance, no widget templates)."""
+
+    values: dict[str, object]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    selects: list[Select] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, choices: PageChoices, values: dict[str, object], errors=None) -> AnswerFields:
+        errors = {name: list(messages) for name, messages in (errors or {}).items()}
+        selects = [Select(name, label, choices.options(name, values.get(name)), errors.get(name, []))
+                   for name, label in PageChoices.SELECTS]
+        return cls(values=values, errors=errors, selects=selects)
+
+    @classmethod
+    def from_form(cls, choices: PageChoices, form: ResponseForm) -> AnswerFields:
+        """A posted form that did not validate: the values as typed, with the form's errors."""
+        values = {name: form[name].value() for name in ("expected_version", *ResponseForm.FIELDS)}
+        return cls.build(choices, values, form.errors)
+
+
+@dataclass
+class CiteFields:
+    """What one card's citation form shows. The sources and activities to choose from are one <datalist> each
+    per page (EvidenceChoices.datalist), which the card's inputs name with their `list` attribute."""
+
+    values: dict[str, object]
+    stance: SafeString
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    non_field_errors: list[str] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, choices: PageChoices, form: CitationForm | None = None) -> CiteFields:
+        if form is None:
+            return cls(values={}, stance=choices.options("stance", Citation.Stance.SUPPORTS))
+        values = {name: form.data.get(name, "") for name in ("source", "activity", "pinpoint", "stance")}
+        errors = {name: list(messages) for name, messages in form.errors.items() if name != "__all__"}
+        return cls(values=values, stance=choices.options("stance", values["stance"]), errors=errors,
+                   non_field_errors=list(form.non_field_errors()))
+
+
+class EvidenceChoices:
+    """The sources and activities a user may cite, read once and offered by one <datalist> each on the page.
+    A source or activity is chosen by its name (what the list shows); its id is accepted too (API-like posts).
+    Names that are not unique get their id added, so every name picks one thing."""
+
+    DATALIST_IDS = {"source": "cite-sources", "activity": "cite-activities"}
+
+    def __init__(self, user, assessment):
+        self.user, self.assessment = user, assessment
+        found = {
+            "source": evidence_selectors.sources(user, assessment).values_list("pk", "title"),
+            "activity": evidence_selectors.activities(user, assessment).values_list("pk", "title"),
         }
-        self._html: dict[str, str] = {}
+        self.by_pk: dict[str, dict[str, int]] = {}
+        self.by_label: dict[str, dict[str, int]] = {}
+        for kind, rows in found.items():
+            rows = list(rows)
+            count = Counter(title for _pk, title in rows)
+            self.by_pk[kind] = {str(pk): pk for pk, _title in rows}
+            self.by_label[kind] = {(title if count[title] == 1 else f"{title} (#{pk})"): pk for pk, title in rows}
 
-    def choices(self, which: str, empty_label) -> list[tuple[str, str]]:
-        return [("", empty_label), *((pk, str(obj)) for pk, obj in self.objects[which].items())]
+    def find(self, kind: str, typed: str):
+        """The source or activity a posted value names, None when blank; ValidationError when it names none."""
+        typed = (typed or "").strip()
+        if not typed:
+            return None
+        pk = self.by_label[kind].get(typed) or self.by_pk[kind].get(typed)
+        if pk is None:
+            raise forms.ValidationError(
+                _("“%(typed)s” is not in the list of %(what)s you may cite: pick one from the list."),
+                params={"typed": typed, "what": _("sources") if kind == "source" else _("activities")},
+            )
+        read = evidence_selectors.sources if kind == "source" else evidence_selectors.activities
+        return read(self.user, self.assessment).get(pk=pk)
 
-    def options_html(self, which: str, empty_label) -> str:
-        if which not in self._html:
-            self._html[which] = format_html_join("", '<option value="{}">{}</option>',
-                                                 self.choices(which, empty_label))
-        return self._html[which]
-
-
-class SharedOptionsSelect(forms.Select):
-    """A <select> whose options are the page's shared EvidenceChoices, rendered once (see there)."""
-
-    def __init__(self, evidence: EvidenceChoices, which: str, empty_label, attrs=None):
-        super().__init__(attrs)
-        self.evidence, self.which, self.empty_label = evidence, which, empty_label
-
-    def render(self, name, value, attrs=None, renderer=None):
-        options = self.evidence.options_html(self.which, self.empty_label)
-        if value:
-            chosen = f'value="{escape(value)}"'
-            options = mark_safe(options.replace(chosen + ">", chosen + " selected>", 1))  # noqa: S308 (escaped)
-        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
-                           options)
+    def datalist(self, kind: str) -> SafeString:
+        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.by_label[kind]))
+        return format_html('<datalist id="{}">{}</datalist>', self.DATALIST_IDS[kind], options)
 
 
 class CitationForm(forms.Form):
     """A source with a pinpoint and a stance, or an activity (interview, site visit...)."""
 
-    source = forms.ChoiceField(label=_("Source"), required=False)
-    activity = forms.ChoiceField(label=_("or activity"), required=False)
+    source = forms.CharField(label=_("Source"), required=False)
+    activity = forms.CharField(label=_("or activity"), required=False)
     pinpoint = forms.CharField(label=_("Pinpoint"), max_length=200, required=False,
                                help_text=_("Page, article or minute."))
     stance = forms.ChoiceField(label=_("Stance"), choices=Citation.Stance.choices, initial=Citation.Stance.SUPPORTS)
 
-    EMPTY = {"source": _("— no source —"), "activity": _("— no activity —")}
-
     def __init__(self, *args, user, assessment, evidence: EvidenceChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.evidence = evidence or EvidenceChoices(user, assessment)
-        for which, empty in self.EMPTY.items():
-            field = self.fields[which]
-            field.choices = self.evidence.choices(which, empty)
-            field.widget = SharedOptionsSelect(self.evidence, which, empty)
 
     def clean_source(self):
-        return self.evidence.objects["source"].get(self.cleaned_data["source"])
+        return self.evidence.find("source", self.cleaned_data["source"])
 
     def clean_activity(self):
-        return self.evidence.objects["activity"].get(self.cleaned_data["activity"])
+        return self.evidence.find("activity", self.cleaned_data["activity"])
 
     def clean(self):
         data = super().clean()
+        if "source" in self.errors or "activity" in self.errors:
+            return data  # a name not in the list: that message says what to do
         if not data.get("source") and not data.get("activity"):
             raise forms.ValidationError(_("Choose a source or an activity to cite."))
         if data.get("source") and data.get("activity"):

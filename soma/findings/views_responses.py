@@ -5,10 +5,13 @@ Every write answers an htmx request with the question's fragment (autosave) and 
 redirect back to the question's anchor, so the page works without JavaScript too.
 """
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.urls.resolvers import RFC3986_SUBDELIMS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +26,15 @@ from soma.evidence import services as evidence_services
 from soma.evidence.views import denied
 from soma.findings import responses_selectors as selectors
 from soma.findings import services
-from soma.findings.forms_responses import CitationForm, EvidenceChoices, ResponseForm, ReviewForm
+from soma.findings.forms_responses import (
+    AnswerFields,
+    CitationForm,
+    CiteFields,
+    EvidenceChoices,
+    PageChoices,
+    ResponseForm,
+    ReviewForm,
+)
 from soma.findings.models import Implementation
 
 HIDDEN_MESSAGE = gettext_lazy(
@@ -45,16 +56,24 @@ def subsection(request, pk, key):
 
 
 def _render_subsection(request, assessment, key, replace=None, status=200):
-    """The subsection page; `replace` is a QuestionView (with its forms) to show instead of the stored one."""
+    """The subsection page; `replace` is a QuestionView (with its fields) to show instead of the stored one."""
     workspace = selectors.subsection(request.user, assessment, key)
-    evidence = EvidenceChoices(request.user, assessment) if workspace.can_edit else None
+    choices, urls = PageChoices(request.user, assessment), _Urls(assessment)
     for item in _walk(workspace.questions):
         if replace is not None and item.question.key == replace.question.key:
-            for name in ("form", "cite_form", "conflict", "error", "saved_at"):
+            for name in ("fields", "cite", "conflict", "error", "saved_at", "can_edit", "can_review", "urls",
+                         "citations"):
                 setattr(item, name, getattr(replace, name, None))
         else:
-            _prepare(request, assessment, item, workspace.can_edit, evidence=evidence)
-    context = {"assessment": assessment, "tab": "questions", "workspace": workspace}
+            _prepare(request, assessment, item, workspace.can_edit, choices=choices, can_review=workspace.can_review,
+                     urls=urls)
+    evidence = EvidenceChoices(request.user, assessment) if workspace.can_edit else None
+    context = {
+        "assessment": assessment,
+        "tab": "questions",
+        "workspace": workspace,
+        "datalists": [evidence.datalist(kind) for kind in EvidenceChoices.DATALIST_IDS] if evidence else [],
+    }
     return render(request, "responses/subsection.html", context, status=status)
 
 
@@ -64,37 +83,50 @@ def _walk(items):
         yield from _walk(item.secondaries)
 
 
-def _initial_classification(request, assessment) -> str:
-    """A new answer starts where the lead's rule for new work says (within the user's clearance)."""
-    return assessment_selectors.default_classification(request.user, assessment)
+class _Urls:
+    """A card's URLs. reverse() costs about as much as rendering a card, and a page has thirty cards with five to
+    ten URLs each: each pattern is reversed once per page and the question key or citation id put in its place."""
+
+    KEY, PK = "QUESTION-KEY", 987654321
+
+    def __init__(self, assessment):
+        self.patterns = {name: reverse(f"responses:{name}", args=[assessment.pk, self.KEY])
+                         for name in ("save", "review", "confirm", "cite")}
+        self.uncite = reverse("responses:uncite", args=[assessment.pk, self.PK])
+
+    def attach(self, item):
+        key = quote(item.question.key, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes it
+        item.urls = {name: pattern.replace(self.KEY, key) for name, pattern in self.patterns.items()}
+        for citation in item.citations:
+            citation.uncite_url = self.uncite.replace(str(self.PK), str(citation.pk))
 
 
-def _prepare(request, assessment, item, can_edit, form=None, evidence=None):
-    """Attach the forms a question shows (none for read-only members or hidden answers)."""
+def _prepare(request, assessment, item, can_edit, form=None, cite_form=None, choices=None, can_review=None,
+             urls=None):
+    """Attach what a question's card shows: the answer's and the citation's fields (none for read-only members
+    or hidden answers). `form` / `cite_form` are posted forms that did not validate, shown as typed."""
+    choices = choices or PageChoices(request.user, assessment)
+    (urls or _Urls(assessment)).attach(item)
     item.can_edit = can_edit
-    item.can_review = permissions.can(request.user, Action.REVIEW, assessment)
+    item.can_review = permissions.can(request.user, Action.REVIEW, assessment) if can_review is None else can_review
     for name in ("conflict", "error", "saved_at"):
         if not hasattr(item, name):
             setattr(item, name, None)
     if not can_edit or item.hidden:
-        item.form = item.cite_form = None
+        item.fields = item.cite = None
         return item
-    if form is None:
+    if form is not None:
+        item.fields = AnswerFields.from_form(choices, form)
+    else:
         answer = item.response
-        initial = {
+        item.fields = AnswerFields.build(choices, {
             "expected_version": item.version,
             "narrative": answer.narrative if answer else "",
             "de_jure": answer.de_jure if answer else "unknown",
             "de_facto": answer.de_facto if answer else "unknown",
-            "classification": answer.classification if answer else _initial_classification(request, assessment),
-        }
-        form = ResponseForm(initial=initial, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-%s")
-    item.form = form
-    item.cite_form = (
-        CitationForm(user=request.user, assessment=assessment, evidence=evidence, auto_id=f"{item.anchor}-cite-%s")
-        if item.response
-        else None
-    )
+            "classification": answer.classification if answer else choices.default_classification,
+        })
+    item.cite = CiteFields.build(choices, cite_form) if item.response else None
     return item
 
 
@@ -180,9 +212,9 @@ def _conflict(request, assessment, question, conflict, mine):
     if item.hidden or item.response is None:
         return _refused(request, assessment, item, HIDDEN_MESSAGE)
     theirs = {name: getattr(item.response, name) for name in ResponseForm.FIELDS}
-    initial = dict(mine, expected_version=item.response.version)
-    form = ResponseForm(initial=initial, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-%s")
-    _prepare(request, assessment, item, True, form=form)
+    choices = PageChoices(request.user, assessment)
+    _prepare(request, assessment, item, True, choices=choices)
+    item.fields = AnswerFields.build(choices, dict(mine, expected_version=item.response.version))
     item.conflict = {
         "theirs": theirs,
         "mine": mine,
@@ -245,8 +277,7 @@ def cite(request, pk, question):
         return _refused(request, assessment, item, _("Write and save an answer before citing evidence for it."), 400)
     form = CitationForm(request.POST, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-cite-%s")
     if not form.is_valid():
-        _prepare(request, assessment, item, True)
-        item.cite_form = form
+        _prepare(request, assessment, item, True, cite_form=form)
         return _respond(request, assessment, item, status=400)
     try:
         evidence_services.cite(request.user, assessment, response=item.response, **form.cleaned_data)
