@@ -1,7 +1,9 @@
 """The REST API (/api/): token or session authentication; the OpenAPI 3 schema is at /api/schema/."""
 
+from functools import cache
+
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView
+from django.views.decorators.csrf import csrf_exempt
 
 from soma.assessments import api as assessments_api
 from soma.catalog import api as catalog_api
@@ -9,8 +11,23 @@ from soma.evidence import api as evidence_api
 from soma.findings import api as findings_api
 from soma.search import api as search_api
 
+
+@cache
+def _schema_view():
+    from drf_spectacular.views import SpectacularAPIView
+
+    return SpectacularAPIView.as_view()
+
+
+@csrf_exempt  # as every API view (APIView.as_view); the schema is read-only anyway
+def schema(request, *args, **kwargs):
+    """The OpenAPI schema. drf-spectacular's generator is imported by the first request for it, not by every
+    process that imports the URL configuration (start-up cost)."""
+    return _schema_view()(request, *args, **kwargs)
+
+
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", schema, name="api-schema"),
     path("catalog/", catalog_api.CatalogView.as_view(), name="api-catalog"),
     path("catalog/items/<path:key>/related/", catalog_api.RelatedView.as_view(), name="api-catalog-related"),
     path("catalog/items/<path:key>/", catalog_api.ItemView.as_view(), name="api-catalog-item"),
