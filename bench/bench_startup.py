@@ -3,7 +3,8 @@
 
 - `soma check` and `soma --help`: a `soma` command's start (the system checks import the URL configuration;
   the help loads every SOMA command's class);
-- the URL configuration: `django.setup()` then `import soma.urls`;
+- the URL configuration: `django.setup()` then `import soma.urls`; for reference, `django.setup()` then Django
+  REST framework's serializers alone (a cost SOMA's API cannot avoid);
 - a worker's first request: `soma.wsgi.application` (what gunicorn loads) serving GET /healthz, and the
   sign-in page (templates, translations, forms), each as the process's only request.
 
@@ -21,6 +22,7 @@ REPEAT = max(3, min(int(os.environ.get("SOMA_BENCH_REPEAT", "100")), 15))
 
 SETUP_ONLY = "import django; django.setup()"
 URLS = "import django; django.setup(); import soma.urls"
+DRF = "import django; django.setup(); import rest_framework.serializers"
 # A worker's first request, through the same WSGI application gunicorn serves, without django.test.
 FIRST_REQUEST = """
 import io, sys
@@ -76,6 +78,10 @@ def run(repeat: int = REPEAT) -> None:
         ("startup_soma_check", "module", "soma.cli", ["check"]),
         ("startup_soma_help", "module", "soma.cli", ["--help"]),
         ("startup_url_configuration", "code", URLS, []),
+        # Not SOMA's: what Django REST framework's own import costs (rest_framework.compat imports
+        # django.contrib.postgres, hence psycopg, and requests when installed); every page pays it too, since
+        # Django's template engine loads each installed app's template tag libraries, DRF's among them.
+        ("startup_rest_framework_only", "code", DRF, []),
         ("startup_first_request_healthz", "code", FIRST_REQUEST, ["/healthz"]),
         ("startup_first_request_sign_in", "code", FIRST_REQUEST, ["/accounts/login/"]),
     ]
