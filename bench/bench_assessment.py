@@ -15,7 +15,7 @@ import sys
 import time
 from collections import Counter
 
-from bench.harness import emit, figure, sample
+from bench.harness import emit, paired_figure, sample_pairs
 
 SOURCES = 300
 FINDINGS = 60
@@ -234,10 +234,9 @@ def run(repeat: int = REPEAT) -> None:
             floor_queries, _ = count_queries(floor)
             body = response.content
             emit(
-                figure(
+                paired_figure(
                     name,
-                    sample(page, n, warmup=2 if n < repeat else 5),
-                    sample(floor, repeat),
+                    sample_pairs(page, floor, n, warmup=2 if n < repeat else 5),
                     "minimal Django view",
                     queries=queries,
                     baseline_queries=floor_queries,
