@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from soma.accounts import permissions
-from soma.assessments.models import Assessment, NationalQuestion
+from soma.assessments.models import Assessment, Membership, NationalQuestion
 from soma.catalog import selectors as catalog_selectors
 
 
@@ -20,11 +20,19 @@ def assessments_for(user) -> QuerySet[Assessment]:
 
 
 def get_assessment(user, pk) -> Assessment:
-    """The assessment if the user is a member; 404 otherwise (its existence is not revealed)."""
-    try:
-        assessment = Assessment.objects.select_related("catalog").get(pk=pk)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such assessment.") from None
+    """The assessment if the user is a member; 404 otherwise (its existence is not revealed). The assessment
+    and the user's membership come in one query; the membership is cached on the assessment for the request."""
+    member = None
+    if user is not None and user.is_authenticated:
+        try:
+            rows = Membership.objects.select_related("assessment__catalog")
+            member = rows.filter(assessment__pk=pk, user=user).first()
+        except (ValueError, TypeError):
+            member = None
+    if member is None:
+        raise Http404("No such assessment.")
+    assessment = member.assessment
+    permissions.remember_membership(assessment, user, member)
     permissions.require(user, permissions.Action.VIEW, assessment)
     return assessment
 
@@ -181,8 +189,6 @@ RESTRICTED_FIELDS = {"contact_point", "participants"}
 def my_assessments(user) -> list[Assessment]:
     """The user's assessments, each with `my_membership` (their role and clearance on it)."""
     from django.db.models import Prefetch
-
-    from soma.assessments.models import Membership
 
     mine = Membership.objects.filter(user=user) if user is not None and user.is_authenticated else None
     if mine is None:

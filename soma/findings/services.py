@@ -94,11 +94,10 @@ def save_response(user, assessment: Assessment, question: str, *, expected_versi
         setattr(response, name, value)
     if response.review_state == ReviewState.REVIEWED and before != history.snapshot(response):
         response.review_state = ReviewState.DRAFT  # a changed answer needs reviewing again
-    response.version = F("version") + 1
+    response.version = current_version + 1  # the row is locked (select_for_update; on SQLite, the database)
     response.updated_by = user
     response.confirmed = True
     response.save()
-    response.refresh_from_db()
     history.record(user, assessment, "changed", response, before, history.snapshot(response))
     return response
 

@@ -127,8 +127,8 @@ def test_saving_one_answer_makes_the_same_queries_for_3_and_30_answers(client, a
 
 
 def test_answer_api_fetches_the_assessment_and_the_membership_once(client, assessment, team):
-    """The assessment and the reader's membership are read once per request, and the scope is not built: the
-    national questions are not listed to check that one question belongs to the assessment."""
+    """The assessment and the reader's membership are read once per request (one query for both), and the scope
+    is not built: the national questions are not listed to check that one question belongs to the assessment."""
     client.force_login(team["assessor"])
     url = reverse("api-assessment-response", args=[assessment.pk, ANSWER])
     for method, kwargs in [("get", {}), ("put", {"data": json.dumps({"version": 0, "narrative": "Yes."}),
@@ -136,11 +136,11 @@ def test_answer_api_fetches_the_assessment_and_the_membership_once(client, asses
         with CaptureQueriesContext(connection) as captured:
             response = getattr(client, method)(url, **kwargs)
         assert response.status_code == 200, response.content
-        tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in captured.captured_queries
-                  if q["sql"].startswith("SELECT") and " FROM " in q["sql"]]
-        assert tables.count('"assessments_assessment"') == 1, (method, tables)
-        assert tables.count('"assessments_membership"') == 1, (method, tables)
-        assert '"assessments_nationalquestion"' not in tables, (method, tables)
+        sql = [q["sql"] for q in captured.captured_queries]
+        assert sum('"assessments_assessment"' in q for q in sql) == 1, (method, sql)
+        # (the two-factor middleware's query names the table too, aliased, to ask whether the user leads any)
+        assert sum('"assessments_membership"."assessment_id"' in q for q in sql) == 1, (method, sql)
+        assert not any('"assessments_nationalquestion"' in q for q in sql), (method, sql)
 
 
 def test_question_in_scope_agrees_with_the_scope(assessment, team, catalog):
