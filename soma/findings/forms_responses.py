@@ -101,7 +101,7 @@ class AnswerFields:
     @classmethod
     def build(cls, choices: PageChoices, values: dict[str, object], errors=None) -> AnswerFields:
         errors = {name: list(messages) for name, messages in (errors or {}).items()}
-        selects = [Select(name, label, choices.options(name, values.get(name)), errors.get(name, []))
+        selects = [Select(name, str(label), choices.options(name, values.get(name)), errors.get(name, []))
                    for name, label in PageChoices.SELECTS]
         return cls(values=values, errors=errors, selects=selects)
 

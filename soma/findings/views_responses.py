@@ -23,6 +23,7 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Classification
 from soma.assessments.services import ServiceError
 from soma.evidence import services as evidence_services
+from soma.evidence.models import Citation
 from soma.evidence.views import denied
 from soma.findings import responses_selectors as selectors
 from soma.findings import services
@@ -35,7 +36,7 @@ from soma.findings.forms_responses import (
     ResponseForm,
     ReviewForm,
 )
-from soma.findings.models import Implementation
+from soma.findings.models import Implementation, ReviewState
 
 HIDDEN_MESSAGE = gettext_lazy(
     "An answer to this question exists at a classification above your clearance. Ask the lead to update it."
@@ -58,15 +59,15 @@ def subsection(request, pk, key):
 def _render_subsection(request, assessment, key, replace=None, status=200):
     """The subsection page; `replace` is a QuestionView (with its fields) to show instead of the stored one."""
     workspace = selectors.subsection(request.user, assessment, key)
-    choices, urls = PageChoices(request.user, assessment), _Urls(assessment)
+    choices, cards = PageChoices(request.user, assessment), _Cards(assessment)
     for item in _walk(workspace.questions):
         if replace is not None and item.question.key == replace.question.key:
             for name in ("fields", "cite", "conflict", "error", "saved_at", "can_edit", "can_review", "urls",
-                         "citations"):
+                         "review_label", "citations"):
                 setattr(item, name, getattr(replace, name, None))
         else:
             _prepare(request, assessment, item, workspace.can_edit, choices=choices, can_review=workspace.can_review,
-                     urls=urls)
+                     cards=cards)
     evidence = EvidenceChoices(request.user, assessment) if workspace.can_edit else None
     context = {
         "assessment": assessment,
@@ -83,9 +84,11 @@ def _walk(items):
         yield from _walk(item.secondaries)
 
 
-class _Urls:
-    """A card's URLs. reverse() costs about as much as rendering a card, and a page has thirty cards with five to
-    ten URLs each: each pattern is reversed once per page and the question key or citation id put in its place."""
+class _Cards:
+    """What every card of a page shares, worked out once: its URLs (reverse() costs about as much as rendering a
+    card, and a card has five to ten URLs: each pattern is reversed once and the question key or citation id put
+    in its place) and the labels of review states and stances (a model's get_FOO_display() rebuilds its choices
+    on every call)."""
 
     KEY, PK = "QUESTION-KEY", 987654321
 
@@ -93,20 +96,24 @@ class _Urls:
         self.patterns = {name: reverse(f"responses:{name}", args=[assessment.pk, self.KEY])
                          for name in ("save", "review", "confirm", "cite")}
         self.uncite = reverse("responses:uncite", args=[assessment.pk, self.PK])
+        self.review_labels = {value: str(label) for value, label in ReviewState.choices}
+        self.stance_labels = {value: str(label) for value, label in Citation.Stance.choices}
 
     def attach(self, item):
         key = quote(item.question.key, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes it
         item.urls = {name: pattern.replace(self.KEY, key) for name, pattern in self.patterns.items()}
+        item.review_label = self.review_labels.get(item.response.review_state) if item.response else None
         for citation in item.citations:
             citation.uncite_url = self.uncite.replace(str(self.PK), str(citation.pk))
+            citation.stance_label = self.stance_labels.get(citation.stance, citation.stance)
 
 
 def _prepare(request, assessment, item, can_edit, form=None, cite_form=None, choices=None, can_review=None,
-             urls=None):
+             cards=None):
     """Attach what a question's card shows: the answer's and the citation's fields (none for read-only members
     or hidden answers). `form` / `cite_form` are posted forms that did not validate, shown as typed."""
     choices = choices or PageChoices(request.user, assessment)
-    (urls or _Urls(assessment)).attach(item)
+    (cards or _Cards(assessment)).attach(item)
     item.can_edit = can_edit
     item.can_review = permissions.can(request.user, Action.REVIEW, assessment) if can_review is None else can_review
     for name in ("conflict", "error", "saved_at"):
