@@ -100,10 +100,12 @@ class ResponseView(AssessmentAPIView):
     def put(self, request, pk, question):
         assessment = self.assessment()
         permissions.require(request.user, permissions.Action.EDIT, assessment)
-        question = self.question(assessment, question)
         fields = check_fields(ResponseWriteSerializer, request.data)
         version = fields.pop("version")
-        saved = services.save_response(request.user, assessment, question, expected_version=version, **fields)
+        try:  # the service checks the question's scope (once per save, not here and there)
+            saved = services.save_response(request.user, assessment, question, expected_version=version, **fields)
+        except services.QuestionNotInScope as error:
+            raise Http404(str(error)) from None
         prefetch_related_objects([saved], "citations__source", "citations__activity")
         return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
 

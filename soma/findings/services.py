@@ -34,6 +34,10 @@ from soma.search.services import similar
 RESPONSE_FIELDS = ("narrative", "de_jure", "de_facto", "classification")
 
 
+class QuestionNotInScope(ServiceError):
+    """The question is not one of the assessment's scope (the API answers 404, as for a question it reads)."""
+
+
 @dataclass
 class EditConflict(Exception):
     """Someone saved the response after this user loaded it. Both versions are kept for the user to merge."""
@@ -67,7 +71,7 @@ def save_response(user, assessment: Assessment, question: str, *, expected_versi
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     if assessment_selectors.question_in_scope(user, assessment, question) is None:
-        raise ServiceError(f"{question} is not a question of this assessment's scope.")
+        raise QuestionNotInScope(f"{question} is not a question of this assessment's scope.")
     for name in ("de_jure", "de_facto"):
         if name in fields and fields[name] not in Implementation.values:
             raise ServiceError(f"{name.replace('_', ' ')} must be one of: {', '.join(Implementation.values)}.")
