@@ -208,6 +208,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalog and assessment data of SOMA.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set, so generated clients get stable type names (and `soma check --deploy` no warning).
+    "ENUM_NAME_OVERRIDES": {
+        "ClassificationEnum": "soma.assessments.models.Classification",
+        "FindingKindEnum": "soma.findings.models.Finding.Kind",
+        "SourceKindEnum": "soma.evidence.models.Source.Kind",
+        "ActivityKindEnum": "soma.assessments.models.Activity.Kind",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
