@@ -117,33 +117,56 @@ def _national_question(row: NationalQuestion) -> Question:
     )
 
 
-def questions_in_scope(user, assessment) -> list[SubsectionScope]:
-    """Subsections in scope, in guide order, each with its questions (national ones after the guide's)."""
+def _walk_scope(user, assessment):
+    """(section, subsection, its guide question items, its national questions) for each subsection in scope,
+    in guide order."""
     check_member(user, assessment)
     tree = tree_for(assessment)
     keys = set(scope_keys(assessment))
     national: dict[str, list[NationalQuestion]] = {}
     for question in assessment.national_questions.all():
         national.setdefault(question.subsection, []).append(question)
-    result = []
     for section in tree.children("guide", kind="guide_section"):
         for sub in tree.children(section.key, kind="guide_subsection"):
-            if sub.key not in keys:
-                continue
-            questions = [_guide_question(q, sub.key) for q in tree.descendants(sub) if q.kind == "question"]
-            questions += [_national_question(n) for n in national.get(sub.key, [])]
-            result.append(
-                SubsectionScope(
-                    key=sub.key,
-                    code=sub.code,
-                    title=sub.display_title,
-                    section_code=section.code,
-                    questions=questions,
-                    requirements=tree.children(sub.key, kind="requirement"),
-                    guidelines=tree.children(sub.key, kind="guideline"),
-                )
-            )
-    return result
+            if sub.key in keys:
+                items = [q for q in tree.descendants(sub) if q.kind == "question"]
+                yield tree, section, sub, items, national.get(sub.key, [])
+
+
+def questions_in_scope(user, assessment) -> list[SubsectionScope]:
+    """Subsections in scope, in guide order, each with its questions (national ones after the guide's)."""
+    return [
+        SubsectionScope(
+            key=sub.key,
+            code=sub.code,
+            title=sub.display_title,
+            section_code=section.code,
+            questions=[_guide_question(q, sub.key) for q in items] + [_national_question(n) for n in national],
+            requirements=tree.children(sub.key, kind="requirement"),
+            guidelines=tree.children(sub.key, kind="guideline"),
+        )
+        for tree, section, sub, items, national in _walk_scope(user, assessment)
+    ]
+
+
+@dataclass
+class SubsectionOutline:
+    """A subsection in scope with only its questions' ids: for pages that count or order, not show, questions."""
+
+    key: str
+    code: str
+    title: str
+    section_code: str
+    question_keys: list[str]
+
+
+def scope_outline(user, assessment) -> list[SubsectionOutline]:
+    """questions_in_scope without the questions' texts (the overview counts 714 questions; it shows none)."""
+    return [
+        SubsectionOutline(sub.key, sub.code, sub.display_title, section.code,
+                          [q.key for q in items] + [n.key for n in national])
+        for _tree, section, sub, items, national in _walk_scope(user, assessment)
+    ]
 
 
 def question_keys(user, assessment) -> set[str]:

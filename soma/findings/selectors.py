@@ -87,7 +87,8 @@ def _citation_visible(user, assessment, citation) -> bool:
 
 def findings(user, assessment):
     assessment_selectors.check_member(user, assessment)
-    return visible(user, assessment, assessment.findings.all()).prefetch_related("responses", _citations())
+    linked = Prefetch("responses", queryset=Response.objects.defer("narrative"))  # shown by question id, not text
+    return visible(user, assessment, assessment.findings.all()).prefetch_related(linked, _citations())
 
 
 def _with_visible_links(user, assessment, rows, name: str) -> list:
@@ -201,7 +202,7 @@ def overview(user, assessment) -> Overview:
     A picture of needs, not a score: nothing here adds up to a grade."""
     from soma.catalog import selectors as catalog_selectors
 
-    scope = assessment_selectors.questions_in_scope(user, assessment)
+    scope = assessment_selectors.scope_outline(user, assessment)
     answers = _answers_for_overview(user, assessment)
     sections: dict[str, SectionProgress] = {}
     gap_map = []
@@ -213,8 +214,8 @@ def overview(user, assessment) -> Overview:
             SectionProgress(sub.section_code, tree.get(f"guide:section:{sub.section_code}").display_title),
         )
         row = GapRow(sub.key, sub.code, sub.title)
-        for question in sub.questions:
-            response = answers.get(question.key)
+        for key in sub.question_keys:
+            response = answers.get(key)
             for progress in (section, totals):
                 progress.questions += 1
                 if response and response.narrative.strip():
@@ -333,7 +334,7 @@ def areas(user, assessment) -> list[Area]:
 
     tree = assessment_selectors.tree_for(assessment)
     result: dict[str, Area] = {}
-    for sub in assessment_selectors.questions_in_scope(user, assessment):
+    for sub in assessment_selectors.scope_outline(user, assessment):
         section = tree.get(f"guide:section:{sub.section_code}")
         area = result.setdefault(section.key, Area(section.key, catalog_selectors.label(section)))
         area.subsections.append((sub.key, f"{sub.code} {sub.title}"))
@@ -359,7 +360,7 @@ def findings_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, l
     from soma.findings.models import Finding
 
     rows = _with_visible_links(user, assessment, findings(user, assessment), "responses")
-    order = {sub.key: i for i, sub in enumerate(assessment_selectors.questions_in_scope(user, assessment))}
+    order = {sub.key: i for i, sub in enumerate(assessment_selectors.scope_outline(user, assessment))}
     tree = assessment_selectors.tree_for(assessment)
     kinds = list(Finding.Kind)
     by_subsection: dict[str, list] = {}
