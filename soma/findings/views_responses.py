@@ -63,7 +63,7 @@ def _render_subsection(request, assessment, key, replace=None, status=200):
     for item in _walk(workspace.questions):
         if replace is not None and item.question.key == replace.question.key:
             for name in ("fields", "cite", "conflict", "error", "saved_at", "can_edit", "can_review", "urls",
-                         "review_label", "citations"):
+                         "labels", "review_label", "citations"):
                 setattr(item, name, getattr(replace, name, None))
         else:
             _prepare(request, assessment, item, workspace.can_edit, choices=choices, can_review=workspace.can_review,
@@ -92,7 +92,31 @@ class _Cards:
 
     KEY, PK = "QUESTION-KEY", 987654321
 
+    # The card's most repeated words, translated once per page: a {% translate %} tag costs more than the rest of
+    # its line, and a card with its citations has about twenty.
+    LABELS = {
+        "answer": gettext_lazy("Answer"),
+        "save": gettext_lazy("Save"),
+        "ready": gettext_lazy("Mark ready for review"),
+        "reviewed": gettext_lazy("Mark reviewed"),
+        "return": gettext_lazy("Return for changes"),
+        "cited": gettext_lazy("Evidence cited"),
+        "remove": gettext_lazy("Remove…"),
+        "citation": gettext_lazy("citation"),
+        "remove_help": gettext_lazy("The answer loses this evidence and its corroboration may change. The removal is "
+                                    "recorded in the history."),
+        "remove_citation": gettext_lazy("Remove the citation"),
+        "cite": gettext_lazy("Cite evidence"),
+        "source": gettext_lazy("Source"),
+        "activity": gettext_lazy("or activity"),
+        "pinpoint": gettext_lazy("Pinpoint"),
+        "pinpoint_help": gettext_lazy("Page, article or minute."),
+        "stance": gettext_lazy("Stance"),
+        "add_citation": gettext_lazy("Add citation"),
+    }
+
     def __init__(self, assessment):
+        self.labels = {name: str(label) for name, label in self.LABELS.items()}
         self.patterns = {name: reverse(f"responses:{name}", args=[assessment.pk, self.KEY])
                          for name in ("save", "review", "confirm", "cite")}
         self.uncite = reverse("responses:uncite", args=[assessment.pk, self.PK])
@@ -102,6 +126,7 @@ class _Cards:
     def attach(self, item):
         key = quote(item.question.key, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes it
         item.urls = {name: pattern.replace(self.KEY, key) for name, pattern in self.patterns.items()}
+        item.labels = self.labels
         item.review_label = self.review_labels.get(item.response.review_state) if item.response else None
         for citation in item.citations:
             citation.uncite_url = self.uncite.replace(str(self.PK), str(citation.pk))
