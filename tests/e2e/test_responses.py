@@ -76,3 +76,31 @@ def test_two_people_editing_get_a_conflict_view_with_both_texts(browser, live_se
     finally:
         for context in contexts:
             context.close()
+
+
+def test_cite_a_source_picked_by_its_title_from_the_page_list(page, live_server, workspace_url, django_user_model):
+    """The sources to cite are one list for the whole page; a card's Source box picks from it by title."""
+    from soma.assessments.models import Assessment
+    from soma.evidence import services as evidence_services
+    from soma.findings import services as finding_services
+    from soma.findings.models import Response
+
+    lead = django_user_model.objects.get(username="lead.demo")
+    assessment = Assessment.objects.get(title="Demoland criminal justice response")
+    finding_services.save_response(lead, assessment, "guide:V.C:q01", expected_version=0, narrative="Recorded.")
+    evidence_services.save_source(lead, assessment, title="Demoland Police Act", kind="legislation")
+    sign_in(page, live_server, "lead.demo")
+    page.goto(workspace_url)
+    answer = page.locator("#a-q-guide-V-C-q01")
+    answer.get_by_text("Cite evidence").click()
+    expect(page.locator("#cite-sources option[value='Demoland Police Act']")).to_have_count(1)
+    answer.get_by_label("Source").fill("Demoland Police Act")
+    answer.get_by_label("Pinpoint").fill("s. 4")
+    answer.get_by_role("button", name="Add citation").click()
+    expect(answer.locator(".citations")).to_contain_text("Demoland Police Act")
+    expect(answer.locator("[data-corroboration]")).to_have_attribute("data-corroboration", "single")
+    answer.get_by_text("Cite evidence").click()
+    answer.get_by_label("Source").fill("Demoland Harbour Act")
+    answer.get_by_role("button", name="Add citation").click()
+    expect(page.locator("#a-q-guide-V-C-q01")).to_contain_text("is not in the list of sources you may cite")
+    assert Response.objects.get(question="guide:V.C:q01").citations.count() == 1
