@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -106,7 +105,7 @@ class ResponseView(AssessmentAPIView):
             saved = services.save_response(request.user, assessment, question, expected_version=version, **fields)
         except services.QuestionNotInScope as error:
             raise Http404(str(error)) from None
-        prefetch_related_objects([saved], "citations__source", "citations__activity")
+        selectors.with_citations([saved])
         return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
 
 

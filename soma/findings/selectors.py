@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.selectors import visible
@@ -29,6 +29,12 @@ def responses_to(user, assessment, questions) -> dict[str, Response]:
         _citations()
     )
     return {response.question: response for response in rows}
+
+
+def with_citations(rows: list[Response]) -> list[Response]:
+    """Load the citations of responses already read (e.g. one just saved), as responses() does, in one query."""
+    prefetch_related_objects(rows, _citations())
+    return rows
 
 
 def _citations() -> Prefetch:
