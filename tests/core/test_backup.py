@@ -112,8 +112,10 @@ while saves < 5000 and time.monotonic() < deadline and not os.path.exists(sys.ar
     findings.save_response(lead, assessment, question, expected_version=current.version if current else 0,
                            narrative=f"Saved {saves} times by the writer.")
     saves += 1
-    with open(sys.argv[2], "w") as progress:
+    # Written aside and moved into place: the test reads the count while the writer runs, never a half-written file.
+    with open(sys.argv[2] + ".tmp", "w") as progress:
         progress.write(str(saves))
+    os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 result = saves
 """
 
