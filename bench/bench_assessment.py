@@ -245,6 +245,21 @@ def run(repeat: int = REPEAT) -> None:
                     **extra,
                 )
             )
+        # The report's content (the composer alone, no renderer) for the restricted version, against the same floor.
+        from soma.reports.composer import compose
+
+        def composed():
+            return compose(user, assessment, "restricted")
+
+        start = time.perf_counter()
+        composed()
+        first_ms = (time.perf_counter() - start) * 1000
+        n = repeat if first_ms < 250 else max(SLOW_REPEAT, min(repeat, int(15000 / first_ms)))
+        queries, _snapshot = count_queries(composed)
+        floor_queries, _ = count_queries(floor)
+        emit(paired_figure("report_compose", sample_pairs(composed, floor, n, warmup=2 if n < repeat else 5),
+                           "minimal Django view", queries=queries, baseline_queries=floor_queries,
+                           findings=counts["findings"], recommendations=counts["recommendations"]))
     finally:
         from django.contrib.auth import get_user_model
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from soma.accounts import permissions
 from soma.assessments.models import Assessment, Membership, NationalQuestion
 from soma.catalog import selectors as catalog_selectors
+from soma.catalog.models import Item
 
 
 def assessments_for(user) -> QuerySet[Assessment]:
@@ -117,36 +118,91 @@ def _national_question(row: NationalQuestion) -> Question:
     )
 
 
-def _walk_scope(user, assessment):
-    """(section, subsection, its guide question items, its national questions) for each subsection in scope,
-    in guide order."""
+def _subsections_in_scope(user, assessment: Assessment) -> tuple[catalog_selectors.Tree, list[tuple[Item, Item]]]:
+    """The catalog tree and (section, subsection) items for each subsection in scope, in guide order."""
     check_member(user, assessment)
     tree = tree_for(assessment)
     keys = set(scope_keys(assessment))
+    return tree, [
+        (section, sub)
+        for section in tree.children("guide", kind="guide_section")
+        for sub in tree.children(section.key, kind="guide_subsection")
+        if sub.key in keys
+    ]
+
+
+def _question_items(tree: catalog_selectors.Tree, sub: Item) -> list[Item]:
+    return [q for q in tree.descendants(sub) if q.kind == "question"]
+
+
+def _walk_scope(user, assessment):
+    """(section, subsection, its guide question items, its national questions) for each subsection in scope,
+    in guide order."""
+    tree, subsections = _subsections_in_scope(user, assessment)
     national: dict[str, list[NationalQuestion]] = {}
     for question in assessment.national_questions.all():
         national.setdefault(question.subsection, []).append(question)
-    for section in tree.children("guide", kind="guide_section"):
-        for sub in tree.children(section.key, kind="guide_subsection"):
-            if sub.key in keys:
-                items = [q for q in tree.descendants(sub) if q.kind == "question"]
-                yield tree, section, sub, items, national.get(sub.key, [])
+    for section, sub in subsections:
+        yield tree, section, sub, _question_items(tree, sub), national.get(sub.key, [])
+
+
+def _subsection_scope(tree: catalog_selectors.Tree, section: Item, sub: Item, items: list[Item],
+                      national: list[NationalQuestion]) -> SubsectionScope:
+    return SubsectionScope(
+        key=sub.key,
+        code=sub.code,
+        title=sub.display_title,
+        section_code=section.code,
+        questions=[_guide_question(q, sub.key) for q in items] + [_national_question(n) for n in national],
+        requirements=tree.children(sub.key, kind="requirement"),
+        guidelines=tree.children(sub.key, kind="guideline"),
+    )
 
 
 def questions_in_scope(user, assessment) -> list[SubsectionScope]:
     """Subsections in scope, in guide order, each with its questions (national ones after the guide's)."""
-    return [
-        SubsectionScope(
-            key=sub.key,
-            code=sub.code,
-            title=sub.display_title,
-            section_code=section.code,
-            questions=[_guide_question(q, sub.key) for q in items] + [_national_question(n) for n in national],
-            requirements=tree.children(sub.key, kind="requirement"),
-            guidelines=tree.children(sub.key, kind="guideline"),
-        )
-        for tree, section, sub, items, national in _walk_scope(user, assessment)
-    ]
+    return [_subsection_scope(*walked) for walked in _walk_scope(user, assessment)]
+
+
+@dataclass
+class SubsectionHeading:
+    """A subsection named, not shown: the question page's links to the previous and next subsections."""
+
+    key: str
+    code: str
+    title: str
+    section_code: str
+
+
+@dataclass
+class SubsectionInScope:
+    subsection: SubsectionScope
+    previous: SubsectionHeading | None
+    next: SubsectionHeading | None
+
+
+def subsection_in_scope(user, assessment: Assessment, key: str) -> SubsectionInScope | None:
+    """The subsection `key` as questions_in_scope lists it, with the subsections before and after it in the scope;
+    None when it is not in the scope. Only this subsection's questions are built (the question page shows one
+    subsection; a full scope has 714 questions)."""
+    tree, subsections = _subsections_in_scope(user, assessment)
+    position = next((i for i, (_section, sub) in enumerate(subsections) if sub.key == key), None)
+    if position is None:
+        return None
+
+    def heading(i: int) -> SubsectionHeading | None:
+        if not 0 <= i < len(subsections):
+            return None
+        section, sub = subsections[i]
+        return SubsectionHeading(sub.key, sub.code, sub.display_title, section.code)
+
+    section, sub = subsections[position]
+    national = list(assessment.national_questions.filter(subsection=sub.key))
+    return SubsectionInScope(
+        subsection=_subsection_scope(tree, section, sub, _question_items(tree, sub), national),
+        previous=heading(position - 1),
+        next=heading(position + 1),
+    )
 
 
 @dataclass

@@ -14,7 +14,7 @@ from django.http import Http404
 from soma.accounts import permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.selectors import Question, SubsectionScope
+from soma.assessments.selectors import Question, SubsectionHeading, SubsectionScope
 from soma.evidence import selectors as evidence_selectors
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Corroboration, Response, ReviewState
@@ -145,19 +145,18 @@ class Workspace:
     scope: SubsectionScope
     requirements: list[Requirement]
     questions: list[QuestionView]  # primary questions, secondaries nested in each
-    previous: SubsectionScope | None
-    next: SubsectionScope | None
+    previous: SubsectionHeading | None
+    next: SubsectionHeading | None
     can_edit: bool
     can_review: bool
 
 
 def subsection(user, assessment, key: str) -> Workspace:
     """One subsection in scope with its questions, visible answers and citations; 404 when not in scope."""
-    scope = assessment_selectors.questions_in_scope(user, assessment)
-    position = next((i for i, sub in enumerate(scope) if sub.key == key), None)
-    if position is None:
+    place = assessment_selectors.subsection_in_scope(user, assessment, key)
+    if place is None:
         raise Http404("That subsection is not in this assessment's scope.")
-    sub = scope[position]
+    sub = place.subsection
     keys = [q.key for q in sub.questions]
     answers = finding_selectors.responses_to(user, assessment, keys)
     hidden = hidden_answers(user, assessment, keys)
@@ -173,8 +172,8 @@ def subsection(user, assessment, key: str) -> Workspace:
         scope=sub,
         requirements=requirements(assessment, sub),
         questions=primaries,
-        previous=scope[position - 1] if position > 0 else None,
-        next=scope[position + 1] if position + 1 < len(scope) else None,
+        previous=place.previous,
+        next=place.next,
         can_edit=permissions.can(user, Action.EDIT, assessment),
         can_review=permissions.can(user, Action.REVIEW, assessment),
     )

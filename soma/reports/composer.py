@@ -76,6 +76,7 @@ class _Composer:
         # Names of people (the restricted annex): by the one rule that pages, API and bundles follow too.
         self.restricted = permissions.names_allowed(levels)
         self.tree = assessment_selectors.tree_for(assessment)
+        self.scope = assessment_selectors.questions_in_scope(user, assessment)
         self.sources = list(self.held(assessment.sources).order_by("title", "pk"))
         self.activities = list(self.held(assessment.activities).prefetch_related("institutions").order_by("date", "pk"))
         self.source_numbers = {s.pk: i for i, s in enumerate(self.sources, 1)}
@@ -85,6 +86,10 @@ class _Composer:
         """The rows (a manager or queryset of classified content) this version holds: the one filter every part
         of the report goes through, and what soma.reports.left_out compares between versions."""
         return rows.filter(classification__in=self.levels)
+
+    def labels(self, keys: list[str]) -> list[str]:
+        """Catalog labels of keys stored on findings and recommendations, from the tree read once per report."""
+        return [label for _key, label in finding_selectors.labelled(self.assessment, keys, self.tree)]
 
     # --- the whole ----------------------------------------------------------------------------------------------
 
@@ -161,7 +166,7 @@ class _Composer:
         return {chapter.value: texts.get(chapter.value, "") for chapter in Chapter}
 
     def methodology(self) -> dict:
-        scope = assessment_selectors.questions_in_scope(self.user, self.assessment)
+        scope = self.scope
         counts: dict[str, int] = {}
         for activity in self.activities:
             counts[activity.get_kind_display()] = counts.get(activity.get_kind_display(), 0) + 1
@@ -217,7 +222,7 @@ class _Composer:
         return [c for c in citations if c.source_id in self.source_numbers or c.activity_id in self.activity_numbers]
 
     def findings_by_section(self) -> tuple[list[dict], list[dict]]:
-        scope = assessment_selectors.questions_in_scope(self.user, self.assessment)
+        scope = self.scope
         responses = {
             r.question: r
             for r in self.held(self.assessment.responses).prefetch_related("citations")
@@ -258,7 +263,7 @@ class _Composer:
             kinds = dict(Finding.Kind.choices)
             findings = [
                 {"kind": kinds[f.kind], "kind_key": f.kind, "title": f.title, "text": f.text,
-                 "provisions": [label for _key, label in finding_selectors.labelled(self.assessment, f.provisions)],
+                 "provisions": self.labels(f.provisions),
                  "citations": self._citations(f.citations.all())}
                 for f in findings_by_sub.get(sub.key, [])
             ]
@@ -330,12 +335,12 @@ class _Composer:
                     "timeline": r.timeline,
                     "estimated_cost": str(r.estimated_cost) if r.estimated_cost is not None else "",
                     "currency": r.currency, "status": states[r.status],
-                    "toolkit": [label for _k, label in finding_selectors.labelled(self.assessment, r.toolkit)],
-                    "framework": [label for _k, label in finding_selectors.labelled(self.assessment, r.framework)],
+                    "toolkit": self.labels(r.toolkit),
+                    "framework": self.labels(r.framework),
                 })
             result.append({
                 "priority": priority.value, "label": priority.label,
-                "areas": [{"key": key, "label": finding_selectors.area_label(self.assessment, key), "items": items}
+                "areas": [{"key": key, "label": self.labels([key])[0], "items": items}
                           for key, items in areas.items()],
             })
         return result
