@@ -226,7 +226,7 @@ def scope_outline(user, assessment) -> list[SubsectionOutline]:
 
 
 def question_keys(user, assessment) -> set[str]:
-    return {q.key for sub in questions_in_scope(user, assessment) for q in sub.questions}
+    return {key for sub in scope_outline(user, assessment) for key in sub.question_keys}
 
 
 def question_in_scope(user, assessment: Assessment, key: str) -> Question | None:

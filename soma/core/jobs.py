@@ -167,7 +167,6 @@ def recover_abandoned(job: Job | None = None) -> list[int]:
     from django_tasks_db.compat import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    dead = dead_worker_ids()
     pending = Job.objects.exclude(state__in=[Job.State.DONE, Job.State.FAILED])
     if job is not None:
         pending = pending.filter(pk=job.pk)
@@ -179,6 +178,7 @@ def recover_abandoned(job: Job | None = None) -> list[int]:
             continue
     if not by_task and job is not None:
         return []
+    dead = dead_worker_ids()
     running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
     if job is not None:
         running = running.filter(pk__in=list(by_task))

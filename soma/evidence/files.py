@@ -58,8 +58,7 @@ def clear_folder(assessment_id: int, storage=default_storage) -> list[str]:
         return []
     if not folder.is_dir():
         return []
-    # The base manager sees every row, also those a default manager leaves out (e.g. deleted ones).
-    referenced = set(Source._base_manager.filter(file__startswith=f"{ROOT}/{assessment_id}/")
+    referenced = set(Source.all_objects.filter(file__startswith=f"{ROOT}/{assessment_id}/")  # deleted ones too
                      .values_list("file", flat=True))
     removed = []
     for parent, _dirs, names in os.walk(folder):  # does not follow links to folders

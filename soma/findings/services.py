@@ -212,8 +212,9 @@ def save_recommendation(user, assessment, recommendation=None, *, expected_versi
     permissions.require(user, Action.EDIT, assessment)
     recommendation = recommendation or Recommendation()
     if "area" in fields:
-        fields["area"] = canonical_area(str(fields["area"]), assessment_selectors.scope_keys(assessment))
-        if fields["area"] not in _area_keys(assessment):
+        subsections = set(assessment_selectors.scope_keys(assessment))
+        fields["area"] = canonical_area(str(fields["area"]), subsections)
+        if fields["area"] not in _area_keys(subsections):
             raise ServiceError(
                 f"{fields['area'][:40]} is not a guide section or subsection in this assessment's scope. "
                 "Give a section as guide:section:V or a subsection as guide:V.C.")
@@ -234,10 +235,9 @@ def save_recommendation(user, assessment, recommendation=None, *, expected_versi
     return _versioned_save(user, assessment, recommendation, fields, expected_version)
 
 
-def _area_keys(assessment) -> set[str]:
+def _area_keys(subsections: set[str]) -> set[str]:
     """A recommendation's area in its one id form: a subsection in scope ("guide:V.C") or a section with one in
     scope ("guide:section:V"; callers turn the short "guide:V" into this with canonical_area first)."""
-    subsections = set(assessment_selectors.scope_keys(assessment))
     sections = {f"guide:section:{key.split(':', 1)[1].split('.')[0]}" for key in subsections}
     return subsections | sections
 
