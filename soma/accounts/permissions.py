@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.http import Http404
-
-
-class Role(StrEnum):
-    LEAD = "lead"
-    ASSESSOR = "assessor"
-    REVIEWER = "reviewer"
-    OBSERVER = "observer"
+# Roles, actions and `can` / `require` live in the kernel; re-exported here while callers move to it.
+from soma.kernel.access import (  # noqa: F401
+    ALLOWED,
+    FINAL_MESSAGE,
+    Action,
+    PermissionDenied,
+    Role,
+    can,
+    membership,
+    remember_membership,
+    require,
+)
 
 
 class Level(StrEnum):
@@ -27,71 +31,6 @@ class Level(StrEnum):
 
 
 RANK = {Level.PUBLIC: 0, Level.RESTRICTED: 1, Level.CONFIDENTIAL: 2}
-
-
-class Action(StrEnum):
-    VIEW = "view"
-    EDIT = "edit"  # write content: responses, sources, stakeholders, findings, recommendations
-    REVIEW = "review"  # mark responses and recommendations reviewed, approve the final report
-    MANAGE = "manage"  # plan (terms of reference, scope), team, national questions, status
-
-
-ALLOWED = {
-    Role.LEAD: {Action.VIEW, Action.EDIT, Action.REVIEW, Action.MANAGE},
-    Role.ASSESSOR: {Action.VIEW, Action.EDIT},
-    Role.REVIEWER: {Action.VIEW, Action.REVIEW},
-    Role.OBSERVER: {Action.VIEW},
-}
-
-
-class PermissionDenied(Exception):
-    """A member tried something their role does not allow; the message says who may."""
-
-
-def membership(user, assessment):
-    """The user's membership of the assessment, or None. Cached on the assessment object per user."""
-    if user is None or not user.is_authenticated:
-        return None
-    cache = assessment.__dict__.setdefault("_memberships", {})
-    if user.pk not in cache:
-        cache[user.pk] = assessment.memberships.filter(user=user).first()
-    return cache[user.pk]
-
-
-def remember_membership(assessment, user, member) -> None:
-    """Cache a membership read together with its assessment (one query instead of two)."""
-    assessment.__dict__.setdefault("_memberships", {})[user.pk] = member
-
-
-FINAL_MESSAGE = "This assessment is final: its content is frozen. The lead can move it back to review to change it."
-
-
-def can(user, action: Action, assessment) -> bool:
-    member = membership(user, assessment)
-    if member is None or Action(action) not in ALLOWED[Role(member.role)]:
-        return False
-    return not (Action(action) == Action.EDIT and assessment.status == "final")
-
-
-def require(user, action: Action, assessment) -> None:
-    """Raise Http404 for non-members (the assessment's existence is not revealed), PermissionDenied otherwise."""
-    member = membership(user, assessment)
-    if member is None:
-        raise Http404("No such assessment.")
-    if Action(action) not in ALLOWED[Role(member.role)]:
-        raise PermissionDenied(_denied_message(action))
-    if Action(action) == Action.EDIT and assessment.status == "final":
-        raise PermissionDenied(FINAL_MESSAGE)
-
-
-def _denied_message(action: Action) -> str:
-    who = {
-        Action.EDIT: "the lead and assessors",
-        Action.REVIEW: "the lead and reviewers",
-        Action.MANAGE: "the assessment's lead",
-        Action.VIEW: "members",
-    }[Action(action)]
-    return f"Only {who} may do this. Ask the lead if you need another role."
 
 
 def clearance(user, assessment) -> Level | None:
