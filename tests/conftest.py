@@ -18,6 +18,31 @@ def member(django_user_model, password):
     return django_user_model.objects.create_user(username="amina.demo", password=password)
 
 
+@pytest.fixture
+def lead(db):
+    """The user who creates the assessment (and so leads it): lead.demo."""
+    from tests.fixtures import make_user
+
+    return make_user("lead.demo")
+
+
+@pytest.fixture
+def team(lead):
+    """The usual team keyed by role: lead, assessor, reviewer, observer and an outsider, users named <role>.demo."""
+    from tests.fixtures import TEAM, make_team
+
+    return {"lead": lead, **make_team(name for name in TEAM if name != "lead")}
+
+
+@pytest.fixture
+def assessment(catalog, team):
+    """The usual assessment (scope I and V.C), led by the team's lead; assessor cleared for restricted, reviewer
+    for confidential, observer for public; the outsider is not a member."""
+    from tests.fixtures import team_assessment
+
+    return team_assessment(team)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the built-in catalog once into the test database; each test's changes are rolled back."""

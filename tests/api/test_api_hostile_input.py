@@ -11,10 +11,8 @@ from django.conf import settings
 
 from soma.assessments.models import Assessment
 from soma.findings.models import Finding, Recommendation
-from tests.api import test_assessments_api as api_world
-from tests.api.test_assessments_api import QUESTION, client_for
-
-team, assessment = api_world.team, api_world.assessment  # the same team and assessment as the API tests
+from tests.api.test_assessments_api import QUESTION
+from tests.fixtures import api_client as client_for
 
 pytestmark = pytest.mark.django_db
 

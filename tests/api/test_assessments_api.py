@@ -1,37 +1,16 @@
 """The assessment REST API: membership, roles, clearance and concurrent edits, through the services' rules."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from soma.assessments import services
-from soma.findings import services as finding_services
+from soma.responses import services as response_services
+from tests.fixtures import api_client as client_for
 
 QUESTION = "guide:I.A:q01"
 
 
-@pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
-
-
-@pytest.fixture
-def assessment(catalog, team):
-    a = services.create_assessment(
-        team["lead"], title="Demoland criminal justice response", jurisdictions=["XD"], scope=["I", "V.C"]
-    ).assessment
-    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
-    services.add_member(team["lead"], a, team["reviewer"], "reviewer", "confidential")
-    services.add_member(team["lead"], a, team["observer"], "observer", "public")
-    return a
-
-
-def client_for(user):
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
+# team and assessment: the usual ones of tests/conftest.py.
 
 
 def test_list_shows_only_member_assessments(assessment, team, catalog):
@@ -129,7 +108,7 @@ def test_assessor_answers_and_stale_version_conflicts_with_both_texts(assessment
 
 
 def test_clearance_hides_a_confidential_response(assessment, team):
-    finding_services.save_response(team["lead"], assessment, QUESTION, expected_version=0,
+    response_services.save_response(team["lead"], assessment, QUESTION, expected_version=0,
                                    narrative="Intelligence on the Port Azur network.", classification="confidential")
     base = f"/api/assessments/{assessment.pk}"
     assessor, reviewer = client_for(team["assessor"]), client_for(team["reviewer"])
