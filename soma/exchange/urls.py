@@ -8,7 +8,7 @@ app_name = "exchange"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("", include("soma.exchange.urls_bundle")),
+    path("", include("soma.exchange.bundle.urls")),
     path("", include("soma.exchange.urls_spreadsheets")),
     path("", include("soma.exchange.urls_xlsform")),
 ]

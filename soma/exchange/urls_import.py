@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from soma.exchange import views_bundle
+from soma.exchange.bundle import views
 
 app_name = "exchange_import"
 
 urlpatterns = [
-    path("", views_bundle.bundle_import, name="bundle_import"),
+    path("", views.bundle_import, name="bundle_import"),
 ]

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         except Http404:
             raise CommandError(f"No assessment {assessment} that {user} is a member of.") from None
         if format == "bundle":
-            from soma.exchange import bundle
+            from soma.exchange.bundle import services as bundle
 
             # The lowest audience unless asked: restricted or confidential material leaves only by choice.
             given = bundle.audience_for(member, found, audience or "public")

@@ -35,14 +35,15 @@ class Command(BaseCommand):
             return self.questionnaire(member, path, into)
         if into:
             raise CommandError("A bundle always becomes a new assessment; --into is for questionnaire spreadsheets.")
-        from soma.exchange import bundle, bundle_check
+        from soma.exchange.bundle import check, services
+        from soma.exchange.bundle.format import BundleError
 
-        limit = bundle_check.max_bytes()
+        limit = check.max_bytes()
         if path.stat().st_size > limit:
             raise CommandError(f"The bundle is larger than {limit // (1024 * 1024)} MB (SOMA_BUNDLE_MAX_BYTES).")
         try:
-            created = bundle.import_bundle(member, path.read_bytes())
-        except bundle.BundleError as refused:
+            created = services.import_bundle(member, path.read_bytes())
+        except BundleError as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(
             f"Imported assessment {created.pk} \"{created.title}\": {created.responses.count()} responses, "

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from soma.assessments.models import Assessment
 from soma.core.models import Job
-from soma.exchange import bundle
-from tests.exchange.bundle_world import CONFIDENTIAL, NAME, RESTRICTED, _remove_imported_files, importer, world
+from soma.exchange.bundle import services
+from tests.exchange.bundle.world import CONFIDENTIAL, NAME, RESTRICTED, _remove_imported_files, importer, world
 
 pytestmark = pytest.mark.django_db
 __all__ = ["_remove_imported_files", "importer", "world"]
@@ -90,7 +90,7 @@ def _upload(client, data: bytes, capture):
 def test_a_bundle_is_imported_in_the_background(client, world, importer, django_capture_on_commit_callbacks,
                                                 run_worker):
     """An observer's (public) bundle, imported by someone else: the new assessment is the importer's alone."""
-    data = bundle.export_bytes(world.users["observer"], world.assessment)
+    data = services.export_bytes(world.users["observer"], world.assessment)
     client.force_login(importer)
     before = Assessment.objects.count()
     response = _upload(client, data, django_capture_on_commit_callbacks)
@@ -111,11 +111,11 @@ def test_a_bundle_is_imported_in_the_background(client, world, importer, django_
 
 def test_a_refused_bundle_fails_the_job_with_the_reasons(client, world, importer,
                                                          django_capture_on_commit_callbacks, run_worker):
-    data = json.loads(bundle.export_bytes(world.users["lead"], world.assessment, include_files=False))
+    data = json.loads(services.export_bytes(world.users["lead"], world.assessment, include_files=False))
     data["responses"][0]["question"] = "guide:V.Z:q01"
     client.force_login(importer)
     before = Assessment.objects.count()
-    _upload(client, bundle.dumps(data), django_capture_on_commit_callbacks)
+    _upload(client, services.dumps(data), django_capture_on_commit_callbacks)
     run_worker()
     job = Job.objects.get(user=importer)
     assert job.state == Job.State.FAILED

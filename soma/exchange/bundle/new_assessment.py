@@ -1,7 +1,7 @@
 """Writing a checked bundle as a new assessment: all rows in one transaction, history recorded for each.
 
 The services check permissions per call on an existing assessment; an import creates the assessment it writes
-into, with the importing user as lead, so it writes the rows itself (after bundle_check has checked all of
+into, with the importing user as lead, so it writes the rows itself (after check.py has checked all of
 them) and records each creation in the history as the services do.
 """
 
@@ -26,7 +26,7 @@ from soma.assessments.models import (
     ScopeEntry,
 )
 from soma.evidence.models import Citation, Source
-from soma.exchange.bundle_check import Checked
+from soma.exchange.bundle.check import Checked
 from soma.findings.models import Conclusion, Finding, Recommendation, Response
 
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.evidence.file_names import clean_file_name
-from soma.exchange import bundle
-from tests.exchange.bundle_world import _remove_imported_files  # noqa: F401 (deletes the files stored here)
+from soma.exchange.bundle import services as bundle_services
+from tests.exchange.bundle.world import _remove_imported_files  # noqa: F401 (deletes the files stored here)
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n% Demoland gazette\n"
@@ -42,15 +42,15 @@ def assessment(catalog, lead):
 def _bundle_with_file(lead, assessment, name: str) -> bytes:
     evidence_services.save_source(lead, assessment, title="Demoland Gazette", kind="legislation",
                                   classification="public", upload=SimpleUploadedFile("gazette.pdf", PDF))
-    data = bundle.export_bundle(lead, assessment, audience="public")
+    data = bundle_services.export_bundle(lead, assessment, audience="public")
     data["sources"][0]["file"]["name"] = name
-    return bundle.dumps(data)
+    return bundle_services.dumps(data)
 
 
 @pytest.mark.parametrize("case", HOSTILE, ids=list(HOSTILE))
 def test_a_bundle_import_drops_bidi_and_invisible_characters_from_file_names(lead, assessment, case):
     hostile, expected = HOSTILE[case]
-    imported = bundle.import_bundle(lead, _bundle_with_file(lead, assessment, hostile))
+    imported = bundle_services.import_bundle(lead, _bundle_with_file(lead, assessment, hostile))
     source = imported.sources.get()
     assert source.file_name == expected
     with source.file.open("rb") as handle:

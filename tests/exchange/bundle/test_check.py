@@ -10,10 +10,10 @@ import pytest
 from soma.accounts.models import HistoryEntry
 from soma.assessments.models import Assessment, Institution, Membership
 from soma.evidence.models import Citation, Source
-from soma.exchange import bundle
-from soma.exchange.bundle import BundleError
+from soma.exchange.bundle import services
+from soma.exchange.bundle.format import BundleError
 from soma.findings.models import Finding, Recommendation, Response
-from tests.exchange.bundle_world import _remove_imported_files, importer, stored_files, world
+from tests.exchange.bundle.world import _remove_imported_files, importer, stored_files, world
 
 pytestmark = pytest.mark.django_db
 __all__ = ["_remove_imported_files", "importer", "world"]
@@ -24,7 +24,7 @@ MODELS = (Assessment, Membership, Institution, Source, Citation, Response, Findi
 @pytest.fixture(scope="module")
 def good(world, django_db_blocker):
     with django_db_blocker.unblock():
-        return bundle.export_bundle(world.users["lead"], world.assessment)
+        return services.export_bundle(world.users["lead"], world.assessment)
 
 
 def _counts():
@@ -34,9 +34,9 @@ def _counts():
 def refused(user, data) -> list[str]:
     """Import `data` (a dict or bytes), expect a refusal that wrote nothing, return the problems."""
     before, files = _counts(), stored_files()
-    raw = data if isinstance(data, bytes) else bundle.dumps(data)
+    raw = data if isinstance(data, bytes) else services.dumps(data)
     with pytest.raises(BundleError) as caught:
-        bundle.import_bundle(user, raw)
+        services.import_bundle(user, raw)
     assert _counts() == before and stored_files() == files
     assert "nothing was written" in str(caught.value)
     return caught.value.errors
@@ -47,7 +47,7 @@ def _index(rows, test):
 
 
 def test_the_good_bundle_imports(importer, good):
-    created = bundle.import_bundle(importer, bundle.dumps(good))
+    created = services.import_bundle(importer, services.dumps(good))
     assert created.title == good["assessment"]["title"]
 
 
@@ -229,4 +229,4 @@ def test_signed_out_users_cannot_import(good):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(BundleError):
-        bundle.import_bundle(AnonymousUser(), json.dumps(good).encode())
+        services.import_bundle(AnonymousUser(), json.dumps(good).encode())

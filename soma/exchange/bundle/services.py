@@ -4,9 +4,9 @@ Export goes through the permission rules: only members export, and a bundle hold
 is cleared for, further capped by its audience (public, restricted, confidential). Records refer to each other
 by bundle-local ids ("source-1"), numbered in the order the records were created, and to the catalog by its
 stable ids, so that exporting, importing and exporting again gives the same bytes (apart from the
-informational `exported` block). The format is soma/exchange/bundle_schema.json; docs/exchange.md describes it.
+informational `exported` block). The format is schema.json next to this module; docs/exchange.md describes it.
 
-Import (`import_bundle`) checks everything first (bundle_check) and then writes all or nothing (bundle_write).
+Import (`import_bundle`) checks everything first (check) and then writes all or nothing (new_assessment).
 """
 
 from __future__ import annotations
@@ -24,23 +24,10 @@ from soma.accounts import audit, permissions
 from soma.accounts.permissions import RANK, Level
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment
-
-FORMAT = "soma-bundle"
-FORMAT_VERSION = 1
+from soma.exchange.bundle import check, new_assessment
+from soma.exchange.bundle.format import FORMAT, FORMAT_VERSION, BundleError
 
 log = logging.getLogger(__name__)
-
-
-class BundleError(ValueError):
-    """The bundle was refused. `errors` lists each problem as "place: what is wrong"."""
-
-    def __init__(self, errors: list[str]):
-        self.errors = errors
-        shown = errors[:50]
-        more = f"\n… and {len(errors) - len(shown)} more problems." if len(errors) > len(shown) else ""
-        super().__init__(
-            "The bundle was not imported; nothing was written.\n" + "\n".join(f"- {e}" for e in shown) + more
-        )
 
 
 def audience_for(user, assessment, requested: str | None) -> str:
@@ -68,7 +55,7 @@ def _in_order(rows):
 
 
 def export_bundle(user, assessment: Assessment, *, audience: str | None = None, include_files: bool = True) -> dict:
-    """The assessment as a bundle (a dict matching bundle_schema.json) holding only what `audience` may see."""
+    """The assessment as a bundle (a dict matching schema.json) holding only what `audience` may see."""
     assessment = assessment_selectors.get_assessment(user, assessment.pk)
     audience = audience_for(user, assessment, audience)
     levels = _levels(user, assessment, audience)
@@ -247,10 +234,8 @@ def import_bundle(user, data: bytes, progress: Callable[[int, str], None] | None
     """Create a new assessment from a bundle, with `user` as its lead (confidential clearance).
 
     Everything is checked before anything is written; BundleError lists every problem found."""
-    from soma.exchange import bundle_check, bundle_write
-
     report = progress or (lambda percent, step: None)
     if user is None or not user.is_authenticated:
         raise BundleError(["Sign in to import a bundle."])
-    checked = bundle_check.check(data, report)
-    return audit.imported(user, bundle_write.write(user, checked, report), "bundle")
+    checked = check.check(data, report)
+    return audit.imported(user, new_assessment.write(user, checked, report), "bundle")

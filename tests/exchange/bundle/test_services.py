@@ -10,24 +10,24 @@ import pytest
 from soma.accounts.models import HistoryEntry
 from soma.assessments.models import Activity, Approval, Institution, Status
 from soma.evidence.models import Citation, Credibility, Reliability, Source
-from soma.exchange import bundle, bundle_check
+from soma.exchange.bundle import check, services
 from soma.findings.models import Finding, Implementation, Priority, Recommendation, ReviewState
-from tests.exchange.bundle_world import CONFIDENTIAL, NAME, RESTRICTED, _remove_imported_files, importer, world
+from tests.exchange.bundle.world import CONFIDENTIAL, NAME, RESTRICTED, _remove_imported_files, importer, world
 
 pytestmark = pytest.mark.django_db
 __all__ = ["_remove_imported_files", "importer", "world"]
 
 
 def _export(user, assessment, **options) -> dict:
-    return json.loads(bundle.export_bytes(user, assessment, **options))
+    return json.loads(services.export_bytes(user, assessment, **options))
 
 
 def test_export_import_export_gives_the_same_bundle(world, importer):
     lead = world.users["lead"]
-    first = bundle.export_bytes(lead, world.assessment)
-    created = bundle.import_bundle(importer, first)
-    second = bundle.export_bytes(importer, created)
-    assert bundle.comparable(json.loads(first)) == bundle.comparable(json.loads(second))
+    first = services.export_bytes(lead, world.assessment)
+    created = services.import_bundle(importer, first)
+    second = services.export_bytes(importer, created)
+    assert services.comparable(json.loads(first)) == services.comparable(json.loads(second))
     assert created.pk != world.assessment.pk
     # The team is not copied: the importing user is the only member, lead with confidential clearance.
     assert [(m.user, m.role, m.clearance) for m in created.memberships.all()] == [(importer, "lead", "confidential")]
@@ -40,7 +40,7 @@ def test_export_import_export_gives_the_same_bundle(world, importer):
 
 def test_the_round_trip_keeps_files_and_records_history(world, importer):
     lead = world.users["lead"]
-    created = bundle.import_bundle(importer, bundle.export_bytes(lead, world.assessment))
+    created = services.import_bundle(importer, services.export_bytes(lead, world.assessment))
     original = world.objects["restricted_source"]
     copy = created.sources.get(title=original.title)
     with original.file.open("rb") as a, copy.file.open("rb") as b:
@@ -54,10 +54,10 @@ def test_the_round_trip_keeps_files_and_records_history(world, importer):
 
 
 def test_a_public_round_trip_is_also_identical(world, importer):
-    first = bundle.export_bytes(world.users["lead"], world.assessment, audience="public", include_files=False)
-    created = bundle.import_bundle(importer, first)
-    second = bundle.export_bytes(importer, created, audience="public", include_files=False)
-    assert bundle.comparable(json.loads(first)) == bundle.comparable(json.loads(second))
+    first = services.export_bytes(world.users["lead"], world.assessment, audience="public", include_files=False)
+    created = services.import_bundle(importer, first)
+    second = services.export_bytes(importer, created, audience="public", include_files=False)
+    assert services.comparable(json.loads(first)) == services.comparable(json.loads(second))
 
 
 @pytest.mark.parametrize("who, audience", [("lead", "public"), ("observer", None), ("observer", "confidential")])
@@ -65,7 +65,7 @@ def test_a_public_bundle_holds_nothing_above_public(world, who, audience):
     """The lead asking for public, and a public-cleared observer asking for anything, get the same: no restricted
     or confidential text, no names of people, no link or citation to anything left out."""
     user = world.users[who]
-    raw = bundle.export_bytes(user, world.assessment, audience=audience)
+    raw = services.export_bytes(user, world.assessment, audience=audience)
     data = json.loads(raw)
     assert data["audience"] == "public"
     text = raw.decode()
@@ -92,7 +92,7 @@ def test_a_public_bundle_holds_nothing_above_public(world, who, audience):
 
 
 def test_a_restricted_bundle_holds_restricted_material_but_nothing_confidential(world):
-    raw = bundle.export_bytes(world.users["lead"], world.assessment, audience="restricted").decode()
+    raw = services.export_bytes(world.users["lead"], world.assessment, audience="restricted").decode()
     assert RESTRICTED in raw and NAME in raw
     assert CONFIDENTIAL not in raw
 
@@ -128,9 +128,9 @@ def test_files_can_be_left_out(world):
 
 def test_bundles_match_their_schema_and_the_schema_matches_the_models(world):
     data = _export(world.users["lead"], world.assessment)
-    jsonschema.Draft202012Validator.check_schema(bundle_check.schema())
-    jsonschema.Draft202012Validator(bundle_check.schema()).validate(data)
-    schema = bundle_check.schema()
+    jsonschema.Draft202012Validator.check_schema(check.schema())
+    jsonschema.Draft202012Validator(check.schema()).validate(data)
+    schema = check.schema()
     props, defs = schema["properties"], schema["$defs"]
 
     def enum(collection, name):
@@ -152,10 +152,10 @@ def test_bundles_match_their_schema_and_the_schema_matches_the_models(world):
 
 
 def test_bundle_ids_are_local_and_stable_and_keys_are_sorted(world):
-    raw = bundle.export_bytes(world.users["lead"], world.assessment)
+    raw = services.export_bytes(world.users["lead"], world.assessment)
     data = json.loads(raw)
     assert [s["id"] for s in data["sources"]] == [f"source-{n}" for n in range(1, len(data["sources"]) + 1)]
-    assert raw == bundle.dumps(json.loads(raw))  # sorted keys, fixed layout
+    assert raw == services.dumps(json.loads(raw))  # sorted keys, fixed layout
     assert all(q.startswith("guide:") for q in (r["question"] for r in data["responses"]))
     assert data["catalog"] == {"version": world.assessment.catalog.version,
                                "digest": world.assessment.catalog.digest}
@@ -165,4 +165,4 @@ def test_non_members_cannot_export(world, importer):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        bundle.export_bundle(importer, world.assessment)
+        services.export_bundle(importer, world.assessment)

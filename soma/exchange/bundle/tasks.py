@@ -13,7 +13,8 @@ from django_tasks import task
 
 from soma.core import jobs
 from soma.core.models import Job
-from soma.exchange import bundle
+from soma.exchange.bundle import services
+from soma.exchange.bundle.format import BundleError
 
 
 def start_bundle_import(user, data: bytes, label: str):
@@ -29,8 +30,8 @@ def import_bundle_job(job_id: int, user_id: int, stored_name: str) -> None:
             user = get_user_model().objects.get(pk=user_id, is_active=True)
             with default_storage.open(stored_name, "rb") as handle:
                 data = handle.read()
-            assessment = bundle.import_bundle(user, data, lambda percent, step: jobs.progress(job_id, percent, step))
-        except bundle.BundleError as refused:
+            assessment = services.import_bundle(user, data, lambda percent, step: jobs.progress(job_id, percent, step))
+        except BundleError as refused:
             raise jobs.JobError(str(refused)) from None
         finally:
             default_storage.delete(stored_name)

@@ -40,6 +40,7 @@ def build_world() -> World:
     from soma.assessments.models import Assessment
     from soma.evidence import services as evidence_services
     from soma.findings import services as finding_services
+    from soma.responses import services as response_services
 
     demo.build(password="Demoland-Bundle-2026")
     users = {role: get_user_model().objects.get(username=name) for role, (name, _f, _l) in demo.USERS.items()}
@@ -62,15 +63,15 @@ def build_world() -> World:
     w.objects["confidential_source"] = evidence_services.save_source(
         lead, a, title="Threat note", kind="other", classification="confidential", notes=CONFIDENTIAL)
     public_q, restricted_q, confidential_q = _unanswered(lead, a, 3)
-    w.objects["public_response"] = finding_services.save_response(
+    w.objects["public_response"] = response_services.save_response(
         lead, a, public_q, expected_version=0, narrative="Answered in public.", classification="public")
     evidence_services.cite(lead, a, response=w.objects["public_response"], source=w.objects["restricted_source"],
                            pinpoint=f"p. {RESTRICTED}")
     evidence_services.cite(lead, a, response=w.objects["public_response"],
                            activity=w.objects["confidential_activity"], pinpoint=f"minute {CONFIDENTIAL}")
-    w.objects["restricted_response"] = finding_services.save_response(
+    w.objects["restricted_response"] = response_services.save_response(
         lead, a, restricted_q, expected_version=0, narrative=RESTRICTED, classification="restricted")
-    w.objects["confidential_response"] = finding_services.save_response(
+    w.objects["confidential_response"] = response_services.save_response(
         lead, a, confidential_q, expected_version=0, narrative=CONFIDENTIAL, classification="confidential")
     w.objects["restricted_finding"] = finding_services.save_finding(
         lead, a, kind="gap", title=f"Finding {RESTRICTED}", classification="restricted")

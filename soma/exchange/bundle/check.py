@@ -28,9 +28,9 @@ from soma.assessments.services import ServiceError
 from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import CatalogVersion
 from soma.evidence.services import check_upload
-from soma.exchange.bundle import FORMAT, FORMAT_VERSION, BundleError
+from soma.exchange.bundle.format import FORMAT, FORMAT_VERSION, BundleError
 
-SCHEMA_PATH = Path(__file__).with_name("bundle_schema.json")
+SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # settings.SOMA_BUNDLE_MAX_BYTES overrides it
 MAX_DEPTH = 8  # a valid bundle nests five levels deep; anything much deeper is refused before validation
 MAX_ERRORS = 200

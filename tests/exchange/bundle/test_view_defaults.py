@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.exchange.bundle_world import CONFIDENTIAL, RESTRICTED, _remove_imported_files, world
+from tests.exchange.bundle.world import CONFIDENTIAL, RESTRICTED, _remove_imported_files, world
 
 pytestmark = pytest.mark.django_db
 __all__ = ["_remove_imported_files", "world"]

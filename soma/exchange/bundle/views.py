@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from soma.accounts import permissions
 from soma.assessments.models import Classification
 from soma.assessments.views import assessment_view
-from soma.exchange import bundle, bundle_check, tasks
+from soma.exchange.bundle import check, services, tasks
 from soma.exchange.safe_files import UnsafeFile, read_limited
 
 
@@ -45,8 +45,8 @@ def bundle_export(request, assessment):
         return redirect("exchange:index", assessment.pk)
     audience = form.cleaned_data["audience"] or form.initial["audience"]
     include_files = form.cleaned_data["files"] == "include"
-    data = bundle.export_bundle(request.user, assessment, audience=audience, include_files=include_files)
-    response = HttpResponse(bundle.dumps(data), content_type="application/json; charset=utf-8")
+    data = services.export_bundle(request.user, assessment, audience=audience, include_files=include_files)
+    response = HttpResponse(services.dumps(data), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="soma-assessment-{assessment.pk}-{data["audience"]}.json"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -68,7 +68,7 @@ def bundle_import(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                data = read_limited(upload, bundle_check.max_bytes(), _("The bundle"))
+                data = read_limited(upload, check.max_bytes(), _("The bundle"))
             except UnsafeFile as refused:
                 form.add_error("file", str(refused))
             else:
