@@ -15,9 +15,11 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
+from typing import IO
 
 from bench.bench_assessment import build
 from bench.harness import emit, figure
@@ -34,22 +36,26 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _start_server(port: int) -> subprocess.Popen:
+def _start_server(port: int, log: IO[bytes]) -> subprocess.Popen:
+    """gunicorn as `soma serve --workers` starts it, its log written to `log` (a failing server would
+    otherwise fill the terminal with one traceback per probe)."""
     argv = [sys.executable, "-m", "gunicorn", "soma.wsgi:application", "--bind", f"{HOST}:{port}",
             "--workers", "2", "--threads", "8", "--timeout", "120", "--log-level", "warning"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.server_settings"}
-    server = subprocess.Popen(argv, env=env)
+    server = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             connection = http.client.HTTPConnection(HOST, port, timeout=2)
             connection.request("GET", "/healthz")
             if connection.getresponse().status == 200:
                 return server
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
     server.terminate()
-    raise RuntimeError("the server did not start within 60 s")
+    server.wait(timeout=30)
+    raise RuntimeError(f"the server did not answer /healthz within 60 s; its log: {log.name}")
 
 
 class Assessor(threading.Thread):
@@ -97,6 +103,12 @@ class Assessor(threading.Thread):
             time.sleep(min(THINK, max(0.0, self.stop_at - time.monotonic())))
 
 
+def _load_average() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages (as `uptime`): a figure measured beside other work is
+    pessimistic, and this says by how much the machine was shared."""
+    return [round(value, 2) for value in os.getloadavg()]
+
+
 def _session_for(user) -> str:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
@@ -129,7 +141,9 @@ def run() -> None:
             assessment_services.add_member(lead, assessment, user, "assessor", "confidential")
             users.append(user)
         port = _free_port()
-        server = _start_server(port)
+        log = tempfile.NamedTemporaryFile(prefix="soma-bench-load-", suffix=".log", delete=False)  # noqa: SIM115
+        server = _start_server(port, log)
+        load_before = _load_average()
         try:
             results: dict[str, list] = defaultdict(list)
             stop_at = time.monotonic() + SECONDS
@@ -150,17 +164,26 @@ def run() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            log.close()
+        load_after = _load_average()
+        machine = {"users": USERS, "seconds": SECONDS, "think_seconds": THINK, "cpus": os.cpu_count(),
+                   "load_average_before": load_before, "load_average_after": load_after}
         floor_ms = [ms for ms, _status in floor["floor"]] or [0.0]
+        emit(figure("load_floor", floor_ms, floor_ms, "itself: the minimal Django view on the same server",
+                    requests=len(floor["floor"]), **machine))
         total = errors = 0
         for kind, rows in sorted(results.items()):
             bad = [status for _ms, status in rows if not (isinstance(status, int) and status < 400)]
             total, errors = total + len(rows), errors + len(bad)
             emit(figure(f"load_{kind}", [ms for ms, _s in rows], floor_ms, "minimal Django view on the same server",
-                        users=USERS, seconds=SECONDS, think_seconds=THINK, requests=len(rows), errors=len(bad),
-                        error_statuses=sorted({str(s) for s in bad})))
-        emit({"figure": "load_summary", "users": USERS, "seconds": SECONDS, "think_seconds": THINK,
-              "requests": total, "errors": errors,
-              "requests_per_second": round(total / SECONDS, 1)})
+                        requests=len(rows), errors=len(bad), error_statuses=sorted({str(s) for s in bad}),
+                        **machine))
+        with open(log.name, errors="replace") as server_log:
+            logged = server_log.read()
+        emit({"figure": "load_summary", **machine, "requests": total, "errors": errors,
+              "requests_per_second": round(total / SECONDS, 1),
+              "server_log_database_locked": logged.count("database is locked"),
+              "server_log_errors": logged.count("[ERROR]") + logged.count("Traceback"), "server_log": log.name})
     finally:
         assessment.delete()
         get_user_model().objects.filter(username__startswith=username).delete()
