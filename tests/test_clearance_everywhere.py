@@ -127,7 +127,7 @@ def test_the_markers_are_there_for_the_lead(client, world):
 @pytest.mark.django_db
 def test_names_of_people_stay_out_of_public_bundles_and_reports_whoever_makes_them(world):
     """The lead (cleared for everything) makes the public versions: the one rule still leaves names out."""
-    from soma.exchange import bundle
+    from soma.exchange.bundle import services as bundle
     from soma.reports import composer
 
     lead, a = world.users["lead"], world.assessment

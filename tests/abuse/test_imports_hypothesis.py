@@ -86,14 +86,14 @@ MUTATIONS = st.lists(
 
 @pytest.fixture(scope="module")
 def valid_bundle(world, django_db_blocker):
-    from soma.exchange import bundle
+    from soma.exchange.bundle import services as bundle
 
     with django_db_blocker.unblock():
         return bundle.export_bundle(world.users["lead"], world.assessment, include_files=True)
 
 
 def _import(user, data: bytes):
-    from soma.exchange.bundle import BundleError, import_bundle
+    from soma.exchange.bundle.services import BundleError, import_bundle
 
     before = row_counts()
     try:
@@ -106,7 +106,7 @@ def _import(user, data: bytes):
 @pytest.mark.django_db
 def test_the_valid_bundle_imports(world, valid_bundle):
     """The starting point of the mutations is a bundle that imports (else the tests below prove little)."""
-    from soma.exchange import bundle
+    from soma.exchange.bundle import services as bundle
 
     imported = bundle.import_bundle(world.users["nonmember"], bundle.dumps(valid_bundle))
     assert imported.title == world.assessment.title
@@ -114,7 +114,7 @@ def test_the_valid_bundle_imports(world, valid_bundle):
 
 @pytest.mark.django_db
 def test_mutated_bundles_import_completely_or_not_at_all(world, valid_bundle):
-    from soma.exchange import bundle
+    from soma.exchange.bundle import services as bundle
 
     user = world.users["nonmember"]
 

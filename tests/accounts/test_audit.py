@@ -14,7 +14,8 @@ from django.urls import reverse
 from soma.accounts import audit
 from soma.accounts.models import AuditEntry, AuditRefused, HistoryEntry
 from soma.assessments import services
-from soma.exchange import bundle, questionnaire, recommendations_xlsx, xlsform
+from soma.exchange import questionnaire, recommendations_xlsx, xlsform
+from soma.exchange.bundle import services as bundle
 from soma.reports.services import issue_report
 
 PASSWORD = "Demoland-Audit-2026"

@@ -14,7 +14,7 @@ from soma.assessments import demo
 from soma.assessments import services as assessment_services
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence_services
-from soma.exchange import bundle
+from soma.exchange.bundle import services as bundle
 from soma.findings import services as finding_services
 from soma.findings.models import Response
 

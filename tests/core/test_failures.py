@@ -22,7 +22,7 @@ from tests.core.instance import SEED, Instance, media_files, scratch_url, server
 BIG = """
 from django.core.files.base import ContentFile
 from bench.bench_assessment import build
-from soma.exchange import bundle
+from soma.exchange.bundle import services as bundle
 
 user, assessment, _key, counts = build("amina.demo")
 for n, source in enumerate(assessment.sources.order_by("pk")[:60]):

@@ -68,7 +68,7 @@ def test_the_libraries_still_load_when_used(tmp_path):
         assert gap_map_png({"gap_map": rows}, {}, ("De jure", "De facto")).startswith(b"\\x89PNG")
         from soma.reports.render_pdf import html_to_pdf
         assert html_to_pdf("<p>Republic of Demoland</p>").startswith(b"%PDF")
-        from soma.exchange import bundle_check
+        from soma.exchange.bundle import check as bundle_check
         try:
             bundle_check.check_schema({"format": bundle_check.FORMAT, "format_version": bundle_check.FORMAT_VERSION})
         except bundle_check.BundleError:

@@ -133,7 +133,7 @@ def test_restoring_a_source_that_is_not_deleted_is_a_404(client, team, world):
 
 
 def test_a_deleted_source_is_left_out_of_the_bundle_and_the_follow_up(team, world):
-    from soma.exchange import bundle
+    from soma.exchange.bundle import services as bundle
 
     evidence_services.delete_source(team["lead"], world["a"], world["source"])
     text = bundle.dumps(bundle.export_bundle(team["lead"], world["a"], audience="confidential",
