@@ -7,6 +7,7 @@ never depends on the database engine, so SQLite and PostgreSQL give the same res
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,8 @@ from soma.catalog import selectors
 
 if TYPE_CHECKING:  # tantivy itself loads when an index is built, not when the URL configuration is imported
     import tantivy
+
+    from soma.catalog.models import Item
 
 # What is searchable, and how much a match in it is worth relative to the others.
 SEARCHABLE_KINDS = {
@@ -65,17 +68,23 @@ def build(tree: selectors.Tree) -> IndexedCatalog:
     schema = _schema()
     index = tantivy.Index(schema)
     writer = index.writer(heap_size=64_000_000, num_threads=1)
-    for item in sorted(tree.all(), key=lambda item: item.key):
-        if item.kind not in SEARCHABLE_KINDS:
-            continue
-        writer.add_document(tantivy.Document(**_fields(tree, item)))
+    for fields in documents(tree):
+        writer.add_document(tantivy.Document(**fields))
     writer.commit()
     writer.wait_merging_threads()
     index.reload()
     return IndexedCatalog(index=index, schema=schema, tree=tree)
 
 
-def _fields(tree: selectors.Tree, item) -> dict:
+def documents(tree: selectors.Tree) -> Iterator[dict]:
+    """The fields of every searchable item, in key order: what the index holds (also what bench/ indexes with
+    SQLite FTS5 to compare against)."""
+    for item in sorted(tree.all(), key=lambda item: item.key):
+        if item.kind in SEARCHABLE_KINDS:
+            yield _fields(tree, item)
+
+
+def _fields(tree: selectors.Tree, item: Item) -> dict:
     section = tree.ancestor_of_kind(item, "guide_section")
     articles = {str(a.code) for a in selectors.related_articles(tree, item)}
     title = item.title if item.kind not in ("question", "provision", "requirement") else ""

@@ -54,7 +54,7 @@ def score_query(tree, judged: Judged, hit_ids: list[str]) -> dict[str, float]:
     }
 
 
-def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
+def mean(rows: list[dict[str, float]]) -> dict[str, float]:
     keys = ("success@5", "mrr@10", "recall@10")
     return {key: round(sum(row[key] for row in rows) / len(rows), 3) if rows else 0.0 for key in keys}
 
@@ -68,8 +68,8 @@ def evaluate(user, *, expand: bool, queries=None) -> dict:
         hits = services.search(user, judged.query, limit=10, expand=expand)
         scores = score_query(tree, judged, [hit.id for hit in hits])
         per_query.append({"query": judged.query, "type": judged.type, **scores})
-    summary = {kind: _mean([row for row in per_query if row["type"] == kind]) for kind in TYPES}
-    summary["overall"] = _mean(per_query)
+    summary = {kind: mean([row for row in per_query if row["type"] == kind]) for kind in TYPES}
+    summary["overall"] = mean(per_query)
     return {"expand": expand, "summary": summary, "queries": per_query}
 
 
