@@ -30,11 +30,6 @@ missions:
 """
 
 
-@pytest.fixture
-def lead(django_user_model):
-    return django_user_model.objects.create_user(username="lead.demo", password="Demoland-2026!")
-
-
 def write(tmp_path, text):
     path = tmp_path / "tor.yaml"
     path.write_text(text, encoding="utf-8")

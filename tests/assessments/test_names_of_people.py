@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from soma.assessments import services
+from tests.fixtures import make_team
 
 pytestmark = pytest.mark.django_db
 PERSON = "Deputy Minister Halvar Quennet"  # fictional
@@ -14,9 +15,8 @@ PASSWORD = "Demoland-Harbour-2026"
 
 
 @pytest.fixture
-def team(django_user_model):
-    return {name: django_user_model.objects.create_user(username=f"{name}.demo", password=PASSWORD)
-            for name in ("lead", "colead", "assessor")}
+def team(db):
+    return make_team(("lead", "colead", "assessor"), password=PASSWORD)
 
 
 @pytest.fixture

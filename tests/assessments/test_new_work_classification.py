@@ -18,6 +18,7 @@ from soma.evidence.models import Source
 from soma.exchange import questionnaire
 from soma.findings import services as finding_services
 from soma.findings.models import Finding, Recommendation, Response
+from tests.fixtures import make_team, team_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -25,17 +26,12 @@ QUESTION = "guide:I.A:q01"
 
 
 @pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "observer"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.newwork.demo") for n in names}
+def team(db):
+    return make_team(("lead", "assessor", "observer"), suffix="newwork.demo")
 
 
 def make(team, **fields) -> Assessment:
-    a = services.create_assessment(team["lead"], title="Republic of Demoland assessment", jurisdictions=["XD"],
-                                   scope=["I.A"], **fields).assessment
-    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
-    services.add_member(team["lead"], a, team["observer"], "observer", "public")
-    return a
+    return team_assessment(team, title="Republic of Demoland assessment", scope=["I.A"], **fields)
 
 
 @pytest.fixture

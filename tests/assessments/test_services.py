@@ -9,23 +9,7 @@ from soma.evidence import services as evidence_services
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
 
-
-@pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
-
-
-@pytest.fixture
-def assessment(catalog, team):
-    created = services.create_assessment(
-        team["lead"], title="Demoland criminal justice response", jurisdictions=["XD"], scope=["I", "V.C"]
-    )
-    a = created.assessment
-    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
-    services.add_member(team["lead"], a, team["reviewer"], "reviewer", "confidential")
-    services.add_member(team["lead"], a, team["observer"], "observer", "public")
-    return a
+# lead, team and assessment: the usual ones of tests/conftest.py.
 
 
 def test_creator_is_lead_and_scope_resolves(assessment, team):

@@ -6,23 +6,7 @@ from django.urls import reverse
 from soma.assessments import selectors, services
 from soma.assessments.models import Assessment, Institution, Membership
 
-
-@pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
-    # Signed in with force_login: no password, so no slow hashing.
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo") for n in names}
-
-
-@pytest.fixture
-def assessment(catalog, team):
-    a = services.create_assessment(
-        team["lead"], title="Demoland criminal justice response", jurisdictions=["XD"], scope=["I", "V.C"]
-    ).assessment
-    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
-    services.add_member(team["lead"], a, team["reviewer"], "reviewer", "confidential")
-    services.add_member(team["lead"], a, team["observer"], "observer", "public")
-    return a
+# lead, team and assessment: the usual ones of tests/conftest.py.
 
 
 def client_for(client, user):

@@ -18,15 +18,15 @@ from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation, Source
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
+from tests.fixtures import make_team
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "observer"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
+def team(db):
+    return make_team(("lead", "assessor", "observer"))
 
 
 @pytest.fixture

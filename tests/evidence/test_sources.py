@@ -4,29 +4,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Source
+from tests.fixtures import team_assessment
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 @pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
-
-
-@pytest.fixture
 def assessment(catalog, team, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "files"
-    a = services.create_assessment(
-        team["lead"], title="Demoland criminal justice response", jurisdictions=["XD"], scope=["V.C"]
-    ).assessment
-    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
-    services.add_member(team["lead"], a, team["reviewer"], "reviewer", "confidential")
-    services.add_member(team["lead"], a, team["observer"], "observer", "public")
-    return a
+    return team_assessment(team, scope=["V.C"])
 
 
 def form_data(**extra):

@@ -3,19 +3,18 @@ by an assessor cleared for public, through the pages and through the API."""
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from soma.assessments import services
 from soma.findings import services as finding_services
+from tests.fixtures import api_client as api_for
+from tests.fixtures import make_team
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
+def team(db):
+    return make_team(("lead", "assessor"))
 
 
 @pytest.fixture
@@ -126,12 +125,6 @@ def test_an_answer_linked_before_its_text_was_emptied_is_not_dropped(client, tea
 
 
 # --- API ------------------------------------------------------------------------------------------------------------
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 def test_api_finding_keeps_the_hidden_answer_and_does_not_show_it(team, world):

@@ -5,30 +5,11 @@ import re
 import pytest
 from django.urls import reverse
 
-from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
 from soma.findings.models import Conclusion, Finding, Recommendation
 
-PASSWORD = "Demoland-2026!"
-
-
-@pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password=PASSWORD) for n in names}
-
-
-@pytest.fixture
-def assessment(catalog, team):
-    created = services.create_assessment(
-        team["lead"], title="Demoland criminal justice response", jurisdictions=["XD"], scope=["I", "V.C"]
-    )
-    a = created.assessment
-    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
-    services.add_member(team["lead"], a, team["reviewer"], "reviewer", "confidential")
-    services.add_member(team["lead"], a, team["observer"], "observer", "public")
-    return a
+# lead, team and assessment: the usual ones of tests/conftest.py.
 
 
 def client_for(client, user):

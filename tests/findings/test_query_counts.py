@@ -12,6 +12,7 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
+from tests.fixtures import make_team
 
 SCOPE = ["I", "II", "V.C"]
 ANSWER = "guide:V.C:q01"
@@ -19,8 +20,8 @@ LEVELS = ["public", "restricted", "confidential"]
 
 
 @pytest.fixture
-def team(django_user_model):
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo") for n in ("lead", "assessor")}
+def team(db):
+    return make_team(("lead", "assessor"))
 
 
 @pytest.fixture

@@ -7,31 +7,19 @@ import importlib
 import pytest
 from django.apps import apps
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from soma.assessments import services
 from soma.findings import services as finding_services
 from soma.findings.models import Recommendation
+from tests.fixtures import api_client as api_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def lead(django_user_model):
-    return django_user_model.objects.create_user(username="lead.demo", password="Demoland-2026!")
 
 
 @pytest.fixture
 def assessment(catalog, lead):
     return services.create_assessment(lead, title="Republic of Demoland response", jurisdictions=["XD"],
                                       scope=["V.C"]).assessment
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 @pytest.mark.parametrize("area", ["guide:V", "guide:section:V"])

@@ -7,6 +7,7 @@ from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
 from soma.reports import services as report_services
+from tests.fixtures import make_team
 
 PASSWORD = "Demoland-Report-2026"
 LEVELS = ("public", "restricted", "confidential")
@@ -19,9 +20,8 @@ def marker(level: str, where: str) -> str:
 
 
 @pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.report.demo", password=PASSWORD) for n in names}
+def team(db):
+    return make_team(suffix="report.demo", password=PASSWORD)
 
 
 @pytest.fixture

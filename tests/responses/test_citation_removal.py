@@ -16,11 +16,6 @@ QUESTION = "guide:V.C:q01"
 
 
 @pytest.fixture
-def lead(django_user_model):
-    return django_user_model.objects.create_user(username="lead.demo", password="Demoland-2026!")
-
-
-@pytest.fixture
 def citation(catalog, lead):
     a = services.create_assessment(lead, title="Republic of Demoland response", jurisdictions=["XD"],
                                    scope=["V.C"]).assessment

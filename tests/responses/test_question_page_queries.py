@@ -2,7 +2,6 @@
 question, per answer, per citation or per source (the page of a full assessment has thirty-odd questions
 and hundreds of sources)."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,11 +12,6 @@ from soma.findings import services as finding_services
 from soma.findings.models import Response
 
 SUBSECTION = "guide:V.C"
-
-
-@pytest.fixture
-def lead(django_user_model):
-    return django_user_model.objects.create_user(username="lead.demo", password="Demoland-2026!")
 
 
 def build(lead, size: int):

@@ -7,13 +7,14 @@ from django.urls import reverse
 
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments import services
+from tests.fixtures import make_user
 
 SCOPE = ["I", "V.B", "V.C", "IX.D"]
 
 
 @pytest.fixture
-def lead(django_user_model):
-    return django_user_model.objects.create_user(username="lead.scope.demo", password="Demoland-2026!")
+def lead(db):
+    return make_user("lead.scope.demo")
 
 
 @pytest.fixture

@@ -9,27 +9,17 @@ from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
 from soma.findings.models import Response
+from tests.fixtures import add_team, make_assessment
 
 Q1 = "guide:V.C:q01"  # primary
 Q2 = "guide:V.C:q02"  # secondary of q01
 
 
 @pytest.fixture
-def team(django_user_model):
-    names = ["lead", "assessor", "reviewer", "observer", "outsider"]
-    return {n: django_user_model.objects.create_user(username=f"{n}.demo", password="Demoland-2026!") for n in names}
-
-
-@pytest.fixture
 def assessment(catalog, team):
-    a = services.create_assessment(
-        team["lead"], title="Demoland criminal justice response", jurisdictions=["XD"], scope=["V.B", "V.C", "V.D"],
-        classification="restricted",
-    ).assessment
-    services.add_member(team["lead"], a, team["assessor"], "assessor", "restricted")
-    services.add_member(team["lead"], a, team["reviewer"], "reviewer", "confidential")
-    services.add_member(team["lead"], a, team["observer"], "observer", "restricted")
-    return a
+    """The usual team, the observer cleared for restricted like the assessment itself."""
+    return add_team(make_assessment(team["lead"], scope=["V.B", "V.C", "V.D"], classification="restricted"), team,
+                    {"assessor": "restricted", "reviewer": "confidential", "observer": "restricted"})
 
 
 def page(client, assessment, key="guide:V.C"):
