@@ -29,6 +29,7 @@ from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import CatalogVersion
 from soma.evidence.services import check_upload
 from soma.exchange.bundle.format import FORMAT, FORMAT_VERSION, BundleError
+from soma.kernel import clearance
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # settings.SOMA_BUNDLE_MAX_BYTES overrides it
@@ -310,6 +311,11 @@ class _Checker:
             if not countries.alpha2(code):
                 self.problems.add(("assessment", "jurisdictions", n), f"{_short(code)} is not a country code")
         self.dates(("assessment",), plan)
+        new_work = plan.get("new_work_classification")
+        if new_work is not None and clearance.rank(new_work) > clearance.rank(plan["classification"]):
+            self.problems.add(("assessment", "new_work_classification"),
+                              f"{new_work} is above the assessment's classification ({plan['classification']}); "
+                              "new work cannot start above it")
         self.scope = set()
         for n, key in enumerate(plan["scope"]):
             if self.item(("assessment", "scope", n), key, ("guide_subsection",), "a guide subsection"):

@@ -28,10 +28,17 @@ from soma.assessments.models import (
 from soma.evidence.models import Citation, Source
 from soma.exchange.bundle.check import Checked
 from soma.findings.models import Conclusion, Finding, Recommendation, Response
+from soma.kernel import clearance
 
 
 def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _new_work_default(classification: str) -> str:
+    """For bundles exported before they carried it: the model's default, restricted, unless the assessment is
+    classified lower (new work never starts above the assessment)."""
+    return str(clearance.lowest([clearance.Level.RESTRICTED, classification]))
 
 
 def write(user, checked: Checked, progress) -> Assessment:
@@ -60,6 +67,7 @@ def _write(user, checked: Checked, progress, stored: list) -> Assessment:
                                          "joint_with_trafficking", "classification", "dissemination",
                                          "government_approval", "status")},
         advisory_group=plan.get("advisory_group", ""),  # left out of bundles for the public (names of people)
+        new_work_classification=plan.get("new_work_classification") or _new_work_default(plan["classification"]),
         start_date=_date(plan["start_date"]), end_date=_date(plan["end_date"]),
     )
     ScopeEntry.objects.bulk_create([ScopeEntry(assessment=assessment, subsection=key) for key in plan["scope"]])

@@ -186,6 +186,7 @@ def _plan(assessment: Assessment) -> dict:
         "start_date": _date(assessment.start_date),
         "end_date": _date(assessment.end_date),
         "classification": assessment.classification,
+        "new_work_classification": assessment.new_work_classification,
         "dissemination": assessment.dissemination,
         "government_approval": assessment.government_approval,
         "advisory_group": assessment.advisory_group,

@@ -42,6 +42,14 @@ def refused(user, data) -> list[str]:
     return caught.value.errors
 
 
+def test_new_work_above_the_assessment_is_refused(importer, good):
+    data = copy.deepcopy(good)
+    data["assessment"].update(classification="restricted", new_work_classification="confidential")
+    assert refused(importer, data) == [
+        "assessment.new_work_classification: confidential is above the assessment's classification (restricted); "
+        "new work cannot start above it"]
+
+
 def _index(rows, test):
     return next(n for n, row in enumerate(rows) if test(row))
 

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 
 from soma.accounts.models import HistoryEntry
-from soma.assessments.models import Activity, Approval, Institution, Status
+from soma.assessments.models import Activity, Approval, Assessment, Institution, Status
 from soma.evidence.models import Citation, Credibility, Reliability, Source
 from soma.exchange.bundle import check, services
 from soma.findings.models import Finding, Implementation, Priority, Recommendation, ReviewState
@@ -36,6 +36,28 @@ def test_export_import_export_gives_the_same_bundle(world, importer):
     assert created.catalog == world.assessment.catalog
     assert created.responses.count() == world.assessment.responses.count()
     assert Citation.objects.filter(assessment=created).count() == world.assessment.citations.count()
+
+
+def test_the_classification_of_new_work_makes_the_round_trip(world, importer):
+    lead = world.users["lead"]
+    Assessment.objects.filter(pk=world.assessment.pk).update(classification="confidential",
+                                                             new_work_classification="public")
+    data = _export(lead, world.assessment)
+    assert data["assessment"]["new_work_classification"] == "public"
+    created = services.import_bundle(importer, services.dumps(data))
+    assert (created.classification, created.new_work_classification) == ("confidential", "public")
+    assert _export(importer, created)["assessment"]["new_work_classification"] == "public"
+
+
+@pytest.mark.parametrize("classification, expected", [("confidential", "restricted"), ("restricted", "restricted"),
+                                                      ("public", "public")])
+def test_a_bundle_without_the_classification_of_new_work_gets_the_default_under_its_own(
+        world, importer, classification, expected):
+    data = _export(world.users["lead"], world.assessment)
+    del data["assessment"]["new_work_classification"]  # as bundles exported before it was added
+    data["assessment"]["classification"] = classification
+    created = services.import_bundle(importer, services.dumps(data))
+    assert created.new_work_classification == expected
 
 
 def test_the_round_trip_keeps_files_and_records_history(world, importer):
