@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "soma.assessments",
     "soma.evidence",
     "soma.findings",
+    "soma.responses",
     "soma.reports",
     "soma.exchange",
     "soma.search",

@@ -23,7 +23,7 @@ urlpatterns = [
     path("assessments/import/", include("soma.exchange.urls_import")),
     path("assessments/", include("soma.assessments.urls")),
     path("assessments/<int:pk>/sources/", include("soma.evidence.urls")),
-    path("assessments/<int:pk>/questions/", include("soma.findings.urls_responses")),
+    path("assessments/<int:pk>/questions/", include("soma.responses.urls")),
     path("assessments/<int:pk>/exchange/", include("soma.exchange.urls")),
     path("assessments/<int:pk>/reports/", include("soma.reports.urls")),
     path("assessments/<int:pk>/", include("soma.findings.urls")),

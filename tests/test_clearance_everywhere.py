@@ -36,6 +36,7 @@ def world(django_db_setup, django_db_blocker):
     from soma.evidence import services as evidence_services
     from soma.findings import services as finding_services
     from soma.reports.services import save_chapter
+    from soma.responses import services as response_services
 
     with django_db_blocker.unblock():
         w = build_world("clearance")
@@ -43,7 +44,7 @@ def world(django_db_setup, django_db_blocker):
         marked = {}
         for level, marker in (("restricted", RESTRICTED), ("confidential", CONFIDENTIAL)):
             words = f"{marker} seen by {level} members only"
-            marked[f"response_{level}"] = finding_services.save_response(
+            marked[f"response_{level}"] = response_services.save_response(
                 lead, a, MARKED_QUESTIONS[level], expected_version=0, narrative=words, classification=level)
             marked[f"source_{level}"] = evidence_services.save_source(
                 lead, a, title=f"Police file {marker}", kind="official_report", notes=words, classification=level,

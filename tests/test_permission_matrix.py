@@ -125,7 +125,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "evidence:purge": pages(WRONG_METHOD, "manage", outsiders_on_get=METHOD_FIRST),
     "evidence:confirm": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
     "evidence:download": READ,
-    # soma/findings/urls_responses.py
+    # soma/responses/urls.py
     "responses:index": READ,
     "responses:subsection": READ,
     "responses:save": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
@@ -297,6 +297,7 @@ def build_world(prefix: str = "matrix") -> World:
     from soma.evidence import services as evidence_services
     from soma.findings import services as finding_services
     from soma.reports.models import IssuedReport
+    from soma.responses import services as response_services
 
     user_model = get_user_model()
     if not CatalogVersion.objects.exists():  # a browser test's flush may have removed it
@@ -336,7 +337,7 @@ def build_world(prefix: str = "matrix") -> World:
         lead, a, title="Demoland Penal Code (repealed draft)", kind="legislation", **public
     )
     evidence_services.delete_source(lead, a, w.objects["deleted_source"])
-    w.objects["response"] = finding_services.save_response(
+    w.objects["response"] = response_services.save_response(
         lead, a, QUESTION, expected_version=0, narrative="Demoland ratified the Protocol in 2004.", **public
     )
     w.objects["citation"] = evidence_services.cite(

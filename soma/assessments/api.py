@@ -56,7 +56,7 @@ class AssessmentAPIView(APIView):
         return paginator.get_paginated_response(data)
 
     def handle_exception(self, exc):
-        from soma.findings.services import EditConflict
+        from soma.responses.services import EditConflict
 
         if isinstance(exc, EditConflict):
             return Response(conflict_body(self.request.user, self.assessment(), exc), status=status.HTTP_409_CONFLICT)

@@ -22,6 +22,7 @@ from soma.assessments import services
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
+from soma.responses import services as response_services
 
 USERS = {
     "lead": ("lead.demo", "Lena", "Varo"),
@@ -296,13 +297,13 @@ def _baseline(users) -> Assessment:
     institutions = _institutions(lead, assessment)
     sources = _sources(lead, assessment, BASELINE_SOURCES)
     for question, narrative, de_jure, de_facto, cited in BASELINE_ANSWERS:
-        response = finding_services.save_response(
+        response = response_services.save_response(
             users["assessor"], assessment, question, expected_version=0, narrative=narrative, de_jure=de_jure,
             de_facto=de_facto, classification="public",
         )
         for key, pinpoint in cited:
             evidence_services.cite(lead, assessment, response=response, source=sources[key], pinpoint=pinpoint)
-        finding_services.set_review_state(users["reviewer"], assessment, response, "reviewed")
+        response_services.set_review_state(users["reviewer"], assessment, response, "reviewed")
     for rank, (text, area, priority, state, owners) in enumerate(BASELINE_RECOMMENDATIONS, start=1):
         recommendation = finding_services.save_recommendation(
             lead, assessment, text=text, area=area, priority=priority, rank=1, sequence=rank, status=state,
@@ -634,7 +635,7 @@ def _follow_up(users, baseline) -> Assessment:
         if narrative is None:
             finding_services.confirm_carried_over(assessor, assessment, response)
         else:
-            response = finding_services.save_response(
+            response = response_services.save_response(
                 assessor, assessment, question, expected_version=response.version, narrative=narrative,
                 de_jure=de_jure, de_facto=de_facto,
             )
@@ -643,14 +644,14 @@ def _follow_up(users, baseline) -> Assessment:
     for question, narrative, de_jure, de_facto, level, cited in [*ANSWERS, CONFLICTING, INTELLIGENCE]:
         author = lead if level == "confidential" else assessor
         version = responses[question].version if question in responses else 0
-        response = finding_services.save_response(
+        response = response_services.save_response(
             author, assessment, question, expected_version=version, narrative=narrative, de_jure=de_jure,
             de_facto=de_facto, classification=level,
         )
         responses[question] = response
         cite_all(response, cited)
     national = f"{NATIONAL_QUESTION[0]}:n01"
-    responses[national] = finding_services.save_response(
+    responses[national] = response_services.save_response(
         assessor, assessment, national, expected_version=0,
         narrative="Interceptions are logged in the coordination centre's own register; the police receive extracts "
         "by e-mail, usually within two days.", de_jure="not_in_place", de_facto="partly", classification="public",
@@ -658,11 +659,11 @@ def _follow_up(users, baseline) -> Assessment:
     cite_all(responses[national], [("coast_guard_notes", "p. 1", "supports"), ("activity:port_azur", "", "supports")])
     for question in ["guide:I.C:q05", "guide:I.C:q08", "guide:I.B:q01", "guide:VI.A:q01", "guide:VI.A:q09",
                      "guide:IX.C:q01", "guide:IX.D:q20"]:
-        finding_services.set_review_state(assessor, assessment, responses[question], "ready")
-        finding_services.set_review_state(reviewer, assessment, responses[question], "reviewed")
+        response_services.set_review_state(assessor, assessment, responses[question], "ready")
+        response_services.set_review_state(reviewer, assessment, responses[question], "reviewed")
     for question in ["guide:I.D:q01", "guide:V.C:q04", "guide:XI.A:q03"]:
-        finding_services.set_review_state(assessor, assessment, responses[question], "ready")
-    finding_services.set_review_state(reviewer, assessment, responses["guide:I.D:q07"], "returned")
+        response_services.set_review_state(assessor, assessment, responses[question], "ready")
+    response_services.set_review_state(reviewer, assessment, responses["guide:I.D:q07"], "returned")
 
     findings = {}
     for key, kind, title, text, subsection, provisions, questions, level in FINDINGS:

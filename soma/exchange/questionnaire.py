@@ -28,10 +28,10 @@ from soma.assessments.services import ServiceError
 from soma.exchange import safe_files
 from soma.exchange.models import ImportConflict
 from soma.exchange.safe_files import put
-from soma.findings import responses_selectors
 from soma.findings import selectors as finding_selectors
-from soma.findings import services as finding_services
 from soma.findings.models import Implementation, Response
+from soma.responses import selectors as responses_selectors
+from soma.responses import services as response_services
 
 SHEET = "Questionnaire"
 META = "SOMA"
@@ -478,9 +478,9 @@ def import_questionnaire(user, assessment, data: bytes, *, file_name: str = "",
                 _keep_conflict(user, assessment, row, found, file_name, summary)
                 continue
             try:
-                finding_services.save_response(user, assessment, row.question, expected_version=row.version,
-                                               **row.fields)
-            except finding_services.EditConflict as conflict:  # saved by someone between the check and now
+                response_services.save_response(user, assessment, row.question, expected_version=row.version,
+                                                **row.fields)
+            except response_services.EditConflict as conflict:  # saved by someone between the check and now
                 _keep_conflict(user, assessment, row, conflict.response.version if conflict.response else 0,
                                file_name, summary)
                 continue

@@ -43,8 +43,8 @@ from soma.assessments import selectors
 from soma.evidence import services as evidence_services
 from soma.exchange import xlsform
 from soma.exchange.safe_files import MAX_UPLOAD_BYTES, UnsafeFile, check_xlsx
-from soma.findings import services as finding_services
 from soma.findings.models import Implementation, Response, ReviewState
+from soma.responses import services as response_services
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 5000
@@ -443,16 +443,16 @@ def apply(user, assessment, activity, data: bytes, file_name: str = "", *, expec
     with transaction.atomic():
         for draft in result.drafts:
             try:
-                response = finding_services.save_response(
+                response = response_services.save_response(
                     user, assessment, draft.question, expected_version=draft.response_version,
                     narrative=draft.narrative, de_jure=draft.de_jure, de_facto=draft.de_facto,
                     classification=activity.classification,
                 )
-            except finding_services.EditConflict:
+            except response_services.EditConflict:
                 raise ImportRefused(_("Someone answered %(question)s while the import was being prepared. Nothing "
                                       "was imported; preview the file again.") % {"question": draft.question}) from None
             if response.review_state != ReviewState.DRAFT:
-                finding_services.set_review_state(user, assessment, response, ReviewState.DRAFT)
+                response_services.set_review_state(user, assessment, response, ReviewState.DRAFT)
             pinpoint = _("field submission %(ids)s") % {"ids": ", ".join(draft.submissions)}
             evidence_services.cite(user, assessment, response=response, activity=activity, pinpoint=pinpoint[:200])
         audit.imported(user, assessment, "submissions", activity=activity.pk, answers=len(result.drafts))

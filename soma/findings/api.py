@@ -23,6 +23,7 @@ from soma.assessments.services import ServiceError
 from soma.findings import selectors, services
 from soma.findings.models import Finding, Implementation, Priority, Recommendation
 from soma.findings.models import Response as ResponseModel
+from soma.responses import services as response_services
 
 ImplementationField = named_choices("Implementation", Implementation.choices)
 RecommendationStatusField = named_choices("RecommendationStatus", Recommendation.State.choices)
@@ -102,8 +103,10 @@ class ResponseView(AssessmentAPIView):
         fields = check_fields(ResponseWriteSerializer, request.data)
         version = fields.pop("version")
         try:  # the service checks the question's scope (once per save, not here and there)
-            saved = services.save_response(request.user, assessment, question, expected_version=version, **fields)
-        except services.QuestionNotInScope as error:
+            saved = response_services.save_response(
+                request.user, assessment, question, expected_version=version, **fields
+            )
+        except response_services.QuestionNotInScope as error:
             raise Http404(str(error)) from None
         selectors.with_citations([saved])
         return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)

@@ -12,7 +12,7 @@ from soma.assessments.selectors import visible
 from soma.catalog.selectors import Tree
 from soma.evidence.models import Citation
 from soma.findings.models import PRIORITY_ORDER, Implementation, Recommendation, Response, ReviewState
-from soma.findings.services import corroboration
+from soma.responses.services import corroboration
 
 
 def responses(user, assessment) -> dict[str, Response]:

@@ -1,15 +1,12 @@
-"""Writes of responses, findings, conclusions and recommendations; follow-up assessments.
+"""Writes of findings, conclusions and recommendations, their review state; follow-up assessments.
 
-Responses carry a version: a save names the version it started from, and a save that started from an
-older one is refused as a conflict that keeps both texts, never a silent overwrite.
+Answers to questions are saved by soma.responses.services.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from soma.accounts import history, permissions
@@ -18,98 +15,16 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment, Institution, Membership, NationalQuestion
 from soma.assessments.services import ServiceError, StaleEdit
 from soma.catalog import selectors as catalog_selectors
-from soma.evidence.models import Citation, Source
+from soma.evidence.models import Source
 from soma.findings.models import (
     Conclusion,
-    Corroboration,
     Finding,
-    Implementation,
     Recommendation,
     Response,
     ReviewState,
     canonical_area,
 )
 from soma.search.services import similar
-
-RESPONSE_FIELDS = ("narrative", "de_jure", "de_facto", "classification")
-
-
-class QuestionNotInScope(ServiceError):
-    """The question is not one of the assessment's scope (the API answers 404, as for a question it reads)."""
-
-
-@dataclass
-class EditConflict(Exception):
-    """Someone saved the response after this user loaded it. Both versions are kept for the user to merge."""
-
-    response: Response
-    theirs: dict
-    mine: dict
-
-    def __str__(self):
-        return "Someone else saved this answer while you were editing. Both versions are shown: merge and save again."
-
-
-def corroboration(citations) -> str:
-    """Derived from the citations: independent evidence is distinct sources or activities."""
-    supporting = {c.evidence_key for c in citations if c.stance == Citation.Stance.SUPPORTS}
-    contradicting = {c.evidence_key for c in citations if c.stance == Citation.Stance.CONTRADICTS}
-    if contradicting:  # evidence against the answer, with or without evidence for it
-        return Corroboration.CONFLICTING
-    if len(supporting) >= 2:
-        return Corroboration.CORROBORATED
-    if len(supporting) == 1:
-        return Corroboration.SINGLE
-    return Corroboration.UNSUBSTANTIATED
-
-
-@transaction.atomic
-def save_response(user, assessment: Assessment, question: str, *, expected_version: int, **fields) -> Response:
-    """Create or update the answer to one question. expected_version is 0 for a first answer."""
-    permissions.require(user, Action.EDIT, assessment)
-    unknown = set(fields) - set(RESPONSE_FIELDS)
-    if unknown:
-        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    if assessment_selectors.question_in_scope(user, assessment, question) is None:
-        raise QuestionNotInScope(f"{question} is not a question of this assessment's scope.")
-    for name in ("de_jure", "de_facto"):
-        if name in fields and fields[name] not in Implementation.values:
-            raise ServiceError(f"{name.replace('_', ' ')} must be one of: {', '.join(Implementation.values)}.")
-    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
-        raise ServiceError("You cannot classify material above your own clearance.")
-    response = Response.objects.select_for_update().filter(assessment=assessment, question=question).first()
-    if response is not None and not permissions.may_see(user, assessment, response.classification):
-        raise permissions.PermissionDenied("This question's answer is classified above your clearance.")
-    current_version = response.version if response else 0
-    if current_version != expected_version:
-        raise EditConflict(response=response, theirs=_editable(response), mine=fields)
-    if response is None:
-        fields.setdefault("classification", assessment_selectors.default_classification(user, assessment))
-        try:
-            with transaction.atomic():
-                response = Response.objects.create(assessment=assessment, question=question, updated_by=user, **fields)
-        except IntegrityError:  # someone created it between our read and our write
-            theirs = Response.objects.get(assessment=assessment, question=question)
-            raise EditConflict(response=theirs, theirs=_editable(theirs), mine=fields) from None
-        history.record(user, assessment, "created", response, None, history.snapshot(response))
-        return response
-    before = history.snapshot(response)
-    for name, value in fields.items():
-        setattr(response, name, value)
-    if response.review_state == ReviewState.REVIEWED and before != history.snapshot(response):
-        response.review_state = ReviewState.DRAFT  # a changed answer needs reviewing again
-    response.version = current_version + 1  # the row is locked (select_for_update; on SQLite, the database)
-    response.updated_by = user
-    response.confirmed = True
-    response.save()
-    history.record(user, assessment, "changed", response, before, history.snapshot(response))
-    return response
-
-
-def _editable(response: Response | None) -> dict:
-    if response is None:
-        return {}
-    return {name: getattr(response, name) for name in RESPONSE_FIELDS} | {"version": response.version}
 
 
 @transaction.atomic

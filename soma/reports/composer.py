@@ -28,8 +28,8 @@ from soma.catalog import selectors as catalog_selectors
 from soma.evidence.models import Source
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import PRIORITY_ORDER, Corroboration, Finding, Implementation, Priority, Recommendation
-from soma.findings.services import corroboration
 from soma.reports.models import PART_KEYS, Chapter, ReportProfile
+from soma.responses.services import corroboration
 
 FORMAT_VERSION = 1
 AUDIENCE_LABELS = {

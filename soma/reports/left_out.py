@@ -21,9 +21,9 @@ from soma.accounts import permissions
 from soma.accounts.permissions import RANK, Action, Level
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Classification
-from soma.findings.responses_selectors import anchor
 from soma.reports import composer
 from soma.reports.models import Chapter
+from soma.responses.selectors import anchor
 
 # The kinds of work a version can leave out, in the report's order: (key, singular, plural).
 KINDS = [

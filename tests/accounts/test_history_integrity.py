@@ -15,8 +15,8 @@ from soma.assessments import services as assessment_services
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence_services
 from soma.exchange.bundle import services as bundle
-from soma.findings import services as finding_services
 from soma.findings.models import Response
+from soma.responses import services as response_services
 
 QUESTION = "guide:I.A:q01"
 
@@ -31,11 +31,11 @@ def assessment(catalog, lead):
     assessment = assessment_services.create_assessment(
         lead, title="Demoland history check", jurisdictions=["XD"], scope=["I.A"], comprehensive=False
     ).assessment
-    finding_services.save_response(lead, assessment, QUESTION, expected_version=0,
-                                   narrative="The Demoland Penal Code criminalises smuggling.", de_jure="in_place")
+    response_services.save_response(lead, assessment, QUESTION, expected_version=0,
+                                    narrative="The Demoland Penal Code criminalises smuggling.", de_jure="in_place")
     response = Response.objects.get(assessment=assessment, question=QUESTION)
-    finding_services.save_response(lead, assessment, QUESTION, expected_version=response.version,
-                                   narrative="The Demoland Penal Code criminalises smuggling (art. 12).")
+    response_services.save_response(lead, assessment, QUESTION, expected_version=response.version,
+                                    narrative="The Demoland Penal Code criminalises smuggling (art. 12).")
     evidence_services.save_source(lead, assessment, title="Demoland Penal Code", kind="legislation",
                                   reliability="A", credibility="1", classification="public")
     return assessment

@@ -18,6 +18,7 @@ from soma.evidence.models import Source
 from soma.exchange import questionnaire
 from soma.findings import services as finding_services
 from soma.findings.models import Finding, Recommendation, Response
+from soma.responses import services as response_services
 from tests.fixtures import make_team, team_assessment
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_services_create_at_the_default(confidential, team, level):
     set_new_work(team, confidential, level)
     lead, a = team["lead"], confidential
     made = [
-        finding_services.save_response(lead, a, QUESTION, expected_version=0, narrative="Ratified in 2004."),
+        response_services.save_response(lead, a, QUESTION, expected_version=0, narrative="Ratified in 2004."),
         evidence_services.save_source(lead, a, title="Demoland Penal Code", kind="legislation"),
         finding_services.save_finding(lead, a, kind="gap", title="No aggravation for danger to life"),
         finding_services.save_conclusion(lead, a, text="The law lacks aggravating circumstances."),

@@ -8,6 +8,7 @@ from soma.assessments import selectors, services
 from soma.evidence import services as evidence_services
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
+from soma.responses import services as response_services
 
 # lead, team and assessment: the usual ones of tests/conftest.py.
 
@@ -30,18 +31,18 @@ def test_non_members_get_404(assessment, team):
 
 def test_observer_cannot_write(assessment, team):
     with pytest.raises(PermissionDenied):
-        finding_services.save_response(team["observer"], assessment, "guide:I.A:q01", expected_version=0,
-                                       narrative="x")
+        response_services.save_response(team["observer"], assessment, "guide:I.A:q01", expected_version=0,
+                                        narrative="x")
 
 
 def test_concurrent_edit_keeps_both_texts(assessment, team):
-    first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                           narrative="Demoland ratified in 2004.")
-    finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=first.version,
-                                   narrative="Demoland ratified in 2004 (gazette 12/2004).")
-    with pytest.raises(finding_services.EditConflict) as conflict:
-        finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
-                                       narrative="Ratified 2004; no reservations.")
+    first = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                            narrative="Demoland ratified in 2004.")
+    response_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                    narrative="Demoland ratified in 2004 (gazette 12/2004).")
+    with pytest.raises(response_services.EditConflict) as conflict:
+        response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                        narrative="Ratified 2004; no reservations.")
     assert conflict.value.theirs["narrative"].endswith("(gazette 12/2004).")
     assert conflict.value.mine["narrative"] == "Ratified 2004; no reservations."
 
@@ -59,25 +60,25 @@ def test_status_moves_one_step_and_final_needs_a_reviewer(assessment, team):
 
 
 def test_corroboration_is_derived_from_citations(assessment, team):
-    response = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                              narrative="Yes.")
+    response = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                               narrative="Yes.")
     law = evidence_services.save_source(team["lead"], assessment, title="Demoland Penal Code", kind="legislation",
                                         reliability="A", credibility="1")
     news = evidence_services.save_source(team["lead"], assessment, title="Demoland Times", kind="media",
                                          reliability="C", credibility="3")
-    assert finding_services.corroboration(response.citations.all()) == "unsubstantiated"
+    assert response_services.corroboration(response.citations.all()) == "unsubstantiated"
     evidence_services.cite(team["lead"], assessment, response=response, source=law, pinpoint="art. 12")
-    assert finding_services.corroboration(response.citations.all()) == "single"
+    assert response_services.corroboration(response.citations.all()) == "single"
     evidence_services.cite(team["lead"], assessment, response=response, source=news, pinpoint="p. 3")
-    assert finding_services.corroboration(response.citations.all()) == "corroborated"
+    assert response_services.corroboration(response.citations.all()) == "corroborated"
     evidence_services.cite(team["lead"], assessment, response=response, source=news, pinpoint="p. 4",
                            stance="contradicts")
-    assert finding_services.corroboration(response.citations.all()) == "conflicting"
+    assert response_services.corroboration(response.citations.all()) == "conflicting"
 
 
 def test_clearance_hides_classified_responses(assessment, team):
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                   narrative="Confidential intelligence.", classification="confidential")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                    narrative="Confidential intelligence.", classification="confidential")
     assert "guide:I.A:q01" in finding_selectors.responses(team["reviewer"], assessment)
     assert "guide:I.A:q01" not in finding_selectors.responses(team["assessor"], assessment)
     assert "guide:I.A:q01" not in finding_selectors.responses(team["observer"], assessment)
@@ -87,11 +88,11 @@ def test_national_question_is_treated_like_the_guides(assessment, team):
     question = services.add_national_question(team["lead"], assessment, "guide:V.C", "Does Demoland use drones?")
     assert question.key == "guide:V.C:n01"
     assert question.key in selectors.question_keys(team["observer"], assessment)
-    finding_services.save_response(team["assessor"], assessment, question.key, expected_version=0, narrative="No.")
+    response_services.save_response(team["assessor"], assessment, question.key, expected_version=0, narrative="No.")
 
 
 def test_follow_up_carries_over_for_confirmation(assessment, team):
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.")
     finding_services.save_recommendation(team["lead"], assessment, text="Train prosecutors", area="guide:V.C",
                                          priority="short")
     new = finding_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
@@ -103,8 +104,8 @@ def test_follow_up_carries_over_for_confirmation(assessment, team):
 
 
 def test_overview_lists_mandatory_provisions_first(assessment, team):
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.",
-                                   de_jure="in_place", de_facto="partly", classification="public")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.",
+                                    de_jure="in_place", de_facto="partly", classification="public")
     view = finding_selectors.overview(team["observer"], assessment)
     assert view.totals.answered == 1
     obligations = [p.obligation for p in view.provisions]
@@ -112,31 +113,31 @@ def test_overview_lists_mandatory_provisions_first(assessment, team):
 
 
 def test_history_records_before_and_after(assessment, team):
-    first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                           narrative="Yes.")
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
-                                   narrative="Yes, since 2004.")
+    first = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                            narrative="Yes.")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                    narrative="Yes, since 2004.")
     entry = assessment.history.filter(object_type="response").first()
     assert entry.before == {"narrative": "Yes."} and entry.after == {"narrative": "Yes, since 2004."}
 
 
 def test_restricted_member_cannot_touch_a_confidential_answer(assessment, team):
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                   narrative="Informant codename ORCHID.", classification="confidential")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                    narrative="Informant codename ORCHID.", classification="confidential")
     with pytest.raises(PermissionDenied) as refused:
-        finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=1,
-                                       narrative="overwrite", classification="public")
+        response_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=1,
+                                        narrative="overwrite", classification="public")
     assert "ORCHID" not in str(refused.value)
     response = assessment.responses.get()
     assert response.narrative == "Informant codename ORCHID." and response.classification == "confidential"
 
 
 def test_review_does_not_make_open_editors_stale(assessment, team):
-    response = finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=0,
-                                              narrative="Yes.")
+    response = response_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=0,
+                                               narrative="Yes.")
     finding_services.set_review_state(team["reviewer"], assessment, response, "reviewed")
-    finding_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=response.version,
-                                   narrative="Yes, since 2004.")
+    response_services.save_response(team["assessor"], assessment, "guide:I.A:q01", expected_version=response.version,
+                                    narrative="Yes, since 2004.")
 
 
 def test_deleting_a_carried_over_source_keeps_the_earlier_assessments_file(
@@ -163,8 +164,8 @@ def test_deleting_a_carried_over_source_keeps_the_earlier_assessments_file(
 
 
 def test_history_of_a_citation_is_as_classified_as_its_source(assessment, team):
-    response = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                              narrative="Yes.")
+    response = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                               narrative="Yes.")
     secret = evidence_services.save_source(team["lead"], assessment, title="Threat assessment ORCHID",
                                            kind="other", classification="confidential")
     evidence_services.cite(team["lead"], assessment, response=response, source=secret, pinpoint="p. 2")
@@ -173,10 +174,10 @@ def test_history_of_a_citation_is_as_classified_as_its_source(assessment, team):
 
 
 def test_declassifying_keeps_the_old_text_at_its_old_level(assessment, team):
-    first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                           narrative="Codename ORCHID.", classification="confidential")
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
-                                   narrative="An informant.", classification="public")
+    first = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                            narrative="Codename ORCHID.", classification="confidential")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=first.version,
+                                    narrative="An informant.", classification="public")
     change = assessment.history.filter(object_type="response", action="changed").get()
     assert change.classification == "confidential"
 
@@ -185,7 +186,7 @@ def test_contradicting_evidence_alone_is_conflicting():
     from types import SimpleNamespace
 
     against = SimpleNamespace(stance="contradicts", evidence_key="source:1")
-    assert finding_services.corroboration([against]) == "conflicting"
+    assert response_services.corroboration([against]) == "conflicting"
 
 
 def test_a_final_assessment_is_frozen(assessment, team):
@@ -194,7 +195,7 @@ def test_a_final_assessment_is_frozen(assessment, team):
     services.approve_final(team["reviewer"], assessment)
     services.change_status(team["lead"], assessment, "final")
     with pytest.raises(PermissionDenied) as refused:
-        finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="x")
+        response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="x")
     assert "final" in str(refused.value)
     services.change_status(team["lead"], assessment, "review")
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="x")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="x")

@@ -30,14 +30,14 @@ CHANGE = """
 from django.contrib.auth import get_user_model
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence
-from soma.findings import services as findings
+from soma.responses import services as response_services
 from soma.findings.models import Response
 
 lead = get_user_model().objects.get(username="amina.demo")
 assessment = Assessment.objects.get()
 response = Response.objects.get()
-findings.save_response(lead, assessment, response.question, expected_version=response.version,
-                       narrative="Changed after the backup.")
+response_services.save_response(lead, assessment, response.question, expected_version=response.version,
+                                narrative="Changed after the backup.")
 evidence.delete_source(lead, assessment, assessment.sources.get())
 assessment.title = "Renamed after the backup"
 assessment.save()
@@ -99,7 +99,7 @@ import sys, time
 from django.contrib.auth import get_user_model
 from soma.assessments import selectors
 from soma.assessments.models import Assessment
-from soma.findings import services as findings
+from soma.responses import services as response_services
 from soma.findings.models import Response
 
 lead = get_user_model().objects.get(username="amina.demo")
@@ -109,8 +109,8 @@ saves, deadline = 0, time.monotonic() + 40
 while saves < 5000 and time.monotonic() < deadline and not os.path.exists(sys.argv[1]):
     question = questions[saves % len(questions)]
     current = Response.objects.filter(assessment=assessment, question=question).first()
-    findings.save_response(lead, assessment, question, expected_version=current.version if current else 0,
-                           narrative=f"Saved {saves} times by the writer.")
+    response_services.save_response(lead, assessment, question, expected_version=current.version if current else 0,
+                                    narrative=f"Saved {saves} times by the writer.")
     saves += 1
     # Written aside and moved into place: the test reads the count while the writer runs, never a half-written file.
     with open(sys.argv[2] + ".tmp", "w") as progress:

@@ -340,7 +340,7 @@ import sys, time
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
 from soma.assessments.models import Assessment
-from soma.findings import services as findings
+from soma.responses import services as response_services
 
 worker, questions = int(sys.argv[1]), sys.argv[2].split(",")
 lead = get_user_model().objects.get(username="amina.demo")
@@ -350,8 +350,8 @@ deadline = time.monotonic() + float(sys.argv[3])
 while time.monotonic() < deadline and saved < 2000:
     question = questions[saved % len(questions)]
     try:
-        findings.save_response(lead, assessment, question, expected_version=versions.get(question, 0),
-                               narrative=f"Worker {worker}, save {saved}.")
+        response_services.save_response(lead, assessment, question, expected_version=versions.get(question, 0),
+                                        narrative=f"Worker {worker}, save {saved}.")
     except OperationalError as error:
         if "locked" in str(error):
             locked += 1

@@ -10,8 +10,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from soma.findings import services as finding_services
 from soma.findings.models import Response
+from soma.responses import services as response_services
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -130,8 +130,8 @@ def test_kept_text_survives_a_reload_and_a_stale_version_ends_in_the_conflict_vi
     expect(page.get_by_role("alert").filter(has_text="Your session has ended")).to_be_visible()
     # Meanwhile a colleague saves the same answer: the kept text is now based on an older version.
     answer = Response.objects.get(assessment=assessment, question=Q1)
-    finding_services.save_response(team["assessor"], assessment, Q1, expected_version=answer.version,
-                                   narrative="Assessor: paper files in the regions.")
+    response_services.save_response(team["assessor"], assessment, Q1, expected_version=answer.version,
+                                    narrative="Assessor: paper files in the regions.")
 
     page.reload()  # signed out: the page asks to sign in first, then comes back to the questions
     fill_sign_in(page, "lead.demo")

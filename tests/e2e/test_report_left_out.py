@@ -14,8 +14,8 @@ def test_issuing_a_public_report_that_leaves_work_out_needs_confirmation(page, l
     from django.core.management import call_command
 
     from soma.assessments import services
-    from soma.findings import services as finding_services
     from soma.reports.models import IssuedReport
+    from soma.responses import services as response_services
 
     lead = django_user_model.objects.create_user(username="lead.leftout.demo", password=PASSWORD)
     assessment = services.create_assessment(
@@ -24,8 +24,8 @@ def test_issuing_a_public_report_that_leaves_work_out_needs_confirmation(page, l
     # Saved without choosing a classification: new work starts restricted, the assessment's rule.
     for question, text in [("guide:I.A:q01", "Demoland ratified the Protocol in 2004."),
                            ("guide:I.A:q02", "No reservations were made.")]:
-        finding_services.save_response(lead, assessment, question, expected_version=0, narrative=text,
-                                       de_jure="in_place", de_facto="partly")
+        response_services.save_response(lead, assessment, question, expected_version=0, narrative=text,
+                                        de_jure="in_place", de_facto="partly")
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("lead.leftout.demo")

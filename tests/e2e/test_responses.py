@@ -82,12 +82,12 @@ def test_cite_a_source_picked_by_its_title_from_the_page_list(page, live_server,
     """The sources to cite are one list for the whole page; a card's Source box picks from it by title."""
     from soma.assessments.models import Assessment
     from soma.evidence import services as evidence_services
-    from soma.findings import services as finding_services
     from soma.findings.models import Response
+    from soma.responses import services as response_services
 
     lead = django_user_model.objects.get(username="lead.demo")
     assessment = Assessment.objects.get(title="Demoland criminal justice response")
-    finding_services.save_response(lead, assessment, "guide:V.C:q01", expected_version=0, narrative="Recorded.")
+    response_services.save_response(lead, assessment, "guide:V.C:q01", expected_version=0, narrative="Recorded.")
     evidence_services.save_source(lead, assessment, title="Demoland Police Act", kind="legislation")
     sign_in(page, live_server, "lead.demo")
     page.goto(workspace_url)

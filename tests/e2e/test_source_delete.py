@@ -11,7 +11,7 @@ PASSWORD = "Demoland-Harbour-2026"
 def test_delete_confirm_then_restore(page, live_server, django_user_model, catalog, tmp_path, settings):
     from soma.assessments import services
     from soma.evidence import services as evidence_services
-    from soma.findings import services as finding_services
+    from soma.responses import services as response_services
 
     settings.MEDIA_ROOT = tmp_path
     lead = django_user_model.objects.create_user(username="lead.demo", password=PASSWORD)
@@ -20,8 +20,8 @@ def test_delete_confirm_then_restore(page, live_server, django_user_model, catal
     law = evidence_services.save_source(lead, a, title="Demoland Penal Code", kind="legislation",
                                         classification="public")
     for number in (1, 2):
-        answer = finding_services.save_response(lead, a, f"guide:V.C:q0{number}", expected_version=0,
-                                                narrative=f"Answer {number}.", classification="public")
+        answer = response_services.save_response(lead, a, f"guide:V.C:q0{number}", expected_version=0,
+                                                 narrative=f"Answer {number}.", classification="public")
         evidence_services.cite(lead, a, response=answer, source=law, pinpoint=f"art. {number}")
 
     page.goto(f"{live_server.url}/accounts/login/")

@@ -18,6 +18,7 @@ from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation, Source
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
+from soma.responses import services as response_services
 from tests.fixtures import make_team
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +41,8 @@ def world(catalog, team, settings, tmp_path):
     source = evidence_services.save_source(lead, a, title="Demoland Penal Code", kind="legislation",
                                            classification="public",
                                            upload=SimpleUploadedFile("penal-code.pdf", PDF))
-    answers = [finding_services.save_response(lead, a, f"guide:V.C:q0{n}", expected_version=0,
-                                              narrative=f"Answer {n}.", classification="public") for n in (1, 2)]
+    answers = [response_services.save_response(lead, a, f"guide:V.C:q0{n}", expected_version=0,
+                                               narrative=f"Answer {n}.", classification="public") for n in (1, 2)]
     finding = finding_services.save_finding(lead, a, kind="gap", title="No aggravation", classification="public")
     for answer, pinpoint in ((answers[0], "art. 12"), (answers[0], "art. 13"), (answers[1], "art. 14")):
         evidence_services.cite(lead, a, response=answer, source=source, pinpoint=pinpoint)
@@ -107,8 +108,8 @@ def test_restore_brings_back_the_source_its_citations_and_its_file(client, team,
 
 
 def test_a_source_cited_in_work_above_the_clearance_is_not_deleted(client, team, world):
-    secret = finding_services.save_response(team["lead"], world["a"], "guide:V.C:q03", expected_version=0,
-                                            narrative="Restricted answer.", classification="restricted")
+    secret = response_services.save_response(team["lead"], world["a"], "guide:V.C:q03", expected_version=0,
+                                             narrative="Restricted answer.", classification="restricted")
     evidence_services.cite(team["lead"], world["a"], response=secret, source=world["source"], pinpoint="art. 16")
     client.force_login(team["assessor"])  # cleared for public
     page = client.get(delete_url(world)).content.decode()

@@ -18,16 +18,16 @@ RESTRICTED_MARKER = "QUILL-2208-RESTRICTED-MARKER"
 def build_demoland(django_user_model):
     """The demo's follow-up assessment (fieldwork) with a restricted and a confidential answer carrying markers,
     and its members by role (plus an outsider). Each test module wraps this in its own `demoland` fixture."""
-    from soma.findings import services
+    from soma.responses import services as response_services
 
     demo.build(password="Demoland-Demo-2026")
     assessment = demo.demo_assessments().get(title=demo.FOLLOW_UP_TITLE)
     users = {role: django_user_model.objects.get(username=name) for role, (name, _f, _l) in demo.USERS.items()}
-    services.save_response(users["lead"], assessment, "guide:V.C:q01", expected_version=0,
-                           narrative=f"Reports go to the unit. {MARKER}", de_jure="partly", de_facto="partly",
-                           classification="confidential")
-    services.save_response(users["lead"], assessment, "guide:V.C:q05", expected_version=0,
-                           narrative=f"Storage is weak. {RESTRICTED_MARKER}", classification="restricted")
+    response_services.save_response(users["lead"], assessment, "guide:V.C:q01", expected_version=0,
+                                    narrative=f"Reports go to the unit. {MARKER}", de_jure="partly", de_facto="partly",
+                                    classification="confidential")
+    response_services.save_response(users["lead"], assessment, "guide:V.C:q05", expected_version=0,
+                                    narrative=f"Storage is weak. {RESTRICTED_MARKER}", classification="restricted")
     users["outsider"] = django_user_model.objects.create_user("outsider.demo")
     return assessment, users
 

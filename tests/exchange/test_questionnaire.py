@@ -11,8 +11,8 @@ from soma.assessments.services import ServiceError
 from soma.exchange import questionnaire
 from soma.exchange.models import ImportConflict
 from soma.exchange.questionnaire import ImportRefused
-from soma.findings import services
 from soma.findings.models import Response
+from soma.responses import services as response_services
 from tests.exchange.spreadsheet_helpers import (
     MARKER,
     RESTRICTED_MARKER,
@@ -119,8 +119,8 @@ def test_an_untouched_row_is_left_alone_even_when_soma_changed_since(demoland):
     assessment, users = demoland
     data = _export(users, assessment)
     response = Response.objects.get(assessment=assessment, question=ANSWERED)
-    services.save_response(users["lead"], assessment, ANSWERED, expected_version=response.version,
-                           narrative="Changed in SOMA by the lead.")
+    response_services.save_response(users["lead"], assessment, ANSWERED, expected_version=response.version,
+                                    narrative="Changed in SOMA by the lead.")
     summary = questionnaire.import_questionnaire(users["assessor"], assessment, data)
     assert (summary.added, summary.updated, summary.conflicts) == (0, 0, [])
     assert Response.objects.get(assessment=assessment, question=ANSWERED).narrative == "Changed in SOMA by the lead."
@@ -131,8 +131,8 @@ def test_a_row_changed_in_both_places_is_kept_for_review_and_the_rest_imported(d
     book = load(_export(users, assessment))
     sheet = book["Questionnaire"]
     response = Response.objects.get(assessment=assessment, question=ANSWERED)
-    services.save_response(users["lead"], assessment, ANSWERED, expected_version=response.version,
-                           narrative="The lead's text, saved after the export.")
+    response_services.save_response(users["lead"], assessment, ANSWERED, expected_version=response.version,
+                                    narrative="The lead's text, saved after the export.")
     row = row_of(sheet, ANSWERED)
     sheet.cell(row, 9).value = "The assessor's offline text."
     sheet.cell(row_of(sheet, "guide:V.C:q03"), 9).value = "A new answer beside the conflict."
@@ -244,8 +244,8 @@ def test_hostile_files_are_refused_before_openpyxl(demoland):
 
 def test_formula_like_answers_are_exported_as_text(demoland):
     assessment, users = demoland
-    services.save_response(users["assessor"], assessment, "guide:V.C:q03", expected_version=0,
-                           narrative='=HYPERLINK("http://evil.example","click")')
+    response_services.save_response(users["assessor"], assessment, "guide:V.C:q03", expected_version=0,
+                                    narrative='=HYPERLINK("http://evil.example","click")')
     sheet = load(_export(users, assessment))["Questionnaire"]
     cell = sheet.cell(row_of(sheet, "guide:V.C:q03"), 9)
     assert cell.data_type == "s" and cell.quotePrefix

@@ -7,8 +7,8 @@ from django.urls import reverse
 from soma.core.models import Job
 from soma.exchange import questionnaire, safe_files
 from soma.exchange.models import PendingUpload
-from soma.findings import services
 from soma.findings.models import Response
+from soma.responses import services as response_services
 from tests.exchange.spreadsheet_helpers import (
     build_demoland,
     load,
@@ -116,8 +116,8 @@ def test_kept_conflicts_are_shown_with_both_texts_and_can_be_removed(client, dem
     sheet = book["Questionnaire"]
     sheet.cell(row_of(sheet, ANSWERED), 9).value = "The assessor's <b>offline</b> text."
     response = Response.objects.get(assessment=assessment, question=ANSWERED)
-    services.save_response(users["lead"], assessment, ANSWERED, expected_version=response.version,
-                           narrative="The lead's newer text.")
+    response_services.save_response(users["lead"], assessment, ANSWERED, expected_version=response.version,
+                                    narrative="The lead's newer text.")
     questionnaire.import_questionnaire(users["assessor"], assessment, save(book), file_name="desk.xlsx")
     client.force_login(users["assessor"])
     page = client.get(reverse("exchange:index", args=[assessment.pk])).content.decode()

@@ -13,8 +13,8 @@ from django.urls import reverse
 from soma.assessments import services
 from soma.catalog import packs
 from soma.exchange import xlsform
-from soma.findings import services as finding_services
 from soma.findings.models import Implementation
+from soma.responses import services as response_services
 from tests.exchange.xlsform_world import converted, demoland_world, sheet_rows, survey  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -152,8 +152,8 @@ def test_the_form_holds_questions_never_answers(demoland):
     """Answers are classified; the form is for every member, so no answer text may reach it, at any clearance."""
     assessment = demoland.assessment
     marker = "MARKER-Velmora-7731"
-    finding_services.save_response(demoland.users["lead"], assessment, "guide:V.C:q07", expected_version=0,
-                                   narrative=f"{marker} the duty officer decides.", classification="restricted")
+    response_services.save_response(demoland.users["lead"], assessment, "guide:V.C:q07", expected_version=0,
+                                    narrative=f"{marker} the duty officer decides.", classification="restricted")
     observer_form = xlsform.build(demoland.users["observer"], assessment)
     lead_form = xlsform.build(demoland.users["lead"], assessment)
     assert survey(observer_form.content) == survey(lead_form.content)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from soma.assessments import services
 from soma.findings import services as finding_services
+from soma.responses import services as response_services
 from tests.fixtures import api_client as api_for
 from tests.fixtures import make_team
 
@@ -25,8 +26,8 @@ def world(catalog, team):
     services.add_member(lead, a, team["assessor"], "assessor", "public")
 
     def answer(number, level):
-        return finding_services.save_response(lead, a, f"guide:V.C:q0{number}", expected_version=0,
-                                              narrative=f"Answer {number}.", classification=level)
+        return response_services.save_response(lead, a, f"guide:V.C:q0{number}", expected_version=0,
+                                               narrative=f"Answer {number}.", classification=level)
 
     w = {"a": a, "hidden_response": answer(1, "restricted"), "shown_response": answer(2, "public"),
          "new_response": answer(3, "public")}
@@ -112,8 +113,8 @@ def test_clearing_every_visible_link_still_keeps_the_hidden_ones(client, team, w
 
 def test_an_answer_linked_before_its_text_was_emptied_is_not_dropped(client, team, world):
     shown = world["shown_response"]
-    finding_services.save_response(team["lead"], world["a"], shown.question, expected_version=shown.version,
-                                   narrative="")
+    response_services.save_response(team["lead"], world["a"], shown.question, expected_version=shown.version,
+                                    narrative="")
     finding = world["finding"]
     url = page(client, team["assessor"], "finding_edit", world["a"].pk, finding.pk)
     response = client.post(url, {

@@ -8,6 +8,7 @@ from django.urls import reverse
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
 from soma.findings.models import Conclusion, Finding, Recommendation
+from soma.responses import services as response_services
 
 # lead, team and assessment: the usual ones of tests/conftest.py.
 
@@ -25,12 +26,12 @@ def url(name, assessment, *args):
 
 
 def test_overview_counts_and_says_it_is_not_a_score(client, assessment, team):
-    first = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                           narrative="Ratified in 2004.", de_jure="in_place", de_facto="partly",
-                                           classification="public")
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q02", expected_version=0,
-                                   narrative="No reservations.", de_jure="in_place", de_facto="not_in_place",
-                                   classification="public")
+    first = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                            narrative="Ratified in 2004.", de_jure="in_place", de_facto="partly",
+                                            classification="public")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q02", expected_version=0,
+                                    narrative="No reservations.", de_jure="in_place", de_facto="not_in_place",
+                                    classification="public")
     finding_services.set_review_state(team["reviewer"], assessment, first, "reviewed")
     law = evidence_services.save_source(team["lead"], assessment, title="Demoland Penal Code", kind="legislation",
                                         reliability="A", credibility="1", classification="public")
@@ -48,10 +49,10 @@ def test_overview_counts_and_says_it_is_not_a_score(client, assessment, team):
 
 
 def test_gap_map_statuses_in_words(client, assessment, team):
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                   narrative="Yes.", de_jure="in_place", de_facto="partly")
-    finding_services.save_response(team["lead"], assessment, "guide:I.A:q02", expected_version=0,
-                                   narrative="Yes.", de_jure="in_place", de_facto="not_in_place")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                    narrative="Yes.", de_jure="in_place", de_facto="partly")
+    response_services.save_response(team["lead"], assessment, "guide:I.A:q02", expected_version=0,
+                                    narrative="Yes.", de_jure="in_place", de_facto="not_in_place")
     html = client_for(client, team["lead"]).get(url("overview", assessment)).content.decode()
     row = re.search(r'<tr data-subsection="guide:I.A">(.*?)</tr>', html, re.S).group(1)
     cells = re.findall(r'data-status="([a-z_]+)"><span class="gap-mark" aria-hidden="true"></span>([^<]+)</td>', row)
@@ -72,8 +73,8 @@ def test_mandatory_provisions_listed_before_optional(client, assessment, team):
 
 
 def test_create_and_edit_a_finding_with_stale_version(client, assessment, team):
-    response = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                              narrative="Ratified in 2004.")
+    response = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                               narrative="Ratified in 2004.")
     c = client_for(client, team["assessor"])
     form = c.get(url("finding_create", assessment))
     assert form.status_code == 200 and "protocol:art6.1" in form.content.decode()
@@ -101,8 +102,8 @@ def test_create_and_edit_a_finding_with_stale_version(client, assessment, team):
 
 
 def test_finding_rejects_answer_of_another_subsection_and_classification_above_clearance(client, assessment, team):
-    response = finding_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
-                                              narrative="Yes.")
+    response = response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0,
+                                               narrative="Yes.")
     c = client_for(client, team["assessor"])
     posted = c.post(url("finding_create", assessment), {
         "kind": "observation", "title": "x", "subsection": "guide:V.C", "responses": [str(response.pk)],

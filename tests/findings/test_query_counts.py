@@ -12,6 +12,7 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
+from soma.responses import services as response_services
 from tests.fixtures import make_team
 
 SCOPE = ["I", "II", "V.C"]
@@ -41,9 +42,9 @@ def grow(user, assessment, n: int) -> None:
     have = assessment.findings.count()
     for k in range(have, n):
         level = LEVELS[k % 3]
-        answer = finding_services.save_response(user, assessment, keys[k], expected_version=0,
-                                                narrative=f"Demoland answer {k}.", de_jure="partly",
-                                                classification=level)
+        answer = response_services.save_response(user, assessment, keys[k], expected_version=0,
+                                                 narrative=f"Demoland answer {k}.", de_jure="partly",
+                                                 classification=level)
         source = evidence_services.save_source(user, assessment, title=f"Demoland report {k}", kind="legislation",
                                                classification=LEVELS[(k + 1) % 3])
         evidence_services.cite(user, assessment, response=answer, source=source, pinpoint=f"p. {k}")

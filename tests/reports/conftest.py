@@ -7,6 +7,7 @@ from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
 from soma.reports import services as report_services
+from soma.responses import services as response_services
 from tests.fixtures import make_team
 
 PASSWORD = "Demoland-Report-2026"
@@ -51,7 +52,7 @@ def planted(catalog, team):
             lead, a, kind="interview", title=marker(level, "activity"), classification=level,
             institutions=[institution], participants=f"{NAMES}-participants-{level} Ms Di Fictive",
         )
-        response = finding_services.save_response(
+        response = response_services.save_response(
             lead, a, question, expected_version=0, narrative=marker(level, "answer"), de_jure="partly",
             de_facto="not_in_place", classification=level,
         )

@@ -12,10 +12,10 @@ from pypdf import PdfReader
 from soma.accounts.permissions import PermissionDenied
 from soma.assessments.services import StaleEdit
 from soma.core.models import Job
-from soma.findings import services as finding_services
 from soma.findings.models import Response
 from soma.reports import composer, services
 from soma.reports.models import IssuedReport, ReportProfile
+from soma.responses import services as response_services
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ def test_an_issued_report_is_frozen_and_its_hash_is_of_its_snapshot(planted, tea
     assert report.content_hash in bytes(report.html).decode()
     pdf = bytes(report.pdf)
     answer = Response.objects.get(assessment=planted, classification="public")
-    finding_services.save_response(team["lead"], planted, answer.question, expected_version=answer.version,
-                                   narrative="PUBLICMARK-changed later", classification="public")
+    response_services.save_response(team["lead"], planted, answer.question, expected_version=answer.version,
+                                    narrative="PUBLICMARK-changed later", classification="public")
     report.refresh_from_db()
     assert bytes(report.pdf) == pdf and "changed later" not in json.dumps(report.snapshot)
     later = services.issue_report(team["lead"], planted, "public")

@@ -9,7 +9,7 @@ from soma.accounts.models import HistoryEntry
 from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation
-from soma.findings import services as finding_services
+from soma.responses import services as response_services
 
 pytestmark = pytest.mark.django_db
 QUESTION = "guide:V.C:q01"
@@ -19,8 +19,8 @@ QUESTION = "guide:V.C:q01"
 def citation(catalog, lead):
     a = services.create_assessment(lead, title="Republic of Demoland response", jurisdictions=["XD"],
                                    scope=["V.C"]).assessment
-    answer = finding_services.save_response(lead, a, QUESTION, expected_version=0, narrative="Police record it.",
-                                            classification="public")
+    answer = response_services.save_response(lead, a, QUESTION, expected_version=0, narrative="Police record it.",
+                                             classification="public")
     law = evidence_services.save_source(lead, a, title="Demoland Police Act", kind="legislation",
                                         classification="public")
     return evidence_services.cite(lead, a, response=answer, source=law, pinpoint="s. 4")

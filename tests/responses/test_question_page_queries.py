@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from soma.assessments import services
 from soma.evidence import services as evidence_services
-from soma.findings import services as finding_services
 from soma.findings.models import Response
+from soma.responses import services as response_services
 
 SUBSECTION = "guide:V.C"
 
@@ -30,7 +30,7 @@ def build(lead, size: int):
     sources = [evidence_services.save_source(lead, assessment, title=f"Demoland report {n}", kind="legislation")
                for n in range(size)]
     for n, (key, source) in enumerate(zip(questions, sources, strict=True)):
-        finding_services.save_response(lead, assessment, key, expected_version=0, narrative=f"Answer {n}.")
+        response_services.save_response(lead, assessment, key, expected_version=0, narrative=f"Answer {n}.")
         response = Response.objects.get(assessment=assessment, question=key)
         evidence_services.cite(lead, assessment, response=response, source=source, pinpoint=f"p. {n}")
     return assessment

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from soma.assessments import services
 from soma.evidence import services as evidence_services
-from soma.findings import services as finding_services
 from soma.findings.models import Response
+from soma.responses import services as response_services
 from tests.fixtures import add_team, make_assessment
 
 Q1 = "guide:V.C:q01"  # primary
@@ -35,7 +35,7 @@ def save(client, assessment, question=Q1, htmx=True, **fields):
 
 
 def test_index_lists_subsections_by_section_with_progress(client, assessment, team):
-    finding_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Police record it.")
+    response_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Police record it.")
     client.force_login(team["observer"])
     html = client.get(reverse("responses:index", args=[assessment.pk])).content.decode()
     assert "Case management and data storage" in html
@@ -66,7 +66,7 @@ def test_plain_post_redirects_back_to_the_question(client, assessment, team):
 
 
 def test_stale_version_gives_409_with_both_texts(client, assessment, team):
-    finding_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Theirs: a register.")
+    response_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Theirs: a register.")
     client.force_login(team["assessor"])
     result = save(client, assessment, expected_version=0, narrative="Mine: paper files only.")
     assert result.status_code == 409
@@ -101,7 +101,7 @@ def test_secondary_questions_are_nested_and_requirements_shown(client, assessmen
 
 
 def test_citation_add_remove_changes_corroboration(client, assessment, team):
-    finding_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Recorded by police.")
+    response_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Recorded by police.")
     law = evidence_services.save_source(team["lead"], assessment, title="Demoland Police Act", kind="legislation")
     stats = evidence_services.save_source(team["lead"], assessment, title="Police statistics 2024",
                                           kind="statistics")
@@ -120,7 +120,7 @@ def test_citation_add_remove_changes_corroboration(client, assessment, team):
 
 
 def test_review_buttons_by_role(client, assessment, team):
-    finding_services.save_response(team["assessor"], assessment, Q1, expected_version=0, narrative="Answered.")
+    response_services.save_response(team["assessor"], assessment, Q1, expected_version=0, narrative="Answered.")
     url = reverse("responses:review", args=[assessment.pk, Q1])
     client.force_login(team["assessor"])
     assert "Mark ready for review" in page(client, assessment).content.decode()
@@ -134,7 +134,7 @@ def test_review_buttons_by_role(client, assessment, team):
 
 
 def test_observer_reads_without_forms_and_cannot_post(client, assessment, team):
-    finding_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Seen by all.")
+    response_services.save_response(team["lead"], assessment, Q1, expected_version=0, narrative="Seen by all.")
     client.force_login(team["observer"])
     html = page(client, assessment).content.decode()
     assert "Seen by all." in html and "<form" not in html.split('class="workspace"')[1]
@@ -168,8 +168,8 @@ def test_national_question_appears_marked(client, assessment, team):
 
 
 def test_answer_above_clearance_is_not_revealed_nor_overwritten(client, assessment, team):
-    finding_services.save_response(team["lead"], assessment, Q2, expected_version=0,
-                                   narrative="Informant says records are sold.", classification="confidential")
+    response_services.save_response(team["lead"], assessment, Q2, expected_version=0,
+                                    narrative="Informant says records are sold.", classification="confidential")
     client.force_login(team["assessor"])
     html = page(client, assessment).content.decode()
     assert "records are sold" not in html

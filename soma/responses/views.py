@@ -1,6 +1,6 @@
 """The question-by-question workspace: answers, their status, review and evidence, saved as one types.
 
-Thin views: forms parse, findings.services / evidence.services write, findings.responses_selectors read.
+Thin views: forms parse, responses.services / evidence.services write, responses.selectors read.
 Every write answers an htmx request with the question's fragment (autosave) and a plain request with a
 redirect back to the question's anchor, so the page works without JavaScript too.
 """
@@ -24,10 +24,11 @@ from soma.assessments.models import Classification
 from soma.assessments.services import ServiceError
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation
-from soma.evidence.views import denied
-from soma.findings import responses_selectors as selectors
-from soma.findings import services
-from soma.findings.forms_responses import (
+from soma.kernel.pages import refusal
+from soma.findings import services as finding_services
+from soma.findings.models import Implementation, ReviewState
+from soma.responses import selectors, services
+from soma.responses.forms import (
     AnswerFields,
     CitationForm,
     CiteFields,
@@ -36,7 +37,6 @@ from soma.findings.forms_responses import (
     ResponseForm,
     ReviewForm,
 )
-from soma.findings.models import Implementation, ReviewState
 
 HIDDEN_MESSAGE = gettext_lazy(
     "An answer to this question exists at a classification above your clearance. Ask the lead to update it."
@@ -187,7 +187,7 @@ def _refused(request, assessment, item, error, status=403):
     """Say what was refused: on the question (fragment or page), or a 403 page for read-only members."""
     can_edit = permissions.can(request.user, Action.EDIT, assessment)
     if status == 403 and not can_edit and not request.htmx:
-        return denied(request, assessment, error, "questions")
+        return refusal(request, assessment, str(error), tab="questions")
     _prepare(request, assessment, item, can_edit)
     item.error = str(error)
     return _respond(request, assessment, item, status=status)
@@ -287,7 +287,7 @@ def confirm(request, pk, question):
     if item.response is None:
         return _refused(request, assessment, item, _("There is no answer to confirm."), 400)
     try:
-        services.confirm_carried_over(request.user, assessment, item.response)
+        finding_services.confirm_carried_over(request.user, assessment, item.response)
     except PermissionDenied as error:
         return _refused(request, assessment, item, error)
     except ServiceError as error:

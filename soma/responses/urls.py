@@ -1,6 +1,6 @@
 from django.urls import path
 
-from soma.findings import views_responses as views
+from soma.responses import views
 
 app_name = "responses"
 

@@ -1,4 +1,4 @@
-"""Input of the questions workspace. Forms only parse; findings.services and evidence.services decide.
+"""Input of the questions workspace. Forms only parse; responses.services and evidence.services decide.
 
 The question page shows thirty-odd answer cards. Building two Form instances per card and rendering every
 select through Django's widget templates was most of that page's time, so the page shows plain values

@@ -1,0 +1,113 @@
+"""Writes of answers to questions, and the corroboration derived from an answer's citations.
+
+Answers carry a version: a save names the version it started from, and a save that started from an
+older one is refused as a conflict that keeps both texts, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+
+from soma.accounts import history, permissions
+from soma.accounts.permissions import Action
+from soma.assessments import selectors as assessment_selectors
+from soma.assessments.models import Assessment
+from soma.assessments.services import ServiceError
+from soma.evidence.models import Citation
+from soma.findings import services as finding_services
+from soma.findings.models import Corroboration, Implementation, Response, ReviewState
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+RESPONSE_FIELDS = ("narrative", "de_jure", "de_facto", "classification")
+
+
+class QuestionNotInScope(ServiceError):
+    """The question is not one of the assessment's scope (the API answers 404, as for a question it reads)."""
+
+
+@dataclass
+class EditConflict(Exception):
+    """Someone saved the response after this user loaded it. Both versions are kept for the user to merge."""
+
+    response: Response
+    theirs: dict
+    mine: dict
+
+    def __str__(self) -> str:
+        return "Someone else saved this answer while you were editing. Both versions are shown: merge and save again."
+
+
+def corroboration(citations: Iterable[Citation]) -> str:
+    """Derived from the citations: independent evidence is distinct sources or activities."""
+    citations = list(citations)
+    supporting = {c.evidence_key for c in citations if c.stance == Citation.Stance.SUPPORTS}
+    contradicting = {c.evidence_key for c in citations if c.stance == Citation.Stance.CONTRADICTS}
+    if contradicting:  # evidence against the answer, with or without evidence for it
+        return Corroboration.CONFLICTING
+    if len(supporting) >= 2:
+        return Corroboration.CORROBORATED
+    if len(supporting) == 1:
+        return Corroboration.SINGLE
+    return Corroboration.UNSUBSTANTIATED
+
+
+@transaction.atomic
+def save_response(
+    user: User, assessment: Assessment, question: str, *, expected_version: int, **fields: Any
+) -> Response:
+    """Create or update the answer to one question. expected_version is 0 for a first answer."""
+    permissions.require(user, Action.EDIT, assessment)
+    unknown = set(fields) - set(RESPONSE_FIELDS)
+    if unknown:
+        raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    if assessment_selectors.question_in_scope(user, assessment, question) is None:
+        raise QuestionNotInScope(f"{question} is not a question of this assessment's scope.")
+    for name in ("de_jure", "de_facto"):
+        if name in fields and fields[name] not in Implementation.values:
+            raise ServiceError(f"{name.replace('_', ' ')} must be one of: {', '.join(Implementation.values)}.")
+    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
+        raise ServiceError("You cannot classify material above your own clearance.")
+    response = Response.objects.select_for_update().filter(assessment=assessment, question=question).first()
+    if response is not None and not permissions.may_see(user, assessment, response.classification):
+        raise permissions.PermissionDenied("This question's answer is classified above your clearance.")
+    current_version = response.version if response else 0
+    if current_version != expected_version:
+        raise EditConflict(response=response, theirs=_editable(response), mine=fields)
+    if response is None:
+        fields.setdefault("classification", assessment_selectors.default_classification(user, assessment))
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(assessment=assessment, question=question, updated_by=user, **fields)
+        except IntegrityError:  # someone created it between our read and our write
+            theirs = Response.objects.get(assessment=assessment, question=question)
+            raise EditConflict(response=theirs, theirs=_editable(theirs), mine=fields) from None
+        history.record(user, assessment, "created", response, None, history.snapshot(response))
+        return response
+    before = history.snapshot(response)
+    for name, value in fields.items():
+        setattr(response, name, value)
+    if response.review_state == ReviewState.REVIEWED and before != history.snapshot(response):
+        response.review_state = ReviewState.DRAFT  # a changed answer needs reviewing again
+    response.version = current_version + 1  # the row is locked (select_for_update; on SQLite, the database)
+    response.updated_by = user
+    response.confirmed = True
+    response.save()
+    history.record(user, assessment, "changed", response, before, history.snapshot(response))
+    return response
+
+
+def _editable(response: Response | None) -> dict[str, Any]:
+    if response is None:
+        return {}
+    return {name: getattr(response, name) for name in RESPONSE_FIELDS} | {"version": response.version}
+
+
+def set_review_state(user: User, assessment: Assessment, response: Response, state: str) -> Response:
+    """Mark an answer ready, reviewed or returned (the same rules as for findings' work)."""
+    return finding_services.set_review_state(user, assessment, response, state)
