@@ -10,12 +10,23 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from django.utils.http import RFC3986_SUBDELIMS
 
 from soma.catalog import selectors
 from soma.search import catalog_index
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from soma.catalog.models import Item
 
 MAX_LIMIT = 100
 SYNONYM_WEIGHT = 0.6
@@ -127,7 +138,14 @@ def _expansions(words: list[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def search(user, text: str, *, filters: Filters | None = None, limit: int = 20, expand: bool = True) -> list[Hit]:
+def search(
+    user: AbstractBaseUser | AnonymousUser | None,
+    text: str,
+    *,
+    filters: Filters | None = None,
+    limit: int = 20,
+    expand: bool = True,
+) -> list[Hit]:
     """Ranked hits for what the user typed, among what the user may see (today: the catalog)."""
     if user is None or not user.is_authenticated:
         return []
@@ -151,7 +169,8 @@ def search(user, text: str, *, filters: Filters | None = None, limit: int = 20, 
         ranked.append((weighted, item.key, item, doc))
     ranked.sort(key=lambda entry: (-entry[0], entry[1]))
     # Labels, links and snippets cost more than ranking: make them only for the hits returned.
-    return [_hit(indexed.tree, item, score, snippets(doc)) for score, _key, item, doc in ranked[:limit]]
+    url = item_url()
+    return [_hit(indexed.tree, item, score, snippets(doc), url) for score, _key, item, doc in ranked[:limit]]
 
 
 def similar(text: str, document: str, limit: int = 5, kinds: tuple[str, ...] = ()) -> list:
@@ -196,9 +215,19 @@ def tantivy_snippets(searcher, query, schema):
     return snippet
 
 
-def _hit(tree, item, score: float, snippet: str) -> Hit:
+def item_url() -> Callable[[str], str]:
+    """key -> the catalog item page's URL, as reverse() writes it, for one reverse() per search instead of one
+    per hit (a reverse() cost as much as ranking)."""
     from django.urls import reverse
 
+    head, tail = reverse("catalog:item", args=[_PLACEHOLDER]).rsplit(_PLACEHOLDER, 1)
+    return lambda key: head + quote(key, safe=RFC3986_SUBDELIMS + "/~:@") + tail
+
+
+_PLACEHOLDER = "ITEM-KEY"
+
+
+def _hit(tree: selectors.Tree, item: Item, score: float, snippet: str, url: Callable[[str], str]) -> Hit:
     return Hit(
         kind=item.kind,
         id=item.key,
@@ -207,5 +236,5 @@ def _hit(tree, item, score: float, snippet: str) -> Hit:
         score=score,
         guide_subsection=selectors.guide_subsection_code(tree, item),
         document=item.document,
-        url=reverse("catalog:item", args=[item.key]),
+        url=url(item.key),
     )

@@ -178,3 +178,16 @@ def test_command_prints_json(tree):
     rows = json.loads(out.getvalue())
     assert len(rows) == 3 and all(set(row) == PUBLIC_KEYS for row in rows)
     assert rows[0]["id"] == "guide:VI.B"
+
+
+def test_hit_links_are_those_reverse_writes(tree, member):
+    from django.urls import reverse
+
+    from soma.search import catalog_index
+
+    url = services.item_url()
+    keys = [fields["key"] for fields in catalog_index.documents(tree)]
+    assert keys and [url(key) for key in keys] == [reverse("catalog:item", args=[key]) for key in keys]
+    assert url("odd key/é?&#") == reverse("catalog:item", args=["odd key/é?&#"])
+    hits = search(member, "carrier sanctions", limit=3)
+    assert [hit.url for hit in hits] == [reverse("catalog:item", args=[hit.id]) for hit in hits]
