@@ -129,13 +129,14 @@ def run() -> None:
 
     from soma.assessments import selectors as assessment_selectors
     from soma.assessments import services as assessment_services
+    from soma.kernel.clearance import seen_by
 
     username = f"bench.load.{secrets.token_hex(4)}"
     lead, assessment, biggest, _counts = build(username)  # every question answered, 300 sources
     users = []
     try:
         # Each assessor works on a subsection of their own, as a team shares out the guide.
-        scope = [sub for sub in assessment_selectors.questions_in_scope(lead, assessment) if sub.questions]
+        scope = [sub for sub in assessment_selectors.questions_in_scope(seen_by(lead, assessment)) if sub.questions]
         for n in range(USERS):
             user = get_user_model().objects.create_user(username=f"{username}.assessor{n:02d}")
             assessment_services.add_member(lead, assessment, user, "assessor", "confidential")
