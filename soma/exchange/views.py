@@ -2,18 +2,16 @@
 
 from django.shortcuts import render
 
-from soma.accounts import permissions
-from soma.assessments.views import _context, assessment_view
 from soma.core import jobs
+from soma.kernel.pages import assessment_page, page_context
 
 
-@assessment_view
+@assessment_page(tab="exchange")
 def index(request, assessment):
-    context = _context(
+    context = page_context(
         request,
         assessment,
         "exchange",
-        can_edit=permissions.can(request.user, permissions.Action.EDIT, assessment),
         jobs=jobs.jobs_for(request.user, assessment=assessment).exclude(kind="report")[:5],
     )
     return render(request, "exchange/index.html", context)
