@@ -6,7 +6,7 @@ made for an audience (a report version, a bundle) holds what is at or below both
 clearance. Names of people are restricted whatever the record says (NAMES_OF_PEOPLE).
 
 Pages, the report composer and the bundle export read an assessment through one `Seen` ("this assessment as seen
-by this user for this audience"), built once by `seen()` and handed down, so every filter is the same one.
+by this user for this audience"), built once by `seen_by()` and handed down, so every filter is the same one.
 
 The kernel imports no SOMA app: memberships come from soma.kernel.access (through the assessment's relation).
 """
@@ -84,6 +84,11 @@ def visible(queryset: QuerySet, levels: Iterable[str], field: str = "classificat
     return queryset.filter(**{f"{field}__in": [str(level) for level in levels]})
 
 
+def above(queryset: QuerySet, levels: Iterable[str], field: str = "classification") -> QuerySet:
+    """The rows of `queryset` classified above `levels`: to count or name the fact, never to show them."""
+    return queryset.exclude(**{f"{field}__in": [str(level) for level in levels]})
+
+
 def classification_choices(levels: Iterable[str]) -> list[tuple[str, str]]:
     """The classifications a form may offer: only those within the user's clearance (nobody classifies above it)."""
     allowed = {str(level) for level in levels}
@@ -126,6 +131,10 @@ NAMES_OF_PEOPLE: dict[str, tuple[str, ...]] = {
     "institution": ("contact_point", "clearance_notes"),
     "activity": ("participants",),  # the individuals met
 }
+
+# The fields that hold names on whatever record they appear (a history entry may carry another record's fields);
+# "notes" holds names on a mission only.
+NAME_FIELDS = frozenset(name for fields in NAMES_OF_PEOPLE.values() for name in fields) - {"notes"}
 
 
 def names_of_people(model: Any) -> tuple[str, ...]:
@@ -173,7 +182,7 @@ class AboveClearance(Exception):
 @dataclass(frozen=True)
 class Seen:
     """This assessment as seen by this user (their membership, checked) for one audience: the levels it may hold
-    and whether names of people are in. Built once per request, report or export by `seen()` and handed to
+    and whether names of people are in. Built once per request, report or export by `seen_by()` and handed to
     the selectors, which filter through it and nothing else."""
 
     user: Any
@@ -196,6 +205,9 @@ class Seen:
     def visible(self, queryset: QuerySet, field: str = "classification") -> QuerySet:
         return visible(queryset, self.levels, field)
 
+    def above(self, queryset: QuerySet, field: str = "classification") -> QuerySet:
+        return above(queryset, self.levels, field)
+
     def withheld(self, model: Any) -> tuple[str, ...]:
         return withheld_fields(model, self.levels)
 
@@ -216,7 +228,7 @@ class Seen:
         return _seen(self.user, self.assessment, self.membership, audience)
 
 
-def seen(user: Any, assessment: Any, audience: str | None = None) -> Seen:
+def seen_by(user: Any, assessment: Any, audience: str | None = None) -> Seen:
     """The assessment as `user` sees it, for `audience` (default: their clearance). Http404 for non-members (the
     assessment's existence is not revealed); AboveClearance for an audience above their clearance."""
     member = membership(user, assessment)

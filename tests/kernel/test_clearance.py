@@ -77,24 +77,24 @@ def test_new_work_starts_at_the_lowest_of_the_leads_choice_the_assessment_and_th
 
 @pytest.mark.django_db
 def test_seen_holds_the_members_levels_and_refuses_outsiders(assessment, team):
-    observer = clearance.seen(team["observer"], assessment)
+    observer = clearance.seen_by(team["observer"], assessment)
     assert observer.levels == ("public",) and observer.audience == Level.PUBLIC and not observer.names_allowed
     assert observer.membership.user == team["observer"]
-    reviewer = clearance.seen(team["reviewer"], assessment)
+    reviewer = clearance.seen_by(team["reviewer"], assessment)
     assert reviewer.levels == ("public", "restricted", "confidential") and reviewer.names_allowed
     with pytest.raises(Http404):
-        clearance.seen(team["outsider"], assessment)
+        clearance.seen_by(team["outsider"], assessment)
 
 
 @pytest.mark.django_db
 def test_seen_for_an_audience_never_goes_above_the_clearance(assessment, team):
-    assessor = clearance.seen(team["assessor"], assessment)
+    assessor = clearance.seen_by(team["assessor"], assessment)
     assert assessor.for_audience("public").levels == ("public",)
     assert not assessor.for_audience("public").names_allowed
     with pytest.raises(clearance.AboveClearance):
         assessor.for_audience("confidential")
     with pytest.raises(clearance.AboveClearance):
-        clearance.seen(team["observer"], assessment, "restricted")
+        clearance.seen_by(team["observer"], assessment, "restricted")
 
 
 @pytest.mark.django_db
@@ -106,7 +106,7 @@ def test_visible_filters_a_queryset_by_the_levels(assessment, team):
         evidence_services.save_source(lead, assessment, title=f"Report {level}", kind="official_report",
                                       classification=str(level))
     rows = assessment.sources.order_by("title")
-    titles = [s.title for s in clearance.seen(team["assessor"], assessment).visible(rows)]
+    titles = [s.title for s in clearance.seen_by(team["assessor"], assessment).visible(rows)]
     assert titles == ["Report public", "Report restricted"]
     assert [s.title for s in clearance.visible(rows, ["confidential"])] == ["Report confidential"]
 
