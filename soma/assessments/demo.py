@@ -22,6 +22,7 @@ from soma.assessments import services
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
+from soma.followup import services as followup_services
 from soma.responses import services as response_services
 
 USERS = {
@@ -581,7 +582,7 @@ def _report_chapters(user, assessment) -> None:
 
 def _follow_up(users, baseline) -> Assessment:
     lead, assessor, reviewer = users["lead"], users["assessor"], users["reviewer"]
-    assessment = finding_services.start_follow_up(
+    assessment = followup_services.start_follow_up(
         lead,
         baseline,
         title=FOLLOW_UP_TITLE,
@@ -618,7 +619,7 @@ def _follow_up(users, baseline) -> Assessment:
     carried = {s.title: s for s in assessment.sources.all()}
     sources = {key: carried[row[0]] for key, row in BASELINE_SOURCES.items()}
     for key in ("penal_code", "ratification", "aliens_act", "coast_guard_sop", "regional_2019"):
-        finding_services.confirm_carried_over(assessor, assessment, sources[key])
+        followup_services.confirm_carried_over(assessor, assessment, sources[key])
     sources |= _sources(assessor, assessment, NEW_SOURCES, lead=lead)
 
     def cite_all(response, cited):
@@ -633,7 +634,7 @@ def _follow_up(users, baseline) -> Assessment:
     for question, narrative, de_jure, de_facto, cited in UPDATES:
         response = responses[question]
         if narrative is None:
-            finding_services.confirm_carried_over(assessor, assessment, response)
+            followup_services.confirm_carried_over(assessor, assessment, response)
         else:
             response = response_services.save_response(
                 assessor, assessment, question, expected_version=response.version, narrative=narrative,
@@ -695,7 +696,7 @@ def _follow_up(users, baseline) -> Assessment:
         if reviewed:
             finding_services.set_review_state(reviewer, assessment, recommendation, "reviewed")
     for recommendation in assessment.recommendations.filter(carried_over=True, status="done"):
-        finding_services.confirm_carried_over(assessor, assessment, recommendation)
+        followup_services.confirm_carried_over(assessor, assessment, recommendation)
     _report_chapters(assessor, assessment)
     for status in ("desk_review", "fieldwork"):
         services.change_status(lead, assessment, status)

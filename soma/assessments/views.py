@@ -18,7 +18,7 @@ from soma.accounts.permissions import Action, Role
 from soma.assessments import forms, selectors, services
 from soma.assessments.models import STATUS_ORDER, Status
 from soma.catalog import selectors as catalog_selectors
-from soma.findings import services as finding_services
+from soma.followup import services as followup_services
 
 HISTORY_PAGE_SIZE = 50
 
@@ -275,7 +275,7 @@ def follow_up(request, assessment):
     if not form.is_valid():
         raise Refused(_("Give the follow-up assessment a title."), 400)
     try:
-        new = finding_services.start_follow_up(request.user, assessment, title=form.cleaned_data["title"])
+        new = followup_services.start_follow_up(request.user, assessment, title=form.cleaned_data["title"])
     except services.ServiceError as error:
         raise Refused(str(error), 400) from None
     messages.success(request, _(

@@ -17,7 +17,7 @@ from soma.assessments.services import ServiceError
 from soma.evidence import selectors, services
 from soma.evidence.forms import SourceForm
 from soma.evidence.models import Credibility, Reliability
-from soma.findings import services as finding_services
+from soma.followup import services as followup_services
 
 
 def denied(request, assessment, error, tab):
@@ -158,7 +158,7 @@ def source_confirm(request, pk, source_pk):
     assessment = assessment_selectors.get_assessment(request.user, pk)
     source = selectors.source(request.user, assessment, source_pk)
     try:
-        finding_services.confirm_carried_over(request.user, assessment, source)
+        followup_services.confirm_carried_over(request.user, assessment, source)
     except PermissionDenied as error:
         return denied(request, assessment, error, "sources")
     except ServiceError as error:

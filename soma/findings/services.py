@@ -1,6 +1,7 @@
-"""Writes of findings, conclusions and recommendations, their review state; follow-up assessments.
+"""Writes of findings, conclusions and recommendations, and their review state.
 
-Answers to questions are saved by soma.responses.services.
+Answers to questions are saved by soma.responses.services, follow-up assessments started by
+soma.followup.services.
 """
 
 from __future__ import annotations
@@ -12,15 +13,13 @@ from django.db.models import F
 from soma.accounts import history, permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.models import Assessment, Institution, Membership, NationalQuestion
+from soma.assessments.models import Assessment
 from soma.assessments.services import ServiceError, StaleEdit
 from soma.catalog import selectors as catalog_selectors
-from soma.evidence.models import Source
 from soma.findings.models import (
     Conclusion,
     Finding,
     Recommendation,
-    Response,
     ReviewState,
     canonical_area,
 )
@@ -179,80 +178,3 @@ def suggestions(assessment, area: str) -> dict[str, list]:
             extra = similar(item.title, document, limit=5, kinds=kinds[document])
             found[document] += [o for o in extra if o not in found[document]]
     return found
-
-
-# --- Follow-up assessments ---------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def start_follow_up(user, previous: Assessment, *, title: str, **fields) -> Assessment:
-    """A new assessment of the same jurisdiction; answers, sources and recommendations come across as carried
-    over, each needing confirmation or update."""
-    permissions.require(user, Action.MANAGE, previous)
-    from soma.assessments.services import create_assessment
-
-    scope = list(previous.scope.values_list("subsection", flat=True))
-    created = create_assessment(
-        user,
-        title=title,
-        jurisdictions=list(previous.jurisdictions),
-        scope=scope,
-        purpose=fields.pop("purpose", previous.purpose),
-        classification=previous.classification,
-        comprehensive=previous.comprehensive,
-        joint_with_trafficking=previous.joint_with_trafficking,
-        **fields,
-    )
-    new = created.assessment
-    new.previous = previous
-    new.save(update_fields=["previous"])
-    for membership in previous.memberships.exclude(user=user):
-        Membership.objects.create(assessment=new, user=membership.user, role=membership.role,
-                                  clearance=membership.clearance)
-    institutions = {}
-    for old in previous.institutions.all():
-        institutions[old.pk] = Institution.objects.create(
-            assessment=new, name=old.name, category=old.category, sections=old.sections,
-            contact_point=old.contact_point, clearance_notes=old.clearance_notes, notes=old.notes,
-        )
-    for question in previous.national_questions.all():
-        NationalQuestion.objects.create(assessment=new, subsection=question.subsection, number=question.number,
-                                        text=question.text, parent_key=question.parent_key, created_by=user)
-    for old in previous.sources.all():
-        Source.objects.create(
-            assessment=new, title=old.title, kind=old.kind, date=old.date, author=old.author, link=old.link,
-            file=old.file.name if old.file else "", file_token=old.file_token, file_name=old.file_name,
-            file_type=old.file_type, file_size=old.file_size, reliability=old.reliability,
-            credibility=old.credibility, classification=old.classification, notes=old.notes,
-            carried_over=True, confirmed=False, added_by=user,
-        )
-    for old in previous.responses.all():
-        Response.objects.create(
-            assessment=new, question=old.question, narrative=old.narrative, de_jure=old.de_jure,
-            de_facto=old.de_facto, classification=old.classification, carried_over=True, confirmed=False,
-            updated_by=user,
-        )
-    for old in previous.recommendations.prefetch_related("institutions"):
-        recommendation = Recommendation.objects.create(
-            assessment=new, text=old.text, area=old.area, priority=old.priority, rank=old.rank,
-            sequence=old.sequence, timeline=old.timeline, estimated_cost=old.estimated_cost,
-            currency=old.currency, status=old.status, toolkit=old.toolkit, framework=old.framework,
-            classification=old.classification, carried_over=True, confirmed=False,
-        )
-        recommendation.institutions.set([institutions[i.pk] for i in old.institutions.all()])
-    history.record(user, new, "created", new, None, {"follows": previous.pk, "carried_over": True})
-    return new
-
-
-@transaction.atomic
-def confirm_carried_over(user, assessment, obj) -> None:
-    """Mark a carried-over answer, source or recommendation as checked for this assessment."""
-    permissions.require(user, Action.EDIT, assessment)
-    _check_reachable(user, assessment, obj)
-    if not obj.carried_over:
-        raise ServiceError("Only items carried over into this assessment need confirming.")
-    before = history.snapshot(obj)
-    obj.confirmed = True
-    obj.save(update_fields=["confirmed"])
-    history.record(user, assessment, "changed", obj, before, history.snapshot(obj))
-

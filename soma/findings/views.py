@@ -19,6 +19,7 @@ from soma.assessments.services import ServiceError, StaleEdit
 from soma.evidence import services as evidence_services
 from soma.findings import forms, selectors, services
 from soma.findings.models import ReviewState
+from soma.followup import services as followup_services
 
 
 def member_page(view):
@@ -305,7 +306,7 @@ def recommendation_confirm(request, assessment, recommendation_pk):
     recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
     back = reverse("findings:recommendations", args=[assessment.pk]) + f"#recommendation-{recommendation.pk}"
     try:
-        services.confirm_carried_over(request.user, assessment, recommendation)
+        followup_services.confirm_carried_over(request.user, assessment, recommendation)
     except ServiceError as error:
         return _problem(request, assessment, str(error), status=400, back=back)
     messages.success(request, _("Carried-over recommendation confirmed for this assessment."))

@@ -24,9 +24,9 @@ from soma.assessments.models import Classification
 from soma.assessments.services import ServiceError
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation
-from soma.kernel.pages import refusal
-from soma.findings import services as finding_services
 from soma.findings.models import Implementation, ReviewState
+from soma.followup import services as followup_services
+from soma.kernel.pages import refusal
 from soma.responses import selectors, services
 from soma.responses.forms import (
     AnswerFields,
@@ -287,7 +287,7 @@ def confirm(request, pk, question):
     if item.response is None:
         return _refused(request, assessment, item, _("There is no answer to confirm."), 400)
     try:
-        finding_services.confirm_carried_over(request.user, assessment, item.response)
+        followup_services.confirm_carried_over(request.user, assessment, item.response)
     except PermissionDenied as error:
         return _refused(request, assessment, item, error)
     except ServiceError as error:

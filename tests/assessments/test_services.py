@@ -8,6 +8,7 @@ from soma.assessments import selectors, services
 from soma.evidence import services as evidence_services
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
+from soma.followup import services as followup_services
 from soma.responses import services as response_services
 
 # lead, team and assessment: the usual ones of tests/conftest.py.
@@ -95,7 +96,7 @@ def test_follow_up_carries_over_for_confirmation(assessment, team):
     response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.")
     finding_services.save_recommendation(team["lead"], assessment, text="Train prosecutors", area="guide:V.C",
                                          priority="short")
-    new = finding_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
+    new = followup_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
     response = new.responses.get()
     assert response.carried_over and not response.confirmed
     recommendation = new.recommendations.get()
@@ -149,7 +150,7 @@ def test_deleting_a_carried_over_source_keeps_the_earlier_assessments_file(
     upload = SimpleUploadedFile("law.pdf", b"%PDF-1.4 Demoland penal code", content_type="application/pdf")
     original = evidence_services.save_source(team["lead"], assessment, title="Penal Code", kind="legislation",
                                              upload=upload)
-    new = finding_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
+    new = followup_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
     carried = new.sources.get()
     with django_capture_on_commit_callbacks(execute=True):
         evidence_services.delete_source(team["lead"], new, carried)

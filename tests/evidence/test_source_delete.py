@@ -18,6 +18,7 @@ from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation, Source
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
+from soma.followup import services as followup_services
 from soma.responses import services as response_services
 from tests.fixtures import make_team
 
@@ -140,7 +141,7 @@ def test_a_deleted_source_is_left_out_of_the_bundle_and_the_follow_up(team, worl
     text = bundle.dumps(bundle.export_bundle(team["lead"], world["a"], audience="confidential",
                                              include_files=False)).decode()
     assert "Demoland Penal Code" not in text and "art. 12" not in text
-    follow_up = finding_services.start_follow_up(team["lead"], world["a"], title="Demoland follow-up")
+    follow_up = followup_services.start_follow_up(team["lead"], world["a"], title="Demoland follow-up")
     assert not Source.all_objects.filter(assessment=follow_up).exists()
 
 

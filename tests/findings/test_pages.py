@@ -8,6 +8,7 @@ from django.urls import reverse
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
 from soma.findings.models import Conclusion, Finding, Recommendation
+from soma.followup import services as followup_services
 from soma.responses import services as response_services
 
 # lead, team and assessment: the usual ones of tests/conftest.py.
@@ -192,7 +193,7 @@ def test_review_by_reviewer_and_not_by_assessor(client, assessment, team):
 def test_carried_over_recommendation_is_confirmed(client, assessment, team):
     finding_services.save_recommendation(team["lead"], assessment, text="Train prosecutors", area="guide:V.C",
                                          priority="short")
-    new = finding_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
+    new = followup_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
     rec = new.recommendations.get()
     c = client_for(client, team["lead"])
     assert "Carried over: to confirm" in c.get(url("recommendations", new)).content.decode()
