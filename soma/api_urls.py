@@ -9,6 +9,7 @@ from soma.assessments import api as assessments_api
 from soma.catalog import api as catalog_api
 from soma.evidence import api as evidence_api
 from soma.findings import api as findings_api
+from soma.responses import api as responses_api
 from soma.search import api as search_api
 
 
@@ -39,7 +40,7 @@ urlpatterns = [
     path("assessments/<int:pk>/questions/", assessments_api.QuestionsView.as_view(), name="api-assessment-questions"),
     path(
         "assessments/<int:pk>/responses/<str:question>/",
-        findings_api.ResponseView.as_view(),
+        responses_api.ResponseView.as_view(),
         name="api-assessment-response",
     ),
     path("assessments/<int:pk>/sources/", evidence_api.SourcesView.as_view(), name="api-assessment-sources"),

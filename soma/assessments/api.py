@@ -1,120 +1,29 @@
 """REST API of assessments: the plan, status, team and the questions in scope with their responses.
 
-The views are thin: they parse input with serializers, call the services (writes) and selectors (reads) and
-turn the services' refusals into HTTP answers: non-members 404, members without the right 403, a request
-that cannot be carried out 400, a stale edit 409. Sources live in soma/evidence/api.py, responses, findings
-and recommendations in soma/findings/api.py; all share the base view below.
+The views are thin: they parse input with serializers, call the services (writes) and selectors (reads); the
+kernel's base view (soma.kernel.api) turns the services' refusals into HTTP answers. Sources live in
+soma/evidence/api.py, answers in soma/responses/api.py, findings and recommendations in soma/findings/api.py.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext_lazy
 from django_countries import countries
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action, Level, Role
-from soma.api_errors import MAX_INTEGER
 from soma.assessments import selectors, services
 from soma.assessments.models import Classification, Status
+from soma.kernel.access import Action, Role, membership, require
+from soma.kernel.api import AssessmentAPIView, ErrorSerializer, check_fields, named_choices, whole_number
+from soma.kernel.clearance import Level, clearance_of, seen_by
+from soma.kernel.errors import ServiceError
 
 LEVELS = [str(level) for level in Level]
 
 
-# --- Shared by every assessment endpoint -------------------------------------------------------------------------
-
-
-class ErrorSerializer(serializers.Serializer):
-    """What a refused request answers: `detail` says why; a request with invalid fields answers instead with one
-    key per field, each with its messages (DRF's format), e.g. {"priority": ["\"soon\" is not a valid choice."]}."""
-
-    detail = serializers.CharField(required=False)
-
-
-class AssessmentAPIView(APIView):
-    """Base of the assessment endpoints: the assessment by id (404 for non-members) and the services' errors."""
-
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS or PageNumberPagination
-
-    def assessment(self):
-        """Fetched and checked once per request (the view instance lives for one request)."""
-        if getattr(self, "_assessment", None) is None:
-            self._assessment = selectors.get_assessment(self.request.user, self.kwargs["pk"])
-        return self._assessment
-
-    def paginated(self, items, serializer_class, **context):
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(items, self.request, view=self)
-        data = serializer_class(page, many=True, context={"request": self.request, **context}).data
-        return paginator.get_paginated_response(data)
-
-    def handle_exception(self, exc):
-        from soma.responses.services import EditConflict
-
-        if isinstance(exc, EditConflict):
-            return Response(conflict_body(self.request.user, self.assessment(), exc), status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.StaleEdit):
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        if isinstance(exc, services.ServiceError):
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        if isinstance(exc, DjangoValidationError):
-            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
-        if isinstance(exc, permissions.PermissionDenied):
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        return super().handle_exception(exc)
-
-
-def conflict_body(user, assessment, conflict) -> dict:
-    """Both texts of a concurrent edit, unless the other text is classified above the user's clearance."""
-    theirs = dict(conflict.theirs)
-    detail = str(conflict)
-    if conflict.response is not None and not permissions.may_see(user, assessment, conflict.response.classification):
-        theirs = {"version": conflict.response.version}
-        detail = "Someone with a higher clearance has answered this question; their answer is not shown to you."
-    return {"detail": detail, "theirs": theirs, "mine": conflict.mine}
-
-
-def named_choices(component: str, choices):
-    """A choice field whose enum is one named schema component (fields of different names may share it)."""
-    values = [value for value, _label in choices]
-
-    @extend_schema_field({"type": "string", "enum": values}, component_name=component)
-    class NamedChoiceField(serializers.ChoiceField):
-        def __init__(self, **kwargs):
-            super().__init__(choices=choices, **kwargs)
-
-    NamedChoiceField.__name__ = f"{component}Field"
-    return NamedChoiceField
-
-
 AssessmentStatusField = named_choices("AssessmentStatus", Status.choices)
-
-
-def whole_number(**kwargs) -> serializers.IntegerField:
-    """An integer the database can hold: a larger one (e.g. 2**70) is a 400 naming the field, not a server error."""
-    kwargs.setdefault("max_value", MAX_INTEGER)
-    kwargs.setdefault("error_messages", {"max_value": gettext_lazy(
-        "Ensure this value is at most {max_value}: no id or version in SOMA is larger.")})
-    return serializers.IntegerField(**kwargs)
-
-
-def id_field(**kwargs) -> serializers.IntegerField:
-    """The id of a row (1 up to the largest 64-bit integer)."""
-    return whole_number(min_value=1, **kwargs)
-
-
-def check_fields(serializer_class, data) -> dict:
-    """Validate request data; a bad field is a 400 naming it (raised by DRF)."""
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 # --- Serializers -------------------------------------------------------------------------------------------------
@@ -176,16 +85,16 @@ class AssessmentSerializer(serializers.Serializer):
         return sorted(selectors.scope_keys(assessment))
 
     def get_advisory_group(self, assessment) -> str | None:
-        if "advisory_group" in permissions.withheld_from(self.context["request"].user, assessment, assessment):
+        if "advisory_group" in seen_by(self.context["request"].user, assessment).withheld(assessment):
             return None
         return assessment.advisory_group
 
     def get_role(self, assessment) -> str | None:
-        member = permissions.membership(self.context["request"].user, assessment)
+        member = membership(self.context["request"].user, assessment)
         return member.role if member else None
 
     def get_clearance(self, assessment) -> str | None:
-        level = permissions.clearance(self.context["request"].user, assessment)
+        level = clearance_of(membership(self.context["request"].user, assessment))
         return str(level) if level else None
 
 
@@ -285,14 +194,14 @@ class ResponseSerializer(serializers.Serializer):
         if not response.pk:
             return "unsubstantiated"
         request = self.context["request"]
-        return finding_selectors.response_corroboration(request.user, self.context["assessment"], response)
+        return finding_selectors.response_corroboration(seen_by(request.user, self.context["assessment"]), response)
 
     @extend_schema_field(CitationSerializer(many=True))
     def get_citations(self, response) -> list:
         if not response.pk:
             return []
         request, assessment = self.context["request"], self.context["assessment"]
-        levels = permissions.cleared_levels(request.user, assessment)
+        levels = seen_by(request.user, assessment).levels
         shown = [c for c in response.citations.all() if (c.source or c.activity).classification in levels]
         return CitationSerializer(shown, many=True).data
 
@@ -348,7 +257,7 @@ class AssessmentDetailView(AssessmentAPIView):
     )
     def patch(self, request, pk):
         assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.MANAGE, assessment)
+        require(request.user, Action.MANAGE, assessment)
         fields = check_fields(PlanUpdateSerializer, request.data)
         version = fields.pop("version")
         warnings = services.update_plan(request.user, assessment, expected_version=version, **fields)
@@ -364,7 +273,7 @@ class StatusView(AssessmentAPIView):
     )
     def post(self, request, pk):
         assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.MANAGE, assessment)
+        require(request.user, Action.MANAGE, assessment)
         fields = check_fields(StatusChangeSerializer, request.data)
         services.change_status(request.user, assessment, fields["status"], fields.get("note", ""))
         return Response(AssessmentSerializer(assessment, context={"request": request}).data)
@@ -374,7 +283,7 @@ class MembersView(AssessmentAPIView):
     @extend_schema(summary="The assessment team", responses=MemberSerializer(many=True))
     def get(self, request, pk):
         assessment = self.assessment()
-        return self.paginated(selectors.members(request.user, assessment), MemberSerializer)
+        return self.paginated(selectors.members(seen_by(request.user, assessment)), MemberSerializer)
 
     @extend_schema(
         summary="Add someone to the team (lead only)",
@@ -384,11 +293,11 @@ class MembersView(AssessmentAPIView):
     def post(self, request, pk):
         assessment = self.assessment()
         # Ask the permission module first: only the lead may learn whether a username exists.
-        permissions.require(request.user, Action.MANAGE, assessment)
+        require(request.user, Action.MANAGE, assessment)
         fields = check_fields(MemberAddSerializer, request.data)
         user = get_user_model().objects.filter(username=fields["username"], is_active=True).first()
         if user is None:
-            raise services.ServiceError(f"No active user named '{fields['username']}'. Check the spelling.")
+            raise ServiceError(f"No active user named '{fields['username']}'. Check the spelling.")
         membership = services.add_member(request.user, assessment, user, fields["role"], fields["clearance"])
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
 
@@ -402,6 +311,7 @@ class QuestionsView(AssessmentAPIView):
         from soma.findings import selectors as finding_selectors
 
         assessment = self.assessment()
-        questions = [q for sub in selectors.questions_in_scope(request.user, assessment) for q in sub.questions]
-        answers = finding_selectors.responses(request.user, assessment)
+        seen = seen_by(request.user, assessment)
+        questions = [q for sub in selectors.questions_in_scope(seen) for q in sub.questions]
+        answers = finding_selectors.responses(seen)
         return self.paginated(questions, QuestionSerializer, assessment=assessment, responses=answers)

@@ -6,9 +6,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from soma.accounts import permissions
 from soma.assessments.models import Activity, Assessment, Classification, Institution, Membership, Mission, Status
 from soma.assessments.services import PLAN_FIELDS
+from soma.kernel import clearance
+from soma.kernel.access import Role
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -37,10 +38,10 @@ def _text(rows=3):
 
 
 def withhold_names(form: forms.ModelForm, may_see_names: bool) -> None:
-    """Leave out the fields that hold names of people (soma.accounts.permissions.NAMES_OF_PEOPLE) for a user whose
+    """Leave out the fields that hold names of people (soma.kernel.clearance.NAMES_OF_PEOPLE) for a user whose
     clearance does not cover them: they are not shown, and a save cannot touch them."""
     if not may_see_names:
-        for name in permissions.NAMES_OF_PEOPLE.get(form._meta.model._meta.model_name, ()):
+        for name in clearance.names_of_people(form._meta.model):
             form.fields.pop(name, None)
 
 
@@ -85,8 +86,7 @@ class PlanForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         own, new_work = data.get("classification"), data.get("new_work_classification")
-        rank = permissions.RANK
-        if own and new_work and rank[permissions.Level(new_work)] > rank[permissions.Level(own)]:
+        if own and new_work and clearance.rank(new_work) > clearance.rank(own):
             self.add_error("new_work_classification", _(
                 "New work cannot start above the assessment's own classification (%(level)s). Choose it or a lower "
                 "level, or raise the assessment's classification.") % {"level": Classification(own).label})
@@ -172,7 +172,7 @@ MissionFormSet = forms.formset_factory(MissionForm, extra=1)
 class MemberAddForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Membership._meta.get_field("role").choices,
-                             initial=permissions.Role.ASSESSOR)
+                             initial=Role.ASSESSOR)
     clearance = forms.ChoiceField(label=_("Clearance"), choices=Classification.choices,
                                   initial=Classification.RESTRICTED)
 
@@ -276,7 +276,5 @@ class FollowUpForm(forms.Form):
 
 
 def cleared(user, assessment) -> dict:
-    return {
-        "levels": permissions.cleared_levels(user, assessment),
-        "may_see_restricted": permissions.may_see_names(user, assessment),
-    }
+    seen = clearance.seen_by(user, assessment)
+    return {"levels": seen.levels, "may_see_restricted": seen.names_allowed}

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 
-from soma.accounts import audit, history, permissions
-from soma.accounts.permissions import RANK, Action, Level, Role
+from soma.accounts import audit, history
 from soma.assessments.models import (
     SECTIONS_BY_CATEGORY,
     STATUS_ORDER,
@@ -24,15 +22,10 @@ from soma.assessments.models import (
     StatusChange,
 )
 from soma.catalog import selectors as catalog_selectors
-
-
-class ServiceError(ValueError):
-    """A write that cannot be made as asked; the message says what was wrong and what to do."""
-
-
-class StaleEdit(ServiceError):
-    """Someone else saved this object since the user loaded it."""
-
+from soma.kernel.access import Action, PermissionDenied, Role, membership, require
+from soma.kernel.clearance import RANK, Level, seen_by
+from soma.kernel.errors import ServiceError
+from soma.kernel.versioning import lock_version, save_next_version
 
 PLAN_FIELDS = (
     "title",
@@ -145,7 +138,7 @@ def _with_new_work_level(fields: dict, current: Assessment) -> dict:
 
 def _refuse_withheld(user, assessment, obj, fields: dict) -> None:
     """What a user may not see, their save must not touch: names of people above their clearance."""
-    withheld = sorted(set(fields) & set(permissions.withheld_from(user, assessment, obj)))
+    withheld = sorted(set(fields) & set(seen_by(user, assessment).withheld(obj)))
     if withheld:
         raise ServiceError(
             f"{', '.join(withheld)}: names of people are restricted material, above your clearance on this "
@@ -159,21 +152,19 @@ def _check_dates(start, end) -> None:
 
 @transaction.atomic
 def update_plan(user, assessment: Assessment, *, expected_version: int, **fields) -> list[str]:
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if current.version != expected_version:
-        raise StaleEdit("Someone else changed the plan since you opened it. Reload to see their changes.")
+    current = lock_version(Assessment.objects.filter(pk=assessment.pk), expected_version,
+                           message="Someone else changed the plan since you opened it. Reload to see their changes.")
     _refuse_withheld(user, current, current, fields)
     _check_dates(fields.get("start_date", current.start_date), fields.get("end_date", current.end_date))
     fields = _with_new_work_level(fields, current)
     before = history.snapshot(current)
     for name, value in fields.items():
         setattr(current, name, value)
-    current.version = F("version") + 1
-    current.save()
+    save_next_version(current)
     current.refresh_from_db()
     history.record(user, current, "changed", current, before, history.snapshot(current))
     assessment.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
@@ -182,7 +173,7 @@ def update_plan(user, assessment: Assessment, *, expected_version: int, **fields
 
 @transaction.atomic
 def set_scope(user, assessment: Assessment, entries: list[str]) -> list[str]:
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     keys = resolve_scope(catalog_selectors.tree(assessment.catalog), entries)
     if not keys:
         raise ServiceError("Choose at least one guide section or subsection for the scope.")
@@ -199,7 +190,7 @@ def set_scope(user, assessment: Assessment, entries: list[str]) -> list[str]:
 
 @transaction.atomic
 def add_member(user, assessment: Assessment, member, role: str, clearance: str = "restricted") -> Membership:
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     if assessment.memberships.filter(user=member).exists():
         raise ServiceError(f"{member} is already on the team. Change their role instead.")
     membership = Membership.objects.create(assessment=assessment, user=member, role=Role(role), clearance=clearance)
@@ -210,7 +201,7 @@ def add_member(user, assessment: Assessment, member, role: str, clearance: str =
 
 @transaction.atomic
 def change_member(user, assessment: Assessment, membership: Membership, *, role: str, clearance: str) -> Membership:
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     if membership.assessment_id != assessment.pk:
         raise ServiceError("That person is not on this assessment's team.")
     if membership.role == Role.LEAD and role != Role.LEAD and _leads(assessment) == 1:
@@ -226,7 +217,7 @@ def change_member(user, assessment: Assessment, membership: Membership, *, role:
 
 @transaction.atomic
 def remove_member(user, assessment: Assessment, membership: Membership) -> None:
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     if membership.assessment_id != assessment.pk:
         raise ServiceError("That person is not on this assessment's team.")
     if membership.role == Role.LEAD and _leads(assessment) == 1:
@@ -246,11 +237,11 @@ def _leads(assessment) -> int:
 
 @transaction.atomic
 def approve_final(user, assessment: Assessment, note: str = "") -> FinalApproval:
-    member = permissions.membership(user, assessment)
+    member = membership(user, assessment)
     if member is None:
-        permissions.require(user, Action.VIEW, assessment)
+        require(user, Action.VIEW, assessment)
     if member.role != Role.REVIEWER:
-        raise permissions.PermissionDenied("Only a reviewer may approve an assessment for its final status.")
+        raise PermissionDenied("Only a reviewer may approve an assessment for its final status.")
     if assessment.status != Status.REVIEW:
         raise ServiceError("An assessment is approved for final status while it is under review.")
     approval = FinalApproval.objects.create(assessment=assessment, reviewer=user, note=note)
@@ -261,7 +252,7 @@ def approve_final(user, assessment: Assessment, note: str = "") -> FinalApproval
 @transaction.atomic
 def change_status(user, assessment: Assessment, to_status: str, note: str = "") -> StatusChange:
     """Move one stage forward or back. Only the lead moves the status; final needs a reviewer's approval."""
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     if to_status not in STATUS_ORDER:
         raise ServiceError(f"Unknown status '{to_status}'.")
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
@@ -276,9 +267,7 @@ def change_status(user, assessment: Assessment, to_status: str, note: str = "") 
     history.record(user, current, "changed", current, {"status": current.status}, {"status": to_status})
     audit.record("status_changed", user=user, assessment=current, from_status=current.status, to_status=to_status)
     current.status = to_status
-    current.version = F("version") + 1
-    current.save(update_fields=["status", "version", "updated_at"])
-    current.refresh_from_db()
+    save_next_version(current, update_fields=["status", "updated_at"])
     assessment.status, assessment.version = current.status, current.version
     return change
 
@@ -295,10 +284,10 @@ def _approved_since_review(assessment) -> bool:
 
 
 def _save(user, assessment, obj, fields: dict, action=Action.EDIT):
-    permissions.require(user, action, assessment)
-    if obj.pk and not permissions.may_see(user, assessment, getattr(obj, "classification", "public")):
-        raise permissions.PermissionDenied("That is classified above your clearance.")
-    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
+    require(user, action, assessment)
+    if obj.pk and not seen_by(user, assessment).may_see(getattr(obj, "classification", "public")):
+        raise PermissionDenied("That is classified above your clearance.")
+    if "classification" in fields and not seen_by(user, assessment).may_see(fields["classification"]):
         raise ServiceError("You cannot classify material above your own clearance.")
     _refuse_withheld(user, assessment, obj, fields)
     before = history.snapshot(obj) if obj.pk else None
@@ -332,22 +321,21 @@ def save_mission(user, assessment, mission: Mission | None = None, **fields) -> 
 def save_activity(user, assessment, activity: Activity | None = None, **fields) -> Activity:
     from soma.assessments.selectors import question_keys
 
+    seen = seen_by(user, assessment)
     institutions = fields.get("institutions", [])
     if any(i.assessment_id != assessment.pk for i in institutions):
         raise ServiceError("An activity can only involve institutions of the same assessment.")
-    unknown = set(fields.get("questions", [])) - question_keys(user, assessment)
+    unknown = set(fields.get("questions", [])) - question_keys(seen)
     if unknown:
         raise ServiceError(f"Not questions of this assessment's scope: {', '.join(sorted(unknown))}.")
     if activity is None and "classification" not in fields:
-        from soma.assessments.selectors import default_classification
-
-        fields["classification"] = default_classification(user, assessment)
+        fields["classification"] = seen.default_classification()
     return _save(user, assessment, activity or Activity(), fields)
 
 
 @transaction.atomic
 def add_national_question(user, assessment, subsection: str, text: str, parent_key: str = "") -> NationalQuestion:
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     text = " ".join(text.split())
     if not text:
         raise ServiceError("Write the question.")

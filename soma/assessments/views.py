@@ -3,8 +3,6 @@ history. Thin: forms parse, services write, selectors read; refusals are shown, 
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,65 +11,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action, Role
 from soma.assessments import forms, selectors, services
 from soma.assessments.models import STATUS_ORDER, Status
 from soma.catalog import selectors as catalog_selectors
 from soma.followup import services as followup_services
+from soma.kernel.access import Action, can, require
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import EditConflict, ServiceError
+from soma.kernel.pages import Refused, assessment_page, page_context
 
 HISTORY_PAGE_SIZE = 50
-
-
-class Refused(Exception):
-    """Raised inside a view to answer with the assessment page, a message and a status code."""
-
-    def __init__(self, message, status=403):
-        super().__init__(message)
-        self.status = status
-
-
-def assessment_view(view):
-    """Sign-in required; the assessment (404 for non-members) is passed in; refusals become 403 pages."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request, pk, *args, **kwargs):
-        assessment = selectors.get_assessment(request.user, pk)
-        try:
-            return view(request, assessment, *args, **kwargs)
-        except permissions.PermissionDenied as denied:
-            return _refused(request, assessment, str(denied), 403)
-        except Refused as refused:
-            return _refused(request, assessment, str(refused), refused.status)
-
-    return wrapper
-
-
-def _refused(request, assessment, message, status):
-    messages.error(request, message)
-    return render(request, "assessments/refused.html", _context(request, assessment, "plan"), status=status)
-
-
-def _require(request, assessment, action):
-    permissions.require(request.user, action, assessment)
-
-
-def _context(request, assessment, tab, **extra):
-    user = request.user
-    member = permissions.membership(user, assessment)
-    context = {
-        "assessment": assessment,
-        "tab": tab,
-        "membership": member,
-        "can_edit": permissions.can(user, Action.EDIT, assessment),
-        "can_manage": permissions.can(user, Action.MANAGE, assessment),
-        "is_reviewer": member is not None and member.role == Role.REVIEWER,
-        "may_see_restricted": permissions.may_see(user, assessment, permissions.Level.RESTRICTED),
-        "may_see_names": permissions.may_see_names(user, assessment),
-    }
-    context.update(extra)
-    return context
 
 
 # --- List and create ----------------------------------------------------------------------------------------------
@@ -98,7 +47,7 @@ def create(request):
                 created = services.create_assessment(
                     request.user, scope=form.cleaned_data["scope"], missions=rows, **form.plan()
                 )
-            except services.ServiceError as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Assessment created. You are its lead."))
@@ -131,35 +80,35 @@ def _neighbour(assessment, step):
 
 
 def _render_detail(request, assessment, status=200):
-    user = request.user
-    context = _context(
+    seen = seen_by(request.user, assessment)
+    context = page_context(
         request, assessment, "plan",
-        scope=selectors.questions_in_scope(user, assessment),
-        missions=selectors.missions(user, assessment),
+        scope=selectors.questions_in_scope(seen),
+        missions=selectors.missions(seen),
         guidance=selectors.stage_guidance(assessment),
         stepper=_stepper(assessment),
         previous_stage=_neighbour(assessment, -1),
         next_stage=_neighbour(assessment, 1),
-        status_changes=selectors.status_changes(user, assessment),
-        approvals=selectors.final_approvals_since_review(user, assessment) if assessment.status == Status.REVIEW
+        status_changes=selectors.status_changes(seen),
+        approvals=selectors.final_approvals_since_review(seen) if assessment.status == Status.REVIEW
         else [],
         follow_up_form=forms.FollowUpForm(initial={"title": _("Follow-up: %(title)s") % {"title": assessment.title}}),
     )
     return render(request, "assessments/detail.html", context, status=status)
 
 
-@assessment_view
+@assessment_page
 def detail(request, assessment):
     return _render_detail(request, assessment)
 
 
-@assessment_view
+@assessment_page
 def edit(request, assessment):
-    _require(request, assessment, Action.MANAGE)
+    require(request.user, Action.MANAGE, assessment)
     initial = {name: getattr(assessment, name) for name in services.PLAN_FIELDS}
     initial["jurisdictions"] = [country.code for country in assessment.jurisdictions]
     initial["expected_version"] = assessment.version
-    may_see_names = permissions.may_see_names(request.user, assessment)
+    may_see_names = seen_by(request.user, assessment).names_allowed
     form = forms.PlanForm(request.POST or None, initial=initial, may_see_names=may_see_names)
     status, current = 200, None
     if request.method == "POST":
@@ -167,8 +116,8 @@ def edit(request, assessment):
             expected = form.cleaned_data["expected_version"] or assessment.version
             try:
                 warnings = services.update_plan(request.user, assessment, expected_version=expected, **form.plan())
-            except services.StaleEdit as stale:
-                current = selectors.get_assessment(request.user, assessment.pk)
+            except EditConflict as stale:
+                current = stale.current
                 messages.error(request, str(stale))
                 # The user's input stays in the form; saving again now overwrites the current version knowingly.
                 data = request.POST.copy()
@@ -176,7 +125,7 @@ def edit(request, assessment):
                 form = forms.PlanForm(data, initial=initial, may_see_names=may_see_names)
                 form.is_valid()
                 status = 409
-            except services.ServiceError as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
                 status = 400
             else:
@@ -187,12 +136,12 @@ def edit(request, assessment):
         else:
             status = 400
     return render(request, "assessments/edit.html",
-                  _context(request, assessment, "plan", form=form, current=current), status=status)
+                  page_context(request, assessment, "plan", form=form, current=current), status=status)
 
 
-@assessment_view
+@assessment_page
 def scope(request, assessment):
-    _require(request, assessment, Action.MANAGE)
+    require(request.user, Action.MANAGE, assessment)
     tree = selectors.tree_for(assessment)
     form = forms.ScopeForm(request.POST or None, tree=tree, keys=selectors.scope_keys(assessment))
     status = 200
@@ -200,7 +149,7 @@ def scope(request, assessment):
         if form.is_valid():
             try:
                 warnings = services.set_scope(request.user, assessment, form.cleaned_data["scope"])
-            except services.ServiceError as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Scope saved."))
@@ -208,44 +157,45 @@ def scope(request, assessment):
                     messages.warning(request, warning)
                 return redirect("assessments:detail", assessment.pk)
         status = 400
-    return render(request, "assessments/scope.html", _context(request, assessment, "plan", form=form), status=status)
+    return render(request, "assessments/scope.html", page_context(request, assessment, "plan", form=form),
+                  status=status)
 
 
-@assessment_view
+@assessment_page
 def missions(request, assessment, mission_pk=None):
     user = request.user
-    mission = selectors.mission(user, assessment, mission_pk) if mission_pk else None
+    mission = selectors.mission(seen_by(user, assessment), mission_pk) if mission_pk else None
     if request.method == "POST" or mission is not None:
-        _require(request, assessment, Action.MANAGE)
+        require(request.user, Action.MANAGE, assessment)
     form = forms.MissionForm(request.POST or None, instance=mission,
-                             may_see_names=permissions.may_see_names(user, assessment)) if permissions.can(
+                             may_see_names=seen_by(user, assessment).names_allowed) if can(
         user, Action.MANAGE, assessment) else None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.save_mission(user, assessment, mission, **form.cleaned_data)
-            except services.ServiceError as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("Mission saved."))
                 return redirect("assessments:missions", assessment.pk)
         status = 400
-    context = _context(request, assessment, "plan", form=form, mission=mission,
-                       missions=selectors.missions(user, assessment))
+    context = page_context(request, assessment, "plan", form=form, mission=mission,
+                       missions=selectors.missions(seen_by(user, assessment)))
     return render(request, "assessments/missions.html", context, status=status)
 
 
-@assessment_view
+@assessment_page
 @require_POST
 def change_status(request, assessment):
-    _require(request, assessment, Action.MANAGE)
+    require(request.user, Action.MANAGE, assessment)
     form = forms.StatusForm(request.POST)
     if not form.is_valid():
         raise Refused(_("Choose the stage to move to."), 400)
     try:
         services.change_status(request.user, assessment, form.cleaned_data["to_status"], form.cleaned_data["note"])
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return _render_detail(request, assessment, status=400)
     messages.success(request, _("The assessment is now at the stage: %(stage)s.")
@@ -253,30 +203,30 @@ def change_status(request, assessment):
     return redirect("assessments:detail", assessment.pk)
 
 
-@assessment_view
+@assessment_page
 @require_POST
 def approve(request, assessment):
     form = forms.ApproveForm(request.POST)
     form.is_valid()
     try:
         services.approve_final(request.user, assessment, form.cleaned_data.get("note", ""))
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return _render_detail(request, assessment, status=400)
     messages.success(request, _("You approved the assessment for its final status. The lead may now make it final."))
     return redirect("assessments:detail", assessment.pk)
 
 
-@assessment_view
+@assessment_page
 @require_POST
 def follow_up(request, assessment):
-    _require(request, assessment, Action.MANAGE)
+    require(request.user, Action.MANAGE, assessment)
     form = forms.FollowUpForm(request.POST)
     if not form.is_valid():
         raise Refused(_("Give the follow-up assessment a title."), 400)
     try:
         new = followup_services.start_follow_up(request.user, assessment, title=form.cleaned_data["title"])
-    except services.ServiceError as error:
+    except ServiceError as error:
         raise Refused(str(error), 400) from None
     messages.success(request, _(
         "Follow-up assessment created. Answers, sources and recommendations carried over from the previous "
@@ -290,26 +240,26 @@ def follow_up(request, assessment):
 def _render_team(request, assessment, add_form=None, status=200):
     user = request.user
     rows = []
-    for member in selectors.members(user, assessment):
+    for member in selectors.members(seen_by(user, assessment)):
         change = forms.MemberChangeForm(initial={"role": member.role, "clearance": member.clearance},
                                         auto_id=f"id_member{member.pk}_%s")
         rows.append((member, change))
-    context = _context(request, assessment, "team", rows=rows,
+    context = page_context(request, assessment, "team", rows=rows,
                        add_form=add_form or forms.MemberAddForm())
     return render(request, "assessments/team.html", context, status=status)
 
 
-@assessment_view
+@assessment_page
 def team(request, assessment):
     if request.method != "POST":
         return _render_team(request, assessment)
-    _require(request, assessment, Action.MANAGE)
+    require(request.user, Action.MANAGE, assessment)
     form = forms.MemberAddForm(request.POST)
     if form.is_valid():
         try:
             added = services.add_member(request.user, assessment, form.cleaned_data["username"],
                                         form.cleaned_data["role"], form.cleaned_data["clearance"])
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("%(user)s joined the team.") % {"user": added.user})
@@ -317,11 +267,11 @@ def team(request, assessment):
     return _render_team(request, assessment, form, status=400)
 
 
-@assessment_view
+@assessment_page
 @require_POST
 def team_member(request, assessment, member_pk):
-    _require(request, assessment, Action.MANAGE)
-    member = selectors.membership(request.user, assessment, member_pk)
+    require(request.user, Action.MANAGE, assessment)
+    member = selectors.membership(seen_by(request.user, assessment), member_pk)
     try:
         if "remove" in request.POST:
             services.remove_member(request.user, assessment, member)
@@ -332,7 +282,7 @@ def team_member(request, assessment, member_pk):
                 raise Refused(_("Choose a role and a clearance."), 400)
             services.change_member(request.user, assessment, member, **form.cleaned_data)
             messages.success(request, _("%(user)s's role and clearance saved.") % {"user": member.user})
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, str(error))
         return _render_team(request, assessment, status=400)
     return redirect("assessments:team", assessment.pk)
@@ -341,18 +291,18 @@ def team_member(request, assessment, member_pk):
 # --- Stakeholders -------------------------------------------------------------------------------------------------
 
 
-@assessment_view
+@assessment_page
 def institutions(request, assessment):
-    rows = selectors.institutions(request.user, assessment)
+    rows = selectors.institutions(seen_by(request.user, assessment))
     return render(request, "assessments/institutions.html",
-                  _context(request, assessment, "institutions", institutions=rows))
+                  page_context(request, assessment, "institutions", institutions=rows))
 
 
-@assessment_view
+@assessment_page
 def institution_form(request, assessment, institution_pk=None):
     user = request.user
-    institution = selectors.institution(user, assessment, institution_pk) if institution_pk else None
-    _require(request, assessment, Action.EDIT)
+    institution = selectors.institution(seen_by(user, assessment), institution_pk) if institution_pk else None
+    require(request.user, Action.EDIT, assessment)
     form = forms.InstitutionForm(request.POST or None, instance=institution, tree=selectors.tree_for(assessment),
                                  **_may_see(request, assessment))
     status = 200
@@ -360,18 +310,18 @@ def institution_form(request, assessment, institution_pk=None):
         if form.is_valid():
             try:
                 services.save_institution(user, assessment, institution, **form.cleaned_data)
-            except (services.ServiceError, ValidationError) as error:
+            except (ServiceError, ValidationError) as error:
                 form.add_error(None, _message(error))
             else:
                 messages.success(request, _("Stakeholder saved."))
                 return redirect("assessments:institutions", assessment.pk)
         status = 400
-    context = _context(request, assessment, "institutions", form=form, institution=institution)
+    context = page_context(request, assessment, "institutions", form=form, institution=institution)
     return render(request, "assessments/institution_form.html", context, status=status)
 
 
 def _may_see(request, assessment):
-    return {"may_see_restricted": permissions.may_see_names(request.user, assessment)}
+    return {"may_see_restricted": seen_by(request.user, assessment).names_allowed}
 
 
 def _message(error):
@@ -382,29 +332,29 @@ def _message(error):
 # --- Activities ---------------------------------------------------------------------------------------------------
 
 
-@assessment_view
+@assessment_page
 def activities(request, assessment):
     user = request.user
-    texts = {q.key: q for sub in selectors.questions_in_scope(user, assessment) for q in sub.questions}
+    texts = {q.key: q for sub in selectors.questions_in_scope(seen_by(user, assessment)) for q in sub.questions}
     rows = []
-    for activity in selectors.activities(user, assessment):
+    for activity in selectors.activities(seen_by(user, assessment)):
         covered = [(key, texts.get(key)) for key in activity.questions]
         rows.append((activity, covered))
-    return render(request, "assessments/activities.html", _context(request, assessment, "activities", rows=rows))
+    return render(request, "assessments/activities.html", page_context(request, assessment, "activities", rows=rows))
 
 
-@assessment_view
+@assessment_page
 def activity_form(request, assessment, activity_pk=None):
     user = request.user
-    activity = selectors.activity(user, assessment, activity_pk) if activity_pk else None
-    _require(request, assessment, Action.EDIT)
+    activity = selectors.activity(seen_by(user, assessment), activity_pk) if activity_pk else None
+    require(request.user, Action.EDIT, assessment)
     form = forms.ActivityForm(
         request.POST or None,
         instance=activity,
-        initial=None if activity else {"classification": selectors.default_classification(user, assessment)},
-        scope=selectors.questions_in_scope(user, assessment),
-        missions=selectors.missions(user, assessment),
-        institutions=selectors.institutions(user, assessment),
+        initial=None if activity else {"classification": seen_by(user, assessment).default_classification()},
+        scope=selectors.questions_in_scope(seen_by(user, assessment)),
+        missions=selectors.missions(seen_by(user, assessment)),
+        institutions=selectors.institutions(seen_by(user, assessment)),
         **forms.cleared(user, assessment),
     )
     status = 200
@@ -412,52 +362,52 @@ def activity_form(request, assessment, activity_pk=None):
         if form.is_valid():
             try:
                 services.save_activity(user, assessment, activity, **form.cleaned_data)
-            except (services.ServiceError, ValidationError) as error:
+            except (ServiceError, ValidationError) as error:
                 form.add_error(None, _message(error))
             else:
                 messages.success(request, _("Activity saved."))
                 return redirect("assessments:activities", assessment.pk)
         status = 400
-    context = _context(request, assessment, "activities", form=form, activity=activity)
+    context = page_context(request, assessment, "activities", form=form, activity=activity)
     return render(request, "assessments/activity_form.html", context, status=status)
 
 
 # --- National questions -------------------------------------------------------------------------------------------
 
 
-@assessment_view
+@assessment_page
 def national(request, assessment):
     user = request.user
-    scope_rows = selectors.questions_in_scope(user, assessment)
+    scope_rows = selectors.questions_in_scope(seen_by(user, assessment))
     form = None
-    if permissions.can(user, Action.MANAGE, assessment):
+    if can(user, Action.MANAGE, assessment):
         form = forms.NationalQuestionForm(request.POST or None, scope=scope_rows)
     status = 200
     if request.method == "POST":
-        _require(request, assessment, Action.MANAGE)
+        require(request.user, Action.MANAGE, assessment)
         if form.is_valid():
             data = form.cleaned_data
             try:
                 question = services.add_national_question(user, assessment, data["subsection"], data["text"],
                                                           data["parent_key"])
-            except services.ServiceError as error:
+            except ServiceError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("National question %(key)s added.") % {"key": question.key})
                 return redirect("assessments:national", assessment.pk)
         status = 400
-    questions = selectors.national_questions(user, assessment)
+    questions = selectors.national_questions(seen_by(user, assessment))
     return render(request, "assessments/national.html",
-                  _context(request, assessment, "plan", form=form, questions=questions), status=status)
+                  page_context(request, assessment, "plan", form=form, questions=questions), status=status)
 
 
 # --- History ------------------------------------------------------------------------------------------------------
 
 
-@assessment_view
+@assessment_page
 def history(request, assessment):
     user = request.user
-    page = Paginator(selectors.history(user, assessment), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = [(entry, selectors.history_changes(user, assessment, entry)) for entry in page]
+    page = Paginator(selectors.history(seen_by(user, assessment)), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = [(entry, selectors.history_changes(seen_by(user, assessment), entry)) for entry in page]
     return render(request, "assessments/history.html",
-                  _context(request, assessment, "history", page=page, entries=entries))
+                  page_context(request, assessment, "history", page=page, entries=entries))

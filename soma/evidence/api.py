@@ -1,4 +1,4 @@
-"""REST API of an assessment's sources (see soma/assessments/api.py for the shared behaviour)."""
+"""REST API of an assessment's sources (the shared behaviour is the kernel's: soma/kernel/api.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from soma.accounts import permissions
-from soma.assessments.api import AssessmentAPIView, ErrorSerializer, check_fields
 from soma.assessments.models import Classification
 from soma.evidence import selectors, services
 from soma.evidence.models import Credibility, Reliability, Source
+from soma.kernel.access import Action, require
+from soma.kernel.api import AssessmentAPIView, ErrorSerializer, check_fields
+from soma.kernel.clearance import seen_by
 
 
 class SourceSerializer(serializers.Serializer):
@@ -41,7 +42,8 @@ class SourcesView(AssessmentAPIView):
     @extend_schema(summary="Sources you may see", responses=SourceSerializer(many=True))
     def get(self, request, pk):
         assessment = self.assessment()
-        return self.paginated(selectors.sources(request.user, assessment).order_by("title", "pk"), SourceSerializer)
+        rows = selectors.sources(seen_by(request.user, assessment)).order_by("title", "pk")
+        return self.paginated(rows, SourceSerializer)
 
     @extend_schema(
         summary="Add a source (lead and assessors): JSON without a file, or multipart/form-data with `file`",
@@ -53,7 +55,7 @@ class SourcesView(AssessmentAPIView):
     )
     def post(self, request, pk):
         assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.EDIT, assessment)
+        require(request.user, Action.EDIT, assessment)
         fields = check_fields(SourceSerializer, request.data)
         upload = fields.pop("file", None)
         source = services.save_source(request.user, assessment, upload=upload, **fields)

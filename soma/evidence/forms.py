@@ -3,17 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from soma.accounts import permissions
-from soma.assessments.models import Classification
-from soma.assessments.services import ServiceError
 from soma.evidence import services
 from soma.evidence.models import Credibility, Reliability, Source
-
-
-def classification_choices(user, assessment):
-    """Only the levels this user is cleared for: nobody classifies above their own clearance."""
-    levels = permissions.cleared_levels(user, assessment)
-    return [(value, label) for value, label in Classification.choices if value in levels]
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
 
 
 class SourceForm(forms.Form):
@@ -37,7 +30,7 @@ class SourceForm(forms.Form):
 
     def __init__(self, *args, user, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["classification"].choices = classification_choices(user, assessment)
+        self.fields["classification"].choices = seen_by(user, assessment).classification_choices()
 
     def clean_file(self):
         """The upload checks of evidence.services (type, size, content), reported on the file field."""

@@ -8,13 +8,13 @@ from pathlib import PurePath
 from django.db import transaction
 from django.utils import timezone
 
-from soma.accounts import history, permissions
-from soma.accounts.permissions import Action
-from soma.assessments import selectors as assessment_selectors
-from soma.assessments.services import ServiceError
+from soma.accounts import history
 from soma.evidence import selectors
 from soma.evidence.file_names import clean_file_name
 from soma.evidence.models import Citation, Source
+from soma.kernel.access import Action, PermissionDenied, require
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # What desk-review documents come as; anything else is refused. Files are stored under a random name and
@@ -62,19 +62,19 @@ def check_upload(upload) -> tuple[str, str]:
 
 @transaction.atomic
 def save_source(user, assessment, source: Source | None = None, *, upload=None, **fields) -> Source:
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     unknown = set(fields) - set(SOURCE_FIELDS) - {"confirmed"}
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
     source = source or Source(assessment=assessment, added_by=user)
     if source.assessment_id != assessment.pk:
         raise ServiceError("That source belongs to another assessment.")
-    if source.pk and not permissions.may_see(user, assessment, source.classification):
-        raise permissions.PermissionDenied("That source is classified above your clearance.")
-    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
+    if source.pk and not seen_by(user, assessment).may_see(source.classification):
+        raise PermissionDenied("That source is classified above your clearance.")
+    if "classification" in fields and not seen_by(user, assessment).may_see(fields["classification"]):
         raise ServiceError("You cannot classify material above your own clearance.")
     if not source.pk and "classification" not in fields:
-        fields["classification"] = assessment_selectors.default_classification(user, assessment)
+        fields["classification"] = seen_by(user, assessment).default_classification()
     before = history.snapshot(source) if source.pk else None
     for name, value in fields.items():
         setattr(source, name, value)
@@ -99,13 +99,13 @@ def delete_source(user, assessment, source: Source) -> int:
     (restore_source): the rows and the stored file stay, marked deleted, out of every page, export and report.
     Returns the number of citations that went with it. Refused when some citation supports work above the
     user's clearance: that work is not theirs to change."""
-    permissions.require(user, Action.EDIT, assessment)
-    if source.assessment_id != assessment.pk or not permissions.may_see(user, assessment, source.classification):
-        raise permissions.PermissionDenied("That source is classified above your clearance.")
+    require(user, Action.EDIT, assessment)
+    if source.assessment_id != assessment.pk or not seen_by(user, assessment).may_see(source.classification):
+        raise PermissionDenied("That source is classified above your clearance.")
     source = Source.objects.select_for_update().filter(pk=source.pk).first()
     if source is None:
         raise ServiceError("This source was already deleted.")
-    impact = selectors.deletion_impact(user, assessment, source)
+    impact = selectors.deletion_impact(seen_by(user, assessment), source)
     if impact.hidden:
         raise ServiceError("This source is also cited in work classified above your clearance. Ask a team member "
                            "cleared for it to delete the source, or leave it.")
@@ -126,9 +126,9 @@ def delete_source(user, assessment, source: Source) -> int:
 @transaction.atomic
 def restore_source(user, assessment, source: Source) -> int:
     """Put a deleted source back with the citations deleted with it; returns how many citations came back."""
-    permissions.require(user, Action.EDIT, assessment)
-    if source.assessment_id != assessment.pk or not permissions.may_see(user, assessment, source.classification):
-        raise permissions.PermissionDenied("That source is classified above your clearance.")
+    require(user, Action.EDIT, assessment)
+    if source.assessment_id != assessment.pk or not seen_by(user, assessment).may_see(source.classification):
+        raise PermissionDenied("That source is classified above your clearance.")
     source = Source.all_objects.select_for_update().get(pk=source.pk)
     if source.deleted_at is None:
         raise ServiceError("This source is not deleted.")
@@ -149,9 +149,9 @@ def restore_source(user, assessment, source: Source) -> int:
 def purge_source(user, assessment, source: Source) -> int:
     """Remove a deleted source for good (lead only): its row, the citations deleted with it and, once no other
     source refers to it, its file. Recorded in the content history; cannot be undone. Returns the citations."""
-    permissions.require(user, Action.MANAGE, assessment)
-    if source.assessment_id != assessment.pk or not permissions.may_see(user, assessment, source.classification):
-        raise permissions.PermissionDenied("That source is classified above your clearance.")
+    require(user, Action.MANAGE, assessment)
+    if source.assessment_id != assessment.pk or not seen_by(user, assessment).may_see(source.classification):
+        raise PermissionDenied("That source is classified above your clearance.")
     source = Source.all_objects.select_for_update().get(pk=source.pk)
     if source.deleted_at is None:
         raise ServiceError("Only a deleted source can be removed for good. Delete it first.")
@@ -176,7 +176,7 @@ def _delete_if_unused(name: str, source: Source) -> None:
 
 @transaction.atomic
 def cite(user, assessment, *, response=None, finding=None, source=None, activity=None, pinpoint="", stance="supports"):
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     if (response is None) == (finding is None):
         raise ServiceError("A citation supports either a response or a finding.")
     if source is None and activity is None:
@@ -184,8 +184,8 @@ def cite(user, assessment, *, response=None, finding=None, source=None, activity
     for obj in (response, finding, source, activity):
         if obj is not None and obj.assessment_id != assessment.pk:
             raise ServiceError("Everything cited must belong to this assessment.")
-        if obj is not None and not permissions.may_see(user, assessment, obj.classification):
-            raise permissions.PermissionDenied("That is classified above your clearance.")
+        if obj is not None and not seen_by(user, assessment).may_see(obj.classification):
+            raise PermissionDenied("That is classified above your clearance.")
     citation = Citation.objects.create(
         assessment=assessment,
         response=response,
@@ -201,11 +201,11 @@ def cite(user, assessment, *, response=None, finding=None, source=None, activity
 
 @transaction.atomic
 def uncite(user, assessment, citation: Citation) -> None:
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     if citation.assessment_id != assessment.pk:
         raise ServiceError("That citation belongs to another assessment.")
     cited = citation.source or citation.activity
-    if cited is not None and not permissions.may_see(user, assessment, cited.classification):
-        raise permissions.PermissionDenied("That citation is classified above your clearance.")
+    if cited is not None and not seen_by(user, assessment).may_see(cited.classification):
+        raise PermissionDenied("That citation is classified above your clearance.")
     history.record(user, assessment, "deleted", citation, history.snapshot(citation), None)
     citation.delete()

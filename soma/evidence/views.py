@@ -1,8 +1,8 @@
 """The sources pages (desk review): list, add, edit, confirm, delete and download. Thin: forms parse,
-evidence.services writes, evidence.selectors reads (only what the user is cleared for)."""
+evidence.services writes, evidence.selectors reads (only what the user is cleared for). A refused write (the
+role, or material above the user's clearance) is the kernel's refusal page, raised by the services."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,56 +10,44 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action, PermissionDenied
-from soma.assessments import selectors as assessment_selectors
-from soma.assessments.services import ServiceError
 from soma.evidence import selectors, services
 from soma.evidence.forms import SourceForm
 from soma.evidence.models import Credibility, Reliability
 from soma.followup import services as followup_services
+from soma.kernel.access import Action, can, require
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
+from soma.kernel.pages import assessment_page, page_context
+
+sources_page = assessment_page(tab="sources")
 
 
-def denied(request, assessment, error, tab):
-    """A member without the right role: say who may, with HTTP 403."""
-    context = {"assessment": assessment, "tab": tab, "message": str(error)}
-    return render(request, "evidence/denied.html", context, status=403)
-
-
-@login_required
-def source_list(request, pk):
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    can_edit = permissions.can(request.user, Action.EDIT, assessment)
-    context = {
-        "assessment": assessment,
-        "tab": "sources",
-        "sources": selectors.sources(request.user, assessment),
-        "can_edit": can_edit,
-        "deleted": selectors.deleted_sources(request.user, assessment) if can_edit else [],
-        "can_purge": permissions.can(request.user, Action.MANAGE, assessment),
-        "reliability": Reliability.choices,
-        "credibility": Credibility.choices,
-    }
+@sources_page
+def source_list(request, assessment):
+    can_edit = can(request.user, Action.EDIT, assessment)
+    context = page_context(
+        request, assessment, "sources",
+        sources=selectors.sources(seen_by(request.user, assessment)),
+        deleted=selectors.deleted_sources(seen_by(request.user, assessment)) if can_edit else [],
+        can_purge=can(request.user, Action.MANAGE, assessment),
+        reliability=Reliability.choices,
+        credibility=Credibility.choices,
+    )
     return render(request, "evidence/source_list.html", context)
 
 
-@login_required
-def source_add(request, pk):
-    return _source_form(request, pk, None)
+@sources_page
+def source_add(request, assessment):
+    return _source_form(request, assessment, None)
 
 
-@login_required
-def source_edit(request, pk, source_pk):
-    return _source_form(request, pk, source_pk)
+@sources_page
+def source_edit(request, assessment, source_pk):
+    return _source_form(request, assessment, selectors.source(seen_by(request.user, assessment), source_pk))
 
 
-def _source_form(request, pk, source_pk):
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    source = selectors.source(request.user, assessment, source_pk) if source_pk else None
-    try:
-        permissions.require(request.user, Action.EDIT, assessment)
-    except PermissionDenied as error:
-        return denied(request, assessment, error, "sources")
+def _source_form(request, assessment, source):
+    require(request.user, Action.EDIT, assessment)
     status = 200
     if request.method == "POST":
         form = SourceForm(request.POST, request.FILES, user=request.user, assessment=assessment)
@@ -68,8 +56,6 @@ def _source_form(request, pk, source_pk):
                 saved = services.save_source(
                     request.user, assessment, source, upload=form.cleaned_data.get("file"), **form.service_fields()
                 )
-            except PermissionDenied as error:
-                return denied(request, assessment, error, "sources")
             except ServiceError as error:
                 form.add_error(None, str(error))
                 status = 400
@@ -80,26 +66,20 @@ def _source_form(request, pk, source_pk):
             status = 400
     else:
         initial = SourceForm.initial_for(source) if source else {
-            "classification": assessment_selectors.default_classification(request.user, assessment)}
+            "classification": seen_by(request.user, assessment).default_classification()}
         form = SourceForm(initial=initial, user=request.user, assessment=assessment)
-    context = {"assessment": assessment, "tab": "sources", "form": form, "source": source}
+    context = page_context(request, assessment, "sources", form=form, source=source)
     return render(request, "evidence/source_form.html", context, status=status)
 
 
-@login_required
-def source_delete(request, pk, source_pk):
+@sources_page
+def source_delete(request, assessment, source_pk):
     """GET: what goes with the source, and a button to confirm. POST with `confirmed`: delete it (restorable)."""
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    source = selectors.source(request.user, assessment, source_pk)
-    try:
-        permissions.require(request.user, Action.EDIT, assessment)
-    except PermissionDenied as error:
-        return denied(request, assessment, error, "sources")
+    source = selectors.source(seen_by(request.user, assessment), source_pk)
+    require(request.user, Action.EDIT, assessment)
     if request.method == "POST" and request.POST.get("confirmed") == "yes":
         try:
             count = services.delete_source(request.user, assessment, source)
-        except PermissionDenied as error:
-            return denied(request, assessment, error, "sources")
         except ServiceError as error:
             messages.error(request, str(error))
         else:
@@ -111,20 +91,17 @@ def source_delete(request, pk, source_pk):
                 % {"title": source.title})
             return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#deleted-source-{source.pk}")
         return redirect("evidence:list", pk=assessment.pk)
-    context = {"assessment": assessment, "tab": "sources", "source": source,
-               "impact": selectors.deletion_impact(request.user, assessment, source)}
+    context = page_context(request, assessment, "sources", source=source,
+                           impact=selectors.deletion_impact(seen_by(request.user, assessment), source))
     return render(request, "evidence/source_delete.html", context)
 
 
-@login_required
+@sources_page
 @require_POST
-def source_restore(request, pk, source_pk):
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    source = selectors.deleted_source(request.user, assessment, source_pk)
+def source_restore(request, assessment, source_pk):
+    source = selectors.deleted_source(seen_by(request.user, assessment), source_pk)
     try:
         count = services.restore_source(request.user, assessment, source)
-    except PermissionDenied as error:
-        return denied(request, assessment, error, "sources")
     except ServiceError as error:
         messages.error(request, str(error))
         return redirect("evidence:list", pk=assessment.pk)
@@ -134,16 +111,13 @@ def source_restore(request, pk, source_pk):
     return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#source-{source.pk}")
 
 
-@login_required
+@sources_page
 @require_POST
-def source_purge(request, pk, source_pk):
+def source_purge(request, assessment, source_pk):
     """A deleted source removed for good, after the confirmation on the sources page."""
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    source = selectors.deleted_source(request.user, assessment, source_pk)
+    source = selectors.deleted_source(seen_by(request.user, assessment), source_pk)
     try:
         services.purge_source(request.user, assessment, source)
-    except PermissionDenied as error:
-        return denied(request, assessment, error, "sources")
     except ServiceError as error:
         messages.error(request, str(error))
     else:
@@ -151,16 +125,13 @@ def source_purge(request, pk, source_pk):
     return redirect("evidence:list", pk=assessment.pk)
 
 
-@login_required
+@sources_page
 @require_POST
-def source_confirm(request, pk, source_pk):
+def source_confirm(request, assessment, source_pk):
     """A source carried over from the previous assessment, checked as still valid."""
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    source = selectors.source(request.user, assessment, source_pk)
+    source = selectors.source(seen_by(request.user, assessment), source_pk)
     try:
         followup_services.confirm_carried_over(request.user, assessment, source)
-    except PermissionDenied as error:
-        return denied(request, assessment, error, "sources")
     except ServiceError as error:
         messages.error(request, str(error))
     else:
@@ -168,11 +139,10 @@ def source_confirm(request, pk, source_pk):
     return redirect("evidence:list", pk=assessment.pk)
 
 
-@login_required
-def source_download(request, pk, source_pk):
+@sources_page
+def source_download(request, assessment, source_pk):
     """The stored file, always as a download of opaque bytes: never rendered or sniffed by the browser."""
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    source = selectors.source(request.user, assessment, source_pk)
+    source = selectors.source(seen_by(request.user, assessment), source_pk)
     if not source.file:
         raise Http404("This source has no file.")
     try:

@@ -1,31 +1,29 @@
-"""REST API of responses, findings and recommendations of one assessment (see soma/assessments/api.py)."""
+"""REST API of findings and recommendations of one assessment (the shared behaviour: soma/kernel/api.py)."""
 
 from __future__ import annotations
 
-from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from soma.accounts import permissions
-from soma.assessments import selectors as assessment_selectors
-from soma.assessments.api import (
+from soma.assessments.models import Classification
+from soma.findings import selectors, services
+from soma.findings.models import Finding, Priority, Recommendation
+from soma.kernel.access import Action, require
+from soma.kernel.api import (
     AssessmentAPIView,
     ErrorSerializer,
-    ResponseSerializer,
     check_fields,
+    check_update,
     id_field,
     named_choices,
     whole_number,
 )
-from soma.assessments.models import Classification
-from soma.assessments.services import ServiceError
-from soma.findings import selectors, services
-from soma.findings.models import Finding, Implementation, Priority, Recommendation
-from soma.findings.models import Response as ResponseModel
-from soma.responses import services as response_services
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
 
-ImplementationField = named_choices("Implementation", Implementation.choices)
 RecommendationStatusField = named_choices("RecommendationStatus", Recommendation.State.choices)
 
 
@@ -47,69 +45,37 @@ class RelatedListField(serializers.ListField):
 
 
 def _context(request, assessment) -> dict:
-    return {"request": request, "levels": permissions.cleared_levels(request.user, assessment)}
+    return {"request": request, "levels": seen_by(request.user, assessment).levels}
 
 
-def _validated_update(serializer_class, data) -> dict:
-    """A partial update: only the fields sent change; `version` (the one loaded) is required."""
-    serializer = serializer_class(data=data, partial=True)
-    serializer.is_valid(raise_exception=True)
-    fields = dict(serializer.validated_data)
-    if "version" not in fields:
-        raise serializers.ValidationError({"version": ["Send the version you loaded."]})
-    return fields
+class VersionedItemView(AssessmentAPIView):
+    """One finding or recommendation: read it, or change the fields sent with the version loaded (409 if someone
+    saved since). Subclasses say which row (`item`), how ids become rows (`links`) and which service saves."""
 
+    serializer_class: type[serializers.Serializer]
+    update_serializer_class: type[serializers.Serializer]
 
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    theirs = serializers.DictField(help_text="The saved answer (with its version) that yours would overwrite.")
-    mine = serializers.DictField(help_text="What you sent.")
+    def item(self, assessment: Any) -> Any:
+        raise NotImplementedError
 
+    def links(self, assessment: Any, fields: dict) -> dict:
+        raise NotImplementedError
 
-class ResponseWriteSerializer(serializers.Serializer):
-    version = whole_number(min_value=0, help_text="The version you loaded: 0 for a first answer.")
-    narrative = serializers.CharField(required=False, allow_blank=True)
-    de_jure = ImplementationField(required=False)
-    de_facto = ImplementationField(required=False)
-    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    def save(self, assessment: Any, item: Any, version: int, fields: dict) -> Any:
+        raise NotImplementedError
 
-
-class ResponseView(AssessmentAPIView):
-    def question(self, assessment, question):
-        if assessment_selectors.question_in_scope(self.request.user, assessment, question) is None:
-            raise Http404(f"{question} is not a question of this assessment's scope.")
-        return question
-
-    @extend_schema(
-        summary="The answer to one question in scope (version 0 and empty while unanswered)",
-        responses={200: ResponseSerializer, 404: ErrorSerializer},
-    )
-    def get(self, request, pk, question):
+    def get(self, request, pk, **kwargs):
         assessment = self.assessment()
-        question = self.question(assessment, question)
-        response = selectors.responses_to(request.user, assessment, [question]).get(question)
-        if response is None:
-            response = ResponseModel(assessment=assessment, question=question, version=0)
-        return Response(ResponseSerializer(response, context={"request": request, "assessment": assessment}).data)
+        return Response(self.serializer_class(self.item(assessment), context=_context(request, assessment)).data)
 
-    @extend_schema(
-        summary="Save the answer; send the version you loaded (409 with both texts if someone saved since)",
-        request=ResponseWriteSerializer,
-        responses={200: ResponseSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ConflictSerializer},
-    )
-    def put(self, request, pk, question):
+    def patch(self, request, pk, **kwargs):
         assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.EDIT, assessment)
-        fields = check_fields(ResponseWriteSerializer, request.data)
+        require(request.user, Action.EDIT, assessment)
+        item = self.item(assessment)
+        fields = self.links(assessment, check_update(self.update_serializer_class, request.data))
         version = fields.pop("version")
-        try:  # the service checks the question's scope (once per save, not here and there)
-            saved = response_services.save_response(
-                request.user, assessment, question, expected_version=version, **fields
-            )
-        except response_services.QuestionNotInScope as error:
-            raise Http404(str(error)) from None
-        selectors.with_citations([saved])
-        return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
+        saved = self.save(assessment, item, version, fields)
+        return Response(self.serializer_class(saved, context=_context(request, assessment)).data)
 
 
 # --- Findings ----------------------------------------------------------------------------------------------------
@@ -138,8 +104,8 @@ class FindingsView(AssessmentAPIView):
     @extend_schema(summary="Findings you may see", responses=FindingSerializer(many=True))
     def get(self, request, pk):
         assessment = self.assessment()
-        return self.paginated(selectors.findings(request.user, assessment), FindingSerializer,
-                              levels=permissions.cleared_levels(request.user, assessment))
+        return self.paginated(selectors.findings(seen_by(request.user, assessment)), FindingSerializer,
+                              levels=seen_by(request.user, assessment).levels)
 
     @extend_schema(
         summary="Record a finding (lead and assessors)",
@@ -148,7 +114,7 @@ class FindingsView(AssessmentAPIView):
     )
     def post(self, request, pk):
         assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.EDIT, assessment)
+        require(request.user, Action.EDIT, assessment)
         fields = _finding_links(request.user, assessment, check_fields(FindingSerializer, request.data))
         finding = services.save_finding(request.user, assessment, **fields)
         return Response(FindingSerializer(finding, context=_context(request, assessment)).data,
@@ -158,7 +124,7 @@ class FindingsView(AssessmentAPIView):
 def _finding_links(user, assessment, fields: dict) -> dict:
     """Question ids to the answers the user may see (others are unknown to them: a 400)."""
     if "responses" in fields:
-        visible = selectors.responses(user, assessment)
+        visible = selectors.responses(seen_by(user, assessment))
         unknown = [key for key in fields["responses"] if key not in visible]
         if unknown:
             raise ServiceError(f"No answered question {', '.join(unknown)} in this assessment.")
@@ -170,28 +136,28 @@ class FindingUpdateSerializer(FindingSerializer):
     version = whole_number(min_value=0, help_text="The version you loaded; 409 if someone changed it since.")
 
 
-class FindingView(AssessmentAPIView):
-    @extend_schema(summary="One finding you may see", responses={200: FindingSerializer, 404: ErrorSerializer})
-    def get(self, request, pk, finding_pk):
-        assessment = self.assessment()
-        finding = selectors.finding(request.user, assessment, finding_pk)
-        return Response(FindingSerializer(finding, context=_context(request, assessment)).data)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(summary="One finding you may see", responses={200: FindingSerializer, 404: ErrorSerializer}),
+    patch=extend_schema(
         summary="Change a finding (lead and assessors): only the fields sent, with the version you loaded. "
                 "`responses` replaces the links you can see; links to answers above your clearance stay.",
         request=FindingUpdateSerializer,
         responses={200: FindingSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
                    409: ErrorSerializer},
-    )
-    def patch(self, request, pk, finding_pk):
-        assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.EDIT, assessment)
-        finding = selectors.finding(request.user, assessment, finding_pk)
-        fields = _finding_links(request.user, assessment, _validated_update(FindingUpdateSerializer, request.data))
-        version = fields.pop("version")
-        saved = services.save_finding(request.user, assessment, finding, expected_version=version, **fields)
-        return Response(FindingSerializer(saved, context=_context(request, assessment)).data)
+    ),
+)
+class FindingView(VersionedItemView):
+    serializer_class = FindingSerializer
+    update_serializer_class = FindingUpdateSerializer
+
+    def item(self, assessment: Any) -> Finding:
+        return selectors.finding(seen_by(self.request.user, assessment), self.kwargs["finding_pk"])
+
+    def links(self, assessment: Any, fields: dict) -> dict:
+        return _finding_links(self.request.user, assessment, fields)
+
+    def save(self, assessment: Any, item: Finding, version: int, fields: dict) -> Finding:
+        return services.save_finding(self.request.user, assessment, item, expected_version=version, **fields)
 
 
 # --- Recommendations ---------------------------------------------------------------------------------------------
@@ -234,8 +200,8 @@ class RecommendationsView(AssessmentAPIView):
     )
     def get(self, request, pk):
         assessment = self.assessment()
-        return self.paginated(selectors.recommendations(request.user, assessment), RecommendationSerializer,
-                              levels=permissions.cleared_levels(request.user, assessment))
+        return self.paginated(selectors.recommendations(seen_by(request.user, assessment)), RecommendationSerializer,
+                              levels=seen_by(request.user, assessment).levels)
 
     @extend_schema(
         summary="Propose a recommendation (lead and assessors)",
@@ -244,7 +210,7 @@ class RecommendationsView(AssessmentAPIView):
     )
     def post(self, request, pk):
         assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.EDIT, assessment)
+        require(request.user, Action.EDIT, assessment)
         fields = _recommendation_links(request.user, assessment, check_fields(RecommendationSerializer, request.data))
         recommendation = services.save_recommendation(request.user, assessment, **fields)
         return Response(RecommendationSerializer(recommendation, context=_context(request, assessment)).data,
@@ -253,8 +219,8 @@ class RecommendationsView(AssessmentAPIView):
 
 def _recommendation_links(user, assessment, fields: dict) -> dict:
     """Ids to the institutions and the conclusions the user may see (others are unknown to them: a 400)."""
-    choices = {"institutions": (selectors.institutions(user, assessment), "institutions"),
-               "conclusions": (selectors.conclusions(user, assessment), "conclusions")}
+    choices = {"institutions": (selectors.institutions(seen_by(user, assessment)), "institutions"),
+               "conclusions": (selectors.conclusions(seen_by(user, assessment)), "conclusions")}
     for name, (rows, label) in choices.items():
         if name in fields:
             ids = set(fields[name])
@@ -270,28 +236,26 @@ class RecommendationUpdateSerializer(RecommendationSerializer):
     version = whole_number(min_value=0, help_text="The version you loaded; 409 if someone changed it since.")
 
 
-class RecommendationView(AssessmentAPIView):
-    @extend_schema(summary="One recommendation you may see",
-                   responses={200: RecommendationSerializer, 404: ErrorSerializer})
-    def get(self, request, pk, recommendation_pk):
-        assessment = self.assessment()
-        recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
-        return Response(RecommendationSerializer(recommendation, context=_context(request, assessment)).data)
-
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(summary="One recommendation you may see",
+                      responses={200: RecommendationSerializer, 404: ErrorSerializer}),
+    patch=extend_schema(
         summary="Change a recommendation (lead and assessors): only the fields sent, with the version you loaded. "
                 "`conclusions` replaces the links you can see; links to conclusions above your clearance stay.",
         request=RecommendationUpdateSerializer,
         responses={200: RecommendationSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
                    404: ErrorSerializer, 409: ErrorSerializer},
-    )
-    def patch(self, request, pk, recommendation_pk):
-        assessment = self.assessment()
-        permissions.require(request.user, permissions.Action.EDIT, assessment)
-        recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
-        fields = _validated_update(RecommendationUpdateSerializer, request.data)
-        fields = _recommendation_links(request.user, assessment, fields)
-        version = fields.pop("version")
-        saved = services.save_recommendation(request.user, assessment, recommendation, expected_version=version,
-                                             **fields)
-        return Response(RecommendationSerializer(saved, context=_context(request, assessment)).data)
+    ),
+)
+class RecommendationView(VersionedItemView):
+    serializer_class = RecommendationSerializer
+    update_serializer_class = RecommendationUpdateSerializer
+
+    def item(self, assessment: Any) -> Recommendation:
+        return selectors.recommendation(seen_by(self.request.user, assessment), self.kwargs["recommendation_pk"])
+
+    def links(self, assessment: Any, fields: dict) -> dict:
+        return _recommendation_links(self.request.user, assessment, fields)
+
+    def save(self, assessment: Any, item: Recommendation, version: int, fields: dict) -> Recommendation:
+        return services.save_recommendation(self.request.user, assessment, item, expected_version=version, **fields)

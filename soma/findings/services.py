@@ -6,15 +6,16 @@ soma.followup.services.
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Model
 
 from soma.accounts import history, permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment
-from soma.assessments.services import ServiceError, StaleEdit
 from soma.catalog import selectors as catalog_selectors
 from soma.findings.models import (
     Conclusion,
@@ -23,7 +24,12 @@ from soma.findings.models import (
     ReviewState,
     canonical_area,
 )
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
+from soma.kernel.versioning import lock_version, save_next_version
 from soma.search.services import similar
+
+M = TypeVar("M", bound=Model)
 
 
 @transaction.atomic
@@ -46,38 +52,38 @@ def _check_reachable(user, assessment, obj) -> None:
     """The object belongs to this assessment and is within the user's clearance."""
     if obj.assessment_id != assessment.pk:
         raise ServiceError("That belongs to another assessment.")
-    if not permissions.may_see(user, assessment, getattr(obj, "classification", "public")):
+    if not seen_by(user, assessment).may_see(getattr(obj, "classification", "public")):
         raise permissions.PermissionDenied("That is classified above your clearance.")
 
 
-def _versioned_save(user, assessment, obj, fields: dict, expected_version: int | None):
+def save_versioned_content(user: Any, assessment: Assessment, obj: M, fields: dict,
+                           expected_version: int | None) -> M:
+    """Save classified, versioned content (a finding, conclusion, recommendation or report chapter) as its next
+    version: the editing right, the user's clearance on the row and on its new classification, the model's own
+    validation, links only within what the user may see, a reviewed text back to draft when it changes, and the
+    history. `expected_version` None saves without the version check (a new row)."""
     permissions.require(user, Action.EDIT, assessment)
     if obj.pk:
         _check_reachable(user, assessment, obj)
-        current = type(obj).objects.select_for_update().get(pk=obj.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise StaleEdit("Someone else changed this since you opened it. Reload to see their version.")
-        obj = current
+        obj = lock_version(type(obj).objects.filter(pk=obj.pk), expected_version)
     before = history.snapshot(obj) if obj.pk else None
     if not obj.pk and "classification" not in fields:
-        fields["classification"] = assessment_selectors.default_classification(user, assessment)
+        fields["classification"] = seen_by(user, assessment).default_classification()
     m2m_names = {f.name for f in obj._meta.many_to_many}
     m2m = {name: fields.pop(name) for name in list(fields) if name in m2m_names}
     for name, value in fields.items():
         setattr(obj, name, value)
     obj.assessment = assessment
-    if "classification" in fields and not permissions.may_see(user, assessment, obj.classification):
+    if "classification" in fields and not seen_by(user, assessment).may_see(obj.classification):
         raise ServiceError("You cannot classify material above your own clearance.")
     try:
         obj.full_clean(exclude=["assessment"])
     except ValidationError as error:
         messages = [f"{name.replace('_', ' ')}: {' '.join(errs)}" for name, errs in error.message_dict.items()]
         raise ServiceError(" ".join(messages)) from None
-    if obj.pk:
-        obj.version = F("version") + 1
-        if getattr(obj, "review_state", None) == ReviewState.REVIEWED and history.snapshot(obj) != before:
-            obj.review_state = ReviewState.DRAFT  # a changed text needs reviewing again
-    obj.save()
+    if obj.pk and getattr(obj, "review_state", None) == ReviewState.REVIEWED and history.snapshot(obj) != before:
+        obj.review_state = ReviewState.DRAFT  # a changed text needs reviewing again
+    save_next_version(obj)
     obj.refresh_from_db()
     for name, value in m2m.items():
         _set_visible_links(user, assessment, getattr(obj, name), value)
@@ -92,9 +98,9 @@ def _set_visible_links(user, assessment, manager, chosen) -> None:
     chosen = list(chosen)
     if any(getattr(v, "assessment_id", assessment.pk) != assessment.pk for v in chosen):
         raise ServiceError("Links can only point within the same assessment.")
-    if any(not permissions.may_see(user, assessment, getattr(v, "classification", "public")) for v in chosen):
+    if any(not seen_by(user, assessment).may_see(getattr(v, "classification", "public")) for v in chosen):
         raise permissions.PermissionDenied("You cannot link to material above your clearance.")
-    levels = permissions.cleared_levels(user, assessment)
+    levels = seen_by(user, assessment).levels
     current = manager.all()
     if hasattr(manager.model, "classification"):
         hidden = list(current.exclude(classification__in=levels))
@@ -113,12 +119,12 @@ def save_finding(user, assessment, finding: Finding | None = None, *, expected_v
             raise ServiceError(f"{key} is not a Protocol article or provision.")
     if fields.get("subsection") and fields["subsection"] not in assessment_selectors.scope_keys(assessment):
         raise ServiceError(f"{fields['subsection']} is not a subsection in this assessment's scope.")
-    return _versioned_save(user, assessment, finding or Finding(created_by=user), fields, expected_version)
+    return save_versioned_content(user, assessment, finding or Finding(created_by=user), fields, expected_version)
 
 
 @transaction.atomic
 def save_conclusion(user, assessment, conclusion=None, *, expected_version=None, **fields) -> Conclusion:
-    return _versioned_save(user, assessment, conclusion or Conclusion(), fields, expected_version)
+    return save_versioned_content(user, assessment, conclusion or Conclusion(), fields, expected_version)
 
 
 @transaction.atomic
@@ -146,7 +152,7 @@ def save_recommendation(user, assessment, recommendation=None, *, expected_versi
         suggested = suggestions(assessment, fields["area"])
         fields.setdefault("toolkit", [item.key for item in suggested["toolkit"][:5]])
         fields.setdefault("framework", [item.key for item in suggested["ffa"][:5]])
-    return _versioned_save(user, assessment, recommendation, fields, expected_version)
+    return save_versioned_content(user, assessment, recommendation, fields, expected_version)
 
 
 def _area_keys(subsections: set[str]) -> set[str]:

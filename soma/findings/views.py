@@ -2,53 +2,22 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action
-from soma.assessments import selectors as assessment_selectors
-from soma.assessments.services import ServiceError, StaleEdit
 from soma.evidence import services as evidence_services
 from soma.findings import forms, selectors, services
 from soma.findings.models import ReviewState
 from soma.followup import services as followup_services
+from soma.kernel.access import Action, require
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import EditConflict, ServiceError
+from soma.kernel.pages import Refused, assessment_page, page_context
 
-
-def member_page(view):
-    """Signed-in members only (others get 404); a role that may not do something gets 403 with the reason."""
-
-    @wraps(view)
-    def wrapper(request, pk, *args, **kwargs):
-        assessment = assessment_selectors.get_assessment(request.user, pk)
-        try:
-            return view(request, assessment, *args, **kwargs)
-        except permissions.PermissionDenied as denied:
-            return _problem(request, assessment, str(denied), status=403)
-
-    return login_required(wrapper)
-
-
-def _context(request, assessment, tab: str, **extra) -> dict:
-    return {
-        "assessment": assessment,
-        "tab": tab,
-        "can_edit": permissions.can(request.user, Action.EDIT, assessment),
-        "can_review": permissions.can(request.user, Action.REVIEW, assessment),
-        **extra,
-    }
-
-
-def _problem(request, assessment, message: str, status: int, back: str | None = None) -> HttpResponse:
-    context = _context(request, assessment, "findings", message=message, back=back or request.path)
-    return render(request, "findings/problem.html", context, status=status)
+findings_page = assessment_page(tab="findings")
 
 
 def _stale_form(form, obj, message: str):
@@ -63,35 +32,35 @@ def _stale_form(form, obj, message: str):
 # --- Overview ------------------------------------------------------------------------------------------------------
 
 
-@member_page
+@findings_page
 @require_GET
 def overview(request, assessment):
-    view = selectors.overview(request.user, assessment)
-    return render(request, "findings/overview.html", _context(request, assessment, "overview", overview=view))
+    view = selectors.overview(seen_by(request.user, assessment))
+    return render(request, "findings/overview.html", page_context(request, assessment, "overview", overview=view))
 
 
 # --- Findings ------------------------------------------------------------------------------------------------------
 
 
-@member_page
+@findings_page
 @require_GET
 def finding_list(request, assessment):
-    grouped = selectors.findings_grouped(request.user, assessment)
-    return render(request, "findings/finding_list.html", _context(request, assessment, "findings", grouped=grouped))
+    grouped = selectors.findings_grouped(seen_by(request.user, assessment))
+    return render(request, "findings/finding_list.html", page_context(request, assessment, "findings", grouped=grouped))
 
 
-@member_page
+@findings_page
 def finding_create(request, assessment):
     return _finding_form(request, assessment, None)
 
 
-@member_page
+@findings_page
 def finding_edit(request, assessment, finding_pk):
-    return _finding_form(request, assessment, selectors.finding(request.user, assessment, finding_pk))
+    return _finding_form(request, assessment, selectors.finding(seen_by(request.user, assessment), finding_pk))
 
 
 def _finding_form(request, assessment, finding, cite_form=None, status=200):
-    permissions.require(request.user, Action.EDIT, assessment)
+    require(request.user, Action.EDIT, assessment)
     kwargs = {"user": request.user, "assessment": assessment}
     linked = frozenset(finding.responses.values_list("pk", flat=True)) if finding else frozenset()
     theirs = None
@@ -102,8 +71,8 @@ def _finding_form(request, assessment, finding, cite_form=None, status=200):
                 saved = services.save_finding(request.user, assessment, finding,
                                               expected_version=form.cleaned_data["expected_version"],
                                               **form.service_fields())
-            except StaleEdit as stale:
-                theirs = selectors.finding(request.user, assessment, finding.pk)
+            except EditConflict as stale:
+                theirs = selectors.finding(seen_by(request.user, assessment), finding.pk)
                 _stale_form(form, theirs, str(stale))
                 status = 409
             except ServiceError as error:
@@ -118,21 +87,21 @@ def _finding_form(request, assessment, finding, cite_form=None, status=200):
         form = forms.FindingForm(initial=forms.FindingForm.initial_for(finding), linked=linked, **kwargs)
     else:
         initial = {"subsection": request.GET.get("subsection", ""),
-                   "classification": assessment_selectors.default_classification(request.user, assessment)}
+                   "classification": seen_by(request.user, assessment).default_classification()}
         form = forms.FindingForm(initial=initial, **kwargs)
-    citations = selectors.finding_citations(request.user, assessment, finding) if finding else []
+    citations = selectors.finding_citations(seen_by(request.user, assessment), finding) if finding else []
     if finding is not None and cite_form is None:
         cite_form = forms.CitationForm(**kwargs)
-    context = _context(request, assessment, "findings", form=form, finding=finding, theirs=theirs,
+    context = page_context(request, assessment, "findings", form=form, finding=finding, theirs=theirs,
                        citations=citations, cite_form=cite_form)
     return render(request, "findings/finding_form.html", context, status=status)
 
 
-@member_page
+@findings_page
 @require_POST
 def finding_cite(request, assessment, finding_pk):
-    finding = selectors.finding(request.user, assessment, finding_pk)
-    permissions.require(request.user, Action.EDIT, assessment)
+    finding = selectors.finding(seen_by(request.user, assessment), finding_pk)
+    require(request.user, Action.EDIT, assessment)
     cite_form = forms.CitationForm(request.POST, user=request.user, assessment=assessment)
     if cite_form.is_valid():
         try:
@@ -148,26 +117,26 @@ def finding_cite(request, assessment, finding_pk):
 # --- Conclusions ---------------------------------------------------------------------------------------------------
 
 
-@member_page
+@findings_page
 @require_GET
 def conclusion_list(request, assessment):
-    rows = selectors.conclusions_list(request.user, assessment)
+    rows = selectors.conclusions_list(seen_by(request.user, assessment))
     return render(request, "findings/conclusion_list.html",
-                  _context(request, assessment, "findings", conclusions=rows))
+                  page_context(request, assessment, "findings", conclusions=rows))
 
 
-@member_page
+@findings_page
 def conclusion_create(request, assessment):
     return _conclusion_form(request, assessment, None)
 
 
-@member_page
+@findings_page
 def conclusion_edit(request, assessment, conclusion_pk):
-    return _conclusion_form(request, assessment, selectors.conclusion(request.user, assessment, conclusion_pk))
+    return _conclusion_form(request, assessment, selectors.conclusion(seen_by(request.user, assessment), conclusion_pk))
 
 
 def _conclusion_form(request, assessment, conclusion):
-    permissions.require(request.user, Action.EDIT, assessment)
+    require(request.user, Action.EDIT, assessment)
     kwargs = {"user": request.user, "assessment": assessment}
     status, theirs = 200, None
     if request.method == "POST":
@@ -177,8 +146,8 @@ def _conclusion_form(request, assessment, conclusion):
                 saved = services.save_conclusion(request.user, assessment, conclusion,
                                                  expected_version=form.cleaned_data["expected_version"],
                                                  **form.service_fields())
-            except StaleEdit as stale:
-                theirs = selectors.conclusion(request.user, assessment, conclusion.pk)
+            except EditConflict as stale:
+                theirs = selectors.conclusion(seen_by(request.user, assessment), conclusion.pk)
                 _stale_form(form, theirs, str(stale))
                 status = 409
             except ServiceError as error:
@@ -192,36 +161,36 @@ def _conclusion_form(request, assessment, conclusion):
     elif conclusion is not None:
         form = forms.ConclusionForm(initial=forms.ConclusionForm.initial_for(conclusion), **kwargs)
     else:
-        initial = {"classification": assessment_selectors.default_classification(request.user, assessment)}
+        initial = {"classification": seen_by(request.user, assessment).default_classification()}
         form = forms.ConclusionForm(initial=initial, **kwargs)
-    context = _context(request, assessment, "findings", form=form, conclusion=conclusion, theirs=theirs)
+    context = page_context(request, assessment, "findings", form=form, conclusion=conclusion, theirs=theirs)
     return render(request, "findings/conclusion_form.html", context, status=status)
 
 
 # --- Recommendations -----------------------------------------------------------------------------------------------
 
 
-@member_page
+@findings_page
 @require_GET
 def recommendation_list(request, assessment):
-    grouped = selectors.recommendations_grouped(request.user, assessment)
+    grouped = selectors.recommendations_grouped(seen_by(request.user, assessment))
     return render(request, "findings/recommendation_list.html",
-                  _context(request, assessment, "recommendations", grouped=grouped))
+                  page_context(request, assessment, "recommendations", grouped=grouped))
 
 
-@member_page
+@findings_page
 def recommendation_create(request, assessment):
     return _recommendation_form(request, assessment, None)
 
 
-@member_page
+@findings_page
 def recommendation_edit(request, assessment, recommendation_pk):
-    recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+    recommendation = selectors.recommendation(seen_by(request.user, assessment), recommendation_pk)
     return _recommendation_form(request, assessment, recommendation)
 
 
 def _recommendation_form(request, assessment, recommendation):
-    permissions.require(request.user, Action.EDIT, assessment)
+    require(request.user, Action.EDIT, assessment)
     kwargs = {"user": request.user, "assessment": assessment}
     status, theirs = 200, None
     if request.method == "POST":
@@ -231,8 +200,8 @@ def _recommendation_form(request, assessment, recommendation):
                 saved = services.save_recommendation(request.user, assessment, recommendation,
                                                      expected_version=form.cleaned_data["expected_version"],
                                                      **form.service_fields())
-            except StaleEdit as stale:
-                theirs = selectors.recommendation(request.user, assessment, recommendation.pk)
+            except EditConflict as stale:
+                theirs = selectors.recommendation(seen_by(request.user, assessment), recommendation.pk)
                 _stale_form(form, theirs, str(stale))
                 status = 409
             except ServiceError as error:
@@ -251,27 +220,27 @@ def _recommendation_form(request, assessment, recommendation):
         area = recommendation.area
         chosen = {"toolkit": recommendation.toolkit, "framework": recommendation.framework}
     else:
-        areas = selectors.areas(request.user, assessment)
+        areas = selectors.areas(seen_by(request.user, assessment))
         first = areas[0].key if areas else ""
         area = request.GET.get("area") or first
         initial = {"area": area, "priority": "short", "rank": 1, "sequence": 1, "status": "proposed",
-                   "classification": assessment_selectors.default_classification(request.user, assessment)}
+                   "classification": seen_by(request.user, assessment).default_classification()}
         form = forms.RecommendationForm(initial=initial, **kwargs)
         chosen = None
     suggested = forms.suggestion_choices(assessment, area, chosen)
-    context = _context(request, assessment, "recommendations", form=form, recommendation=recommendation,
+    context = page_context(request, assessment, "recommendations", form=form, recommendation=recommendation,
                        theirs=theirs, suggested=suggested, area_label=selectors.area_label(assessment, area))
     return render(request, "findings/recommendation_form.html", context, status=status)
 
 
-@member_page
+@findings_page
 @require_GET
 def recommendation_suggestions(request, assessment):
     """htmx: the Toolkit and Framework checkboxes for the chosen area (the top ones ticked on a new one)."""
-    permissions.require(request.user, Action.EDIT, assessment)
+    require(request.user, Action.EDIT, assessment)
     area = request.GET.get("area", "")
-    if area not in {a.key for a in selectors.areas(request.user, assessment)} | {
-        key for a in selectors.areas(request.user, assessment) for key, _label in a.subsections
+    if area not in {a.key for a in selectors.areas(seen_by(request.user, assessment))} | {
+        key for a in selectors.areas(seen_by(request.user, assessment)) for key, _label in a.subsections
     }:
         area = ""
     chosen = None if request.GET.get("new") else {
@@ -283,31 +252,31 @@ def recommendation_suggestions(request, assessment):
     })
 
 
-@member_page
+@findings_page
 @require_POST
 def recommendation_review(request, assessment, recommendation_pk):
-    recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+    recommendation = selectors.recommendation(seen_by(request.user, assessment), recommendation_pk)
     form = forms.ReviewForm(request.POST)
     back = reverse("findings:recommendations", args=[assessment.pk]) + f"#recommendation-{recommendation.pk}"
     if not form.is_valid():
-        return _problem(request, assessment, _("Choose a review state."), status=400, back=back)
+        raise Refused(_("Choose a review state."), 400, back=back)
     try:
         services.set_review_state(request.user, assessment, recommendation, form.cleaned_data["state"])
     except ServiceError as error:
-        return _problem(request, assessment, str(error), status=400, back=back)
+        raise Refused(str(error), 400, back=back) from None
     messages.success(request, _("Recommendation marked: %(state)s.")
                      % {"state": ReviewState(form.cleaned_data["state"]).label})
     return redirect(back)
 
 
-@member_page
+@findings_page
 @require_POST
 def recommendation_confirm(request, assessment, recommendation_pk):
-    recommendation = selectors.recommendation(request.user, assessment, recommendation_pk)
+    recommendation = selectors.recommendation(seen_by(request.user, assessment), recommendation_pk)
     back = reverse("findings:recommendations", args=[assessment.pk]) + f"#recommendation-{recommendation.pk}"
     try:
         followup_services.confirm_carried_over(request.user, assessment, recommendation)
     except ServiceError as error:
-        return _problem(request, assessment, str(error), status=400, back=back)
+        raise Refused(str(error), 400, back=back) from None
     messages.success(request, _("Carried-over recommendation confirmed for this assessment."))
     return redirect(back)

@@ -9,20 +9,20 @@ from django.db import transaction
 
 from soma.accounts import audit, history, permissions
 from soma.accounts.permissions import Action
-from soma.findings.services import _versioned_save  # the same versioned, clearance-checked save as findings
+from soma.findings.services import save_versioned_content
 from soma.reports import composer
 from soma.reports.models import Chapter, IssuedReport, ReportProfile, ReportText
 
 
 @transaction.atomic
 def save_chapter(user, assessment, chapter: str, *, text: str, classification: str, expected_version: int | None):
-    """Save one narrative chapter; a save that started from an older version is refused (StaleEdit) so that
+    """Save one narrative chapter; a save that started from an older version is refused (EditConflict) so that
     nobody's text is overwritten unseen."""
     chapter = Chapter(chapter)
     permissions.require(user, Action.EDIT, assessment)
     row = ReportText.objects.filter(assessment=assessment, chapter=chapter).first() or ReportText(chapter=chapter)
     fields = {"text": text, "classification": classification, "updated_by": user}
-    return _versioned_save(user, assessment, row, fields, expected_version if row.pk else None)
+    return save_versioned_content(user, assessment, row, fields, expected_version if row.pk else None)
 
 
 def content_hash(snapshot: dict) -> str:

@@ -14,12 +14,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action
-from soma.assessments import selectors as assessment_selectors
-from soma.assessments.services import ServiceError, StaleEdit
-from soma.assessments.views import Refused, _context, assessment_view
 from soma.core import jobs
+from soma.kernel.access import Action, require
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import EditConflict, ServiceError
+from soma.kernel.pages import Refused, assessment_page, page_context
 from soma.reports import composer, forms, left_out, selectors, services
 from soma.reports.render_html import render_html
 from soma.reports.tasks import issue_report_task
@@ -31,21 +30,24 @@ FILES = {
 }
 
 
+reports_page = assessment_page(tab="reports")
+
+
 def _issue_form(request, assessment, data=None, versions=None):
     versions = versions if versions is not None else left_out.left_out(request.user, assessment)
-    return forms.IssueForm(data, audiences=selectors.audiences(request.user, assessment),
+    return forms.IssueForm(data, audiences=selectors.audiences(seen_by(request.user, assessment)),
                            profiles=selectors.profiles(), initial={"language": get_language()}, left_out=versions)
 
 
-@assessment_view
+@reports_page
 def index(request, assessment, issue_form=None, status=200):
     """The Reports tab; before issuing, it says what each version leaves out (soma.reports.left_out)."""
     versions = issue_form.left_out if issue_form is not None else left_out.left_out(request.user, assessment)
-    context = _context(
+    context = page_context(
         request, assessment, "reports",
-        reports=selectors.issued_reports(request.user, assessment),
-        audiences=selectors.audiences(request.user, assessment),
-        chapters=selectors.chapters(request.user, assessment),
+        reports=selectors.issued_reports(seen_by(request.user, assessment)),
+        audiences=selectors.audiences(seen_by(request.user, assessment)),
+        chapters=selectors.chapters(seen_by(request.user, assessment)),
         issue_form=issue_form or _issue_form(request, assessment, versions=versions),
         left_out=list(versions.values()),
         jobs=jobs.jobs_for(request.user, assessment=assessment).filter(kind="report")[:3],
@@ -54,12 +56,12 @@ def index(request, assessment, issue_form=None, status=200):
 
 
 @csp_update({"style-src": [NONCE]})
-@assessment_view
+@reports_page
 @require_GET
 def preview(request, assessment):
     """The report as it would be issued now, for a version within the user's clearance (nothing is kept)."""
     audience = request.GET.get("audience", "public")
-    if audience not in dict(selectors.audiences(request.user, assessment)):
+    if audience not in dict(selectors.audiences(seen_by(request.user, assessment))):
         raise Refused(_("Your clearance on this assessment does not allow that version."), 403)
     snapshot = composer.compose(request.user, assessment, audience)
     notice = left_out.left_out(request.user, assessment, [audience])[audience]
@@ -68,10 +70,10 @@ def preview(request, assessment):
     return HttpResponse(render_html({**snapshot, "csp_nonce": str(request.csp_nonce)}, notice=notice))
 
 
-@assessment_view
+@reports_page
 @require_POST
 def issue(request, assessment):
-    permissions.require(request.user, Action.MANAGE, assessment)
+    require(request.user, Action.MANAGE, assessment)
     form = _issue_form(request, assessment, request.POST)
     if not form.is_valid():
         return index(request, assessment.pk, issue_form=form, status=400)
@@ -86,17 +88,17 @@ def issue(request, assessment):
     return redirect("job", job.pk)
 
 
-@assessment_view
+@reports_page
 @require_GET
 def issued(request, assessment, report_pk):
-    report = selectors.issued_report(request.user, assessment, report_pk)
-    return render(request, "reports/issued.html", _context(request, assessment, "reports", report=report))
+    report = selectors.issued_report(seen_by(request.user, assessment), report_pk)
+    return render(request, "reports/issued.html", page_context(request, assessment, "reports", report=report))
 
 
-@assessment_view
+@reports_page
 @require_GET
 def download(request, assessment, report_pk, fmt):
-    report = selectors.issued_report(request.user, assessment, report_pk)
+    report = selectors.issued_report(seen_by(request.user, assessment), report_pk)
     if fmt not in FILES:
         raise Refused(_("Reports come as HTML, PDF or DOCX."), 404)
     extension, content_type = FILES[fmt]
@@ -107,19 +109,19 @@ def download(request, assessment, report_pk, fmt):
     return response
 
 
-@assessment_view
+@reports_page
 def chapters(request, assessment):
     """The narrative chapters; each saves on its own, and a concurrent edit keeps both texts."""
-    rows = selectors.chapters(request.user, assessment)
+    rows = selectors.chapters(seen_by(request.user, assessment))
     forms_by_key, status = {}, 200
-    new_level = assessment_selectors.default_classification(request.user, assessment)
+    new_level = seen_by(request.user, assessment).default_classification()
     for chapter, row, _hidden in rows:
         initial = {"text": row.text if row else "", "classification": row.classification if row else new_level,
                    "expected_version": row.version if row else None}
         forms_by_key[chapter.value] = forms.ChapterForm(initial=initial, prefix=chapter.value)
     conflict = None
     if request.method == "POST":
-        permissions.require(request.user, Action.EDIT, assessment)
+        require(request.user, Action.EDIT, assessment)
         key = request.POST.get("chapter", "")
         if key not in forms_by_key:
             raise Refused(_("Choose one of the report's chapters."), 400)
@@ -130,8 +132,8 @@ def chapters(request, assessment):
                 services.save_chapter(request.user, assessment, key, text=form.cleaned_data["text"],
                                       classification=form.cleaned_data["classification"],
                                       expected_version=form.cleaned_data["expected_version"])
-            except StaleEdit as stale:
-                current = next(row for chapter, row, _hidden in selectors.chapters(request.user, assessment)
+            except EditConflict as stale:
+                current = next(row for chapter, row, _hidden in selectors.chapters(seen_by(request.user, assessment))
                                if chapter.value == key)
                 form.add_error(None, str(stale))
                 conflict = {"key": key, "theirs": current.text if current else "",
@@ -148,6 +150,6 @@ def chapters(request, assessment):
                 return redirect(reverse("reports:chapters", args=[assessment.pk]) + f"#chapter-{key}")
         else:
             status = 400
-    context = _context(request, assessment, "reports",
+    context = page_context(request, assessment, "reports",
                        chapters=[(c, forms_by_key[c.value], hidden) for c, _row, hidden in rows], conflict=conflict)
     return render(request, "reports/chapters.html", context, status=status)

@@ -7,19 +7,20 @@ older one is refused as a conflict that keeps both texts, never a silent overwri
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
-from soma.accounts import history, permissions
-from soma.accounts.permissions import Action
+from soma.accounts import history
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment
-from soma.assessments.services import ServiceError
 from soma.evidence.models import Citation
 from soma.findings import services as finding_services
 from soma.findings.models import Corroboration, Implementation, Response, ReviewState
+from soma.kernel.access import Action, PermissionDenied, require
+from soma.kernel.clearance import Seen, seen_by
+from soma.kernel.errors import EditConflict, ServiceError
+from soma.kernel.versioning import conflict, lock_version, save_next_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -31,16 +32,10 @@ class QuestionNotInScope(ServiceError):
     """The question is not one of the assessment's scope (the API answers 404, as for a question it reads)."""
 
 
-@dataclass
-class EditConflict(Exception):
-    """Someone saved the response after this user loaded it. Both versions are kept for the user to merge."""
-
-    response: Response
-    theirs: dict
-    mine: dict
-
-    def __str__(self) -> str:
-        return "Someone else saved this answer while you were editing. Both versions are shown: merge and save again."
+CONFLICT_MESSAGE = ("Someone else saved this answer while you were editing. Both versions are shown: merge and save "
+                    "again.")
+HIDDEN_CONFLICT_MESSAGE = ("Someone with a higher clearance has answered this question; their answer is not shown "
+                           "to you.")
 
 
 def corroboration(citations: Iterable[Citation]) -> str:
@@ -62,31 +57,33 @@ def save_response(
     user: User, assessment: Assessment, question: str, *, expected_version: int, **fields: Any
 ) -> Response:
     """Create or update the answer to one question. expected_version is 0 for a first answer."""
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     unknown = set(fields) - set(RESPONSE_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    if assessment_selectors.question_in_scope(user, assessment, question) is None:
+    if assessment_selectors.question_in_scope(seen_by(user, assessment), question) is None:
         raise QuestionNotInScope(f"{question} is not a question of this assessment's scope.")
     for name in ("de_jure", "de_facto"):
         if name in fields and fields[name] not in Implementation.values:
             raise ServiceError(f"{name.replace('_', ' ')} must be one of: {', '.join(Implementation.values)}.")
-    if "classification" in fields and not permissions.may_see(user, assessment, fields["classification"]):
+    if "classification" in fields and not seen_by(user, assessment).may_see(fields["classification"]):
         raise ServiceError("You cannot classify material above your own clearance.")
-    response = Response.objects.select_for_update().filter(assessment=assessment, question=question).first()
-    if response is not None and not permissions.may_see(user, assessment, response.classification):
-        raise permissions.PermissionDenied("This question's answer is classified above your clearance.")
-    current_version = response.version if response else 0
-    if current_version != expected_version:
-        raise EditConflict(response=response, theirs=_editable(response), mine=fields)
+    seen = seen_by(user, assessment)
+
+    def within_clearance(stored: Response | None) -> None:
+        if stored is not None and not seen.may_see(stored.classification):
+            raise PermissionDenied("This question's answer is classified above your clearance.")
+
+    response = lock_version(Response.objects.filter(assessment=assessment, question=question), expected_version,
+                            message=CONFLICT_MESSAGE, check=within_clearance, theirs=_editable, mine=fields)
     if response is None:
-        fields.setdefault("classification", assessment_selectors.default_classification(user, assessment))
+        fields.setdefault("classification", seen_by(user, assessment).default_classification())
         try:
             with transaction.atomic():
                 response = Response.objects.create(assessment=assessment, question=question, updated_by=user, **fields)
         except IntegrityError:  # someone created it between our read and our write
             theirs = Response.objects.get(assessment=assessment, question=question)
-            raise EditConflict(response=theirs, theirs=_editable(theirs), mine=fields) from None
+            raise _created_first(seen, theirs, fields) from None
         history.record(user, assessment, "created", response, None, history.snapshot(response))
         return response
     before = history.snapshot(response)
@@ -94,18 +91,23 @@ def save_response(
         setattr(response, name, value)
     if response.review_state == ReviewState.REVIEWED and before != history.snapshot(response):
         response.review_state = ReviewState.DRAFT  # a changed answer needs reviewing again
-    response.version = current_version + 1  # the row is locked (select_for_update; on SQLite, the database)
     response.updated_by = user
     response.confirmed = True
-    response.save()
+    save_next_version(response)
     history.record(user, assessment, "changed", response, before, history.snapshot(response))
     return response
 
 
-def _editable(response: Response | None) -> dict[str, Any]:
-    if response is None:
-        return {}
+def _editable(response: Response) -> dict[str, Any]:
     return {name: getattr(response, name) for name in RESPONSE_FIELDS} | {"version": response.version}
+
+
+def _created_first(seen: Seen, theirs: Response, mine: dict[str, Any]) -> EditConflict:
+    """The conflict with an answer someone created between this save's check and its write: both texts, unless
+    theirs is classified above the user's clearance (then only its version)."""
+    if not seen.may_see(theirs.classification):
+        return EditConflict(HIDDEN_CONFLICT_MESSAGE, current=theirs, theirs={"version": theirs.version}, mine=mine)
+    return conflict(theirs, message=CONFLICT_MESSAGE, theirs=_editable, mine=mine)
 
 
 def set_review_state(user: User, assessment: Assessment, response: Response, state: str) -> Response:

@@ -8,7 +8,6 @@ redirect back to the question's anchor, so the page works without JavaScript too
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.urls.resolvers import RFC3986_SUBDELIMS
@@ -17,16 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action, PermissionDenied
-from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Classification
-from soma.assessments.services import ServiceError
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation
 from soma.findings.models import Implementation, ReviewState
 from soma.followup import services as followup_services
-from soma.kernel.pages import refusal
+from soma.kernel.access import Action, PermissionDenied, can, require
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import EditConflict, ServiceError
+from soma.kernel.pages import assessment_page, page_context, refusal
 from soma.responses import selectors, services
 from soma.responses.forms import (
     AnswerFields,
@@ -38,27 +36,28 @@ from soma.responses.forms import (
     ReviewForm,
 )
 
+questions_page = assessment_page(tab="questions")
+
 HIDDEN_MESSAGE = gettext_lazy(
     "An answer to this question exists at a classification above your clearance. Ask the lead to update it."
 )
 
 
-@login_required
-def index(request, pk):
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    context = {"assessment": assessment, "tab": "questions", "sections": selectors.index(request.user, assessment)}
+@questions_page
+def index(request, assessment):
+    sections = selectors.index(seen_by(request.user, assessment))
+    context = page_context(request, assessment, "questions", sections=sections)
     return render(request, "responses/index.html", context)
 
 
-@login_required
-def subsection(request, pk, key):
-    assessment = assessment_selectors.get_assessment(request.user, pk)
+@questions_page
+def subsection(request, assessment, key):
     return _render_subsection(request, assessment, key)
 
 
 def _render_subsection(request, assessment, key, replace=None, status=200):
     """The subsection page; `replace` is a QuestionView (with its fields) to show instead of the stored one."""
-    workspace = selectors.subsection(request.user, assessment, key)
+    workspace = selectors.subsection(seen_by(request.user, assessment), key)
     choices, cards = PageChoices(request.user, assessment), _Cards(assessment)
     for item in _walk(workspace.questions):
         if replace is not None and item.question.key == replace.question.key:
@@ -69,12 +68,10 @@ def _render_subsection(request, assessment, key, replace=None, status=200):
             _prepare(request, assessment, item, workspace.can_edit, choices=choices, can_review=workspace.can_review,
                      cards=cards)
     evidence = EvidenceChoices(request.user, assessment) if workspace.can_edit else None
-    context = {
-        "assessment": assessment,
-        "tab": "questions",
-        "workspace": workspace,
-        "datalists": [evidence.datalist(kind) for kind in EvidenceChoices.DATALIST_IDS] if evidence else [],
-    }
+    context = page_context(
+        request, assessment, "questions", workspace=workspace,
+        datalists=[evidence.datalist(kind) for kind in EvidenceChoices.DATALIST_IDS] if evidence else [],
+    )
     return render(request, "responses/subsection.html", context, status=status)
 
 
@@ -140,7 +137,7 @@ def _prepare(request, assessment, item, can_edit, form=None, cite_form=None, cho
     choices = choices or PageChoices(request.user, assessment)
     (cards or _Cards(assessment)).attach(item)
     item.can_edit = can_edit
-    item.can_review = permissions.can(request.user, Action.REVIEW, assessment) if can_review is None else can_review
+    item.can_review = can(request.user, Action.REVIEW, assessment) if can_review is None else can_review
     for name in ("conflict", "error", "saved_at"):
         if not hasattr(item, name):
             setattr(item, name, None)
@@ -175,17 +172,15 @@ def _respond(request, assessment, item, status=200, message=None):
     return redirect(f"{url}#{item.anchor}")
 
 
-def _start(request, pk, question):
-    """The assessment, the question (404 outside the scope) and its current view for this user."""
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    q = selectors.question(request.user, assessment, question)
-    item = selectors.question_view(request.user, assessment, q, load=True)
-    return assessment, item
+def _start(request, assessment, question):
+    """The question (404 outside the scope) and its current view for this user."""
+    q = selectors.question(seen_by(request.user, assessment), question)
+    return selectors.question_view(seen_by(request.user, assessment), q, load=True)
 
 
 def _refused(request, assessment, item, error, status=403):
     """Say what was refused: on the question (fragment or page), or a 403 page for read-only members."""
-    can_edit = permissions.can(request.user, Action.EDIT, assessment)
+    can_edit = can(request.user, Action.EDIT, assessment)
     if status == 403 and not can_edit and not request.htmx:
         return refusal(request, assessment, str(error), tab="questions")
     _prepare(request, assessment, item, can_edit)
@@ -193,12 +188,12 @@ def _refused(request, assessment, item, error, status=403):
     return _respond(request, assessment, item, status=status)
 
 
-@login_required
+@questions_page
 @require_POST
-def save(request, pk, question):
-    assessment, item = _start(request, pk, question)
+def save(request, assessment, question):
+    item = _start(request, assessment, question)
     try:
-        permissions.require(request.user, Action.EDIT, assessment)
+        require(request.user, Action.EDIT, assessment)
     except PermissionDenied as error:
         return _refused(request, assessment, item, error)
     if item.hidden:
@@ -216,7 +211,7 @@ def save(request, pk, question):
         services.save_response(
             request.user, assessment, question, expected_version=form.cleaned_data["expected_version"], **fields
         )
-    except services.EditConflict as conflict:
+    except EditConflict as conflict:
         return _conflict(request, assessment, question, conflict, fields)
     except PermissionDenied as error:
         return _refused(request, assessment, item, error)
@@ -224,7 +219,7 @@ def save(request, pk, question):
         _prepare(request, assessment, item, True, form=form)
         item.error = str(error)
         return _respond(request, assessment, item, status=400)
-    item = selectors.question_view(request.user, assessment, item.question, load=True)
+    item = selectors.question_view(seen_by(request.user, assessment), item.question, load=True)
     _prepare(request, assessment, item, True)
     item.saved_at = timezone.localtime()
     return _respond(request, assessment, item, message=_("Answer saved."))
@@ -239,8 +234,8 @@ def _unchanged(answer, fields) -> bool:
 
 def _conflict(request, assessment, question, conflict, mine):
     """Someone else saved first: show their text and mine, and a form against their (new) version."""
-    item = selectors.question_view(request.user, assessment, selectors.question(request.user, assessment, question),
-                                   load=True)
+    seen = seen_by(request.user, assessment)
+    item = selectors.question_view(seen, selectors.question(seen, question), load=True)
     if item.hidden or item.response is None:
         return _refused(request, assessment, item, HIDDEN_MESSAGE)
     theirs = {name: getattr(item.response, name) for name in ResponseForm.FIELDS}
@@ -261,10 +256,10 @@ def _conflict(request, assessment, question, conflict, mine):
     return _respond(request, assessment, item, status=409)
 
 
-@login_required
+@questions_page
 @require_POST
-def review(request, pk, question):
-    assessment, item = _start(request, pk, question)
+def review(request, assessment, question):
+    item = _start(request, assessment, question)
     form = ReviewForm(request.POST)
     if item.response is None or not form.is_valid():
         return _refused(request, assessment, item, _("Save an answer before asking for or giving a review."), 400)
@@ -274,16 +269,16 @@ def review(request, pk, question):
         return _refused(request, assessment, item, error)
     except ServiceError as error:
         return _refused(request, assessment, item, error, 400)
-    item = selectors.question_view(request.user, assessment, item.question, load=True)
-    _prepare(request, assessment, item, permissions.can(request.user, Action.EDIT, assessment))
+    item = selectors.question_view(seen_by(request.user, assessment), item.question, load=True)
+    _prepare(request, assessment, item, can(request.user, Action.EDIT, assessment))
     return _respond(request, assessment, item, message=_("Review state changed."))
 
 
-@login_required
+@questions_page
 @require_POST
-def confirm(request, pk, question):
+def confirm(request, assessment, question):
     """A carried-over answer checked and kept as it is."""
-    assessment, item = _start(request, pk, question)
+    item = _start(request, assessment, question)
     if item.response is None:
         return _refused(request, assessment, item, _("There is no answer to confirm."), 400)
     try:
@@ -292,17 +287,17 @@ def confirm(request, pk, question):
         return _refused(request, assessment, item, error)
     except ServiceError as error:
         return _refused(request, assessment, item, error, 400)
-    item = selectors.question_view(request.user, assessment, item.question, load=True)
+    item = selectors.question_view(seen_by(request.user, assessment), item.question, load=True)
     _prepare(request, assessment, item, True)
     return _respond(request, assessment, item, message=_("Answer confirmed for this assessment."))
 
 
-@login_required
+@questions_page
 @require_POST
-def cite(request, pk, question):
-    assessment, item = _start(request, pk, question)
+def cite(request, assessment, question):
+    item = _start(request, assessment, question)
     try:
-        permissions.require(request.user, Action.EDIT, assessment)
+        require(request.user, Action.EDIT, assessment)
     except PermissionDenied as error:
         return _refused(request, assessment, item, error)
     if item.response is None:
@@ -317,24 +312,23 @@ def cite(request, pk, question):
         return _refused(request, assessment, item, error)
     except ServiceError as error:
         return _refused(request, assessment, item, error, 400)
-    item = selectors.question_view(request.user, assessment, item.question, load=True)
+    item = selectors.question_view(seen_by(request.user, assessment), item.question, load=True)
     _prepare(request, assessment, item, True)
     return _respond(request, assessment, item, message=_("Citation added."))
 
 
-@login_required
+@questions_page
 @require_POST
-def uncite(request, pk, citation_pk):
-    assessment = assessment_selectors.get_assessment(request.user, pk)
-    citation = selectors.citation(request.user, assessment, citation_pk)
-    q = selectors.question(request.user, assessment, citation.response.question)
-    item = selectors.question_view(request.user, assessment, q, load=True)
+def uncite(request, assessment, citation_pk):
+    citation = selectors.citation(seen_by(request.user, assessment), citation_pk)
+    q = selectors.question(seen_by(request.user, assessment), citation.response.question)
+    item = selectors.question_view(seen_by(request.user, assessment), q, load=True)
     try:
         evidence_services.uncite(request.user, assessment, citation)
     except PermissionDenied as error:
         return _refused(request, assessment, item, error)
     except ServiceError as error:
         return _refused(request, assessment, item, error, 400)
-    item = selectors.question_view(request.user, assessment, q, load=True)
+    item = selectors.question_view(seen_by(request.user, assessment), q, load=True)
     _prepare(request, assessment, item, True)
     return _respond(request, assessment, item, message=_("Citation removed."))

@@ -10,9 +10,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from soma.accounts.permissions import PermissionDenied
-from soma.assessments.services import StaleEdit
 from soma.core.models import Job
 from soma.findings.models import Response
+from soma.kernel.errors import EditConflict
 from soma.reports import composer, services
 from soma.reports.models import IssuedReport, ReportProfile
 from soma.responses import services as response_services
@@ -153,7 +153,7 @@ def test_chapters_keep_both_texts_on_a_concurrent_edit(client, planted, team):
     assert "The lead&#x27;s newer text." in body and "The assessor&#x27;s text." in body
     row.refresh_from_db()
     assert row.text == "The lead's newer text."
-    with pytest.raises(StaleEdit):
+    with pytest.raises(EditConflict):
         services.save_chapter(team["assessor"], planted, "background", text="x", classification="public",
                               expected_version=row.version - 1)
 
