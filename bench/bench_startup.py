@@ -9,16 +9,27 @@
   sign-in page (templates, translations, forms), each as the process's only request.
 
 Each figure also gives the peak resident memory of the process (VmHWM), against the floor's. The children
-use the bench's data folder and DATABASE_URL, so the database is already migrated."""
+use the bench's data folder and DATABASE_URL, so the database is already migrated.
+
+Bytecode: an installed SOMA has its modules compiled (pip writes the .pyc files), so the children read and
+write bytecode in a cache folder of the bench's own (PYTHONPYCACHEPREFIX; the warm-up pair fills it) even where
+PYTHONDONTWRITEBYTECODE is set, as in a checkout that must stay free of __pycache__ folders. Without that, every
+child compiles each SOMA module it imports again, and the figures measure the compiler.
+SOMA_BENCH_COMPILE=1 measures that case instead. Each row gives the load average at its end (`uptime`): a
+figure measured beside other work is pessimistic."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 from bench.harness import emit, paired_figure, sample_pairs
 
 REPEAT = max(3, min(int(os.environ.get("SOMA_BENCH_REPEAT", "100")), 15))
+COMPILE = os.environ.get("SOMA_BENCH_COMPILE") == "1"
+BYTECODE_CACHE = tempfile.mkdtemp(prefix="soma-bench-pycache-")
 
 SETUP_ONLY = "import django; django.setup()"
 URLS = "import django; django.setup(); import soma.urls"
@@ -57,6 +68,9 @@ def _process(kind: str, target: str, args: list[str], peaks: list[float]):
     argv = [sys.executable, "-c", WRAPPER, kind, target, *args]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "soma.settings"}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    if not COMPILE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = BYTECODE_CACHE
 
     def run() -> None:
         done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -85,19 +99,29 @@ def run(repeat: int = REPEAT) -> None:
         ("startup_first_request_healthz", "code", FIRST_REQUEST, ["/healthz"]),
         ("startup_first_request_sign_in", "code", FIRST_REQUEST, ["/accounts/login/"]),
     ]
-    for name, kind, target, args in subjects:
-        peaks: list[float] = []
-        floor_peaks: list[float] = []
-        start = time.perf_counter()
-        pairs = sample_pairs(_process(kind, target, args, peaks), _process("code", SETUP_ONLY, [], floor_peaks),
-                             repeat, warmup=1)
-        emit(
-            paired_figure(
-                name,
-                pairs,
-                "a process that only runs django.setup()",
-                peak_rss_mb=_median(peaks),
-                baseline_peak_rss_mb=_median(floor_peaks),
-                seconds=round(time.perf_counter() - start, 1),
-            )
+    try:
+        for name, kind, target, args in subjects:
+            _measure(name, kind, target, args, repeat)
+    finally:
+        shutil.rmtree(BYTECODE_CACHE, ignore_errors=True)
+
+
+def _measure(name: str, kind: str, target: str, args: list[str], repeat: int) -> None:
+    """One figure: `repeat` alternating pairs of the subject process and of the floor process."""
+    peaks: list[float] = []
+    floor_peaks: list[float] = []
+    start = time.perf_counter()
+    pairs = sample_pairs(_process(kind, target, args, peaks), _process("code", SETUP_ONLY, [], floor_peaks),
+                         repeat, warmup=1)
+    emit(
+        paired_figure(
+            name,
+            pairs,
+            "a process that only runs django.setup()",
+            peak_rss_mb=_median(peaks),
+            baseline_peak_rss_mb=_median(floor_peaks),
+            seconds=round(time.perf_counter() - start, 1),
+            bytecode="compiled in each process" if COMPILE else "cached, as installed",
+            load_average=[round(value, 2) for value in os.getloadavg()],
         )
+    )
