@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
-from soma.accounts import history, permissions
-from soma.accounts.permissions import Action
+from soma.accounts import history
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment
 from soma.catalog import selectors as catalog_selectors
@@ -24,6 +23,7 @@ from soma.findings.models import (
     ReviewState,
     canonical_area,
 )
+from soma.kernel.access import Action, PermissionDenied, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
 from soma.kernel.versioning import lock_version, save_next_version
@@ -38,7 +38,7 @@ def set_review_state(user, assessment: Assessment, obj, state: str):
     if state not in ReviewState.values:
         raise ServiceError(f"Unknown review state '{state}'.")
     needed = Action.REVIEW if state in (ReviewState.REVIEWED, ReviewState.RETURNED) else Action.EDIT
-    permissions.require(user, needed, assessment)
+    require(user, needed, assessment)
     _check_reachable(user, assessment, obj)
     before = history.snapshot(obj)
     # Review is not an edit of the content: the version stays, so open editors do not get a conflict.
@@ -53,7 +53,7 @@ def _check_reachable(user, assessment, obj) -> None:
     if obj.assessment_id != assessment.pk:
         raise ServiceError("That belongs to another assessment.")
     if not seen_by(user, assessment).may_see(getattr(obj, "classification", "public")):
-        raise permissions.PermissionDenied("That is classified above your clearance.")
+        raise PermissionDenied("That is classified above your clearance.")
 
 
 def save_versioned_content(user: Any, assessment: Assessment, obj: M, fields: dict,
@@ -62,7 +62,7 @@ def save_versioned_content(user: Any, assessment: Assessment, obj: M, fields: di
     version: the editing right, the user's clearance on the row and on its new classification, the model's own
     validation, links only within what the user may see, a reviewed text back to draft when it changes, and the
     history. `expected_version` None saves without the version check (a new row)."""
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     if obj.pk:
         _check_reachable(user, assessment, obj)
         obj = lock_version(type(obj).objects.filter(pk=obj.pk), expected_version)
@@ -99,7 +99,7 @@ def _set_visible_links(user, assessment, manager, chosen) -> None:
     if any(getattr(v, "assessment_id", assessment.pk) != assessment.pk for v in chosen):
         raise ServiceError("Links can only point within the same assessment.")
     if any(not seen_by(user, assessment).may_see(getattr(v, "classification", "public")) for v in chosen):
-        raise permissions.PermissionDenied("You cannot link to material above your clearance.")
+        raise PermissionDenied("You cannot link to material above your clearance.")
     levels = seen_by(user, assessment).levels
     current = manager.all()
     if hasattr(manager.model, "classification"):
@@ -111,7 +111,7 @@ def _set_visible_links(user, assessment, manager, chosen) -> None:
 
 @transaction.atomic
 def save_finding(user, assessment, finding: Finding | None = None, *, expected_version=None, **fields) -> Finding:
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     tree = catalog_selectors.tree(assessment.catalog)
     for key in fields.get("provisions", []):
         item = tree.get(key)
@@ -129,7 +129,7 @@ def save_conclusion(user, assessment, conclusion=None, *, expected_version=None,
 
 @transaction.atomic
 def save_recommendation(user, assessment, recommendation=None, *, expected_version=None, **fields):
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     recommendation = recommendation or Recommendation()
     if "area" in fields:
         subsections = set(assessment_selectors.scope_keys(assessment))

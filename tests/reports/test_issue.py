@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
-from soma.accounts.permissions import PermissionDenied
 from soma.core.models import Job
 from soma.findings.models import Response
+from soma.kernel.access import PermissionDenied
 from soma.kernel.errors import EditConflict
 from soma.reports import composer, services
 from soma.reports.models import IssuedReport, ReportProfile
