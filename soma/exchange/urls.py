@@ -9,6 +9,6 @@ app_name = "exchange"
 urlpatterns = [
     path("", views.index, name="index"),
     path("", include("soma.exchange.bundle.urls")),
-    path("", include("soma.exchange.urls_spreadsheets")),
-    path("", include("soma.exchange.urls_xlsform")),
+    path("", include("soma.exchange.spreadsheets.urls")),
+    path("", include("soma.exchange.xlsform.urls")),
 ]

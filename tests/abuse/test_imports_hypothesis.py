@@ -160,7 +160,7 @@ def test_random_bytes_are_refused_as_a_bundle(world):
 
 @pytest.fixture(scope="module")
 def questionnaire_bytes(world, django_db_blocker):
-    from soma.exchange import questionnaire
+    from soma.exchange.spreadsheets import questionnaire
 
     with django_db_blocker.unblock():
         return questionnaire.export_questionnaire(world.users["lead"], world.assessment)
@@ -176,7 +176,7 @@ CELL = st.one_of(
 
 @pytest.mark.django_db
 def test_mutated_questionnaires_are_imported_or_refused_whole(world, questionnaire_bytes):
-    from soma.exchange import questionnaire
+    from soma.exchange.spreadsheets import questionnaire
 
     lead = world.users["lead"]
     book = openpyxl.load_workbook(io.BytesIO(questionnaire_bytes))
@@ -214,7 +214,7 @@ def test_mutated_questionnaires_are_imported_or_refused_whole(world, questionnai
 @pytest.fixture(scope="module")
 def field_names(world, django_db_blocker):
     from soma.assessments.selectors import questions_in_scope
-    from soma.exchange import xlsform
+    from soma.exchange.xlsform import form_writer as xlsform
 
     with django_db_blocker.unblock():
         questions = [q for sub in questions_in_scope(world.users["lead"], world.assessment) for q in sub.questions]
@@ -252,8 +252,8 @@ def _xlsx(header, rows) -> bytes:
 
 @pytest.mark.django_db
 def test_random_submission_files_preview_without_writing_and_apply_whole(world, field_names):
-    from soma.exchange import submissions
     from soma.exchange.safe_files import UnsafeFile
+    from soma.exchange.xlsform import submissions
 
     lead, activity = world.users["lead"], world.objects["activity"]
     files = st.one_of(

@@ -14,8 +14,10 @@ from django.urls import reverse
 from soma.accounts import audit
 from soma.accounts.models import AuditEntry, AuditRefused, HistoryEntry
 from soma.assessments import services
-from soma.exchange import questionnaire, recommendations_xlsx, xlsform
 from soma.exchange.bundle import services as bundle
+from soma.exchange.spreadsheets import questionnaire
+from soma.exchange.spreadsheets import recommendations as recommendations_xlsx
+from soma.exchange.xlsform import form_writer as xlsform
 from soma.reports.services import issue_report
 
 PASSWORD = "Demoland-Audit-2026"

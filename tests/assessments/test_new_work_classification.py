@@ -15,7 +15,7 @@ from soma.assessments import selectors, services
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Source
-from soma.exchange import questionnaire
+from soma.exchange.spreadsheets import questionnaire
 from soma.findings import services as finding_services
 from soma.findings.models import Finding, Recommendation, Response
 from soma.responses import services as response_services

@@ -1,9 +1,13 @@
-"""Background tasks waiting in the database name their function by module path; the bundle import moved from
-soma.exchange.tasks to soma.exchange.bundle.tasks, so the stored paths follow (the job kind is unchanged)."""
+"""Background tasks waiting in the database name their function by module path; the exchange's tasks moved into
+the packages of their formats, so the stored paths follow (the job kinds are unchanged)."""
 
 from django.db import migrations
 
-MOVED = {"soma.exchange.tasks.import_bundle_job": "soma.exchange.bundle.tasks.import_bundle_job"}
+MOVED = {
+    "soma.exchange.tasks.import_bundle_job": "soma.exchange.bundle.tasks.import_bundle_job",
+    "soma.exchange.tasks_spreadsheets.import_questionnaire": "soma.exchange.spreadsheets.tasks.import_questionnaire",
+    "soma.exchange.tasks_xlsform.apply_submissions": "soma.exchange.xlsform.tasks.apply_submissions",
+}
 
 
 def forwards(apps, schema_editor):

@@ -46,11 +46,11 @@ class Command(BaseCommand):
                 self.stderr.write(f"{user} is cleared for {given} material: the bundle is for a {given} audience.")
             data = bundle.export_bytes(member, found, audience=given, include_files=not without_files)
         elif format == "questionnaire":
-            from soma.exchange.questionnaire import export_questionnaire
+            from soma.exchange.spreadsheets.questionnaire import export_questionnaire
 
             data = export_questionnaire(member, found)
         else:
-            from soma.exchange.recommendations_xlsx import export_recommendations
+            from soma.exchange.spreadsheets.recommendations import export_recommendations
 
             data = export_recommendations(member, found)
         if output:

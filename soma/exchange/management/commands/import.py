@@ -52,8 +52,8 @@ class Command(BaseCommand):
         )
 
     def questionnaire(self, member, path: Path, into: str) -> None:
-        from soma.exchange.questionnaire import ImportRefused, import_questionnaire
         from soma.exchange.safe_files import UnsafeFile, read_limited
+        from soma.exchange.spreadsheets.questionnaire import ImportRefused, import_questionnaire
 
         try:
             assessment = selectors.get_assessment(member, into)

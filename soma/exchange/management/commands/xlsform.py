@@ -10,8 +10,8 @@ from django.http import Http404
 
 from soma.accounts.permissions import PermissionDenied
 from soma.assessments import selectors
-from soma.exchange import submissions, xlsform
 from soma.exchange.safe_files import UnsafeFile, read_limited
+from soma.exchange.xlsform import form_writer, submissions
 
 
 class Command(BaseCommand):
@@ -58,8 +58,8 @@ class Command(BaseCommand):
 
     def export(self, user, assessment, activity, options) -> None:
         try:
-            form = xlsform.build(user, assessment, scope=options.get("scope"), activity=activity)
-        except xlsform.FormError as error:
+            form = form_writer.build(user, assessment, scope=options.get("scope"), activity=activity)
+        except form_writer.FormError as error:
             raise CommandError(str(error)) from None
         Path(options["output"]).write_bytes(form.content)
         self.stdout.write(f"{options['output']}: form {form.form_id} version {form.version}, "

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from soma.assessments import services
 from soma.catalog import packs
-from soma.exchange import xlsform
+from soma.exchange.xlsform import form_writer
 from soma.findings.models import Implementation
 from soma.responses import services as response_services
-from tests.exchange.xlsform_world import converted, demoland_world, sheet_rows, survey  # noqa: F401
+from tests.exchange.xlsform.world import converted, demoland_world, sheet_rows, survey  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +23,15 @@ NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")  # an XML name as XLSForm allow
 
 
 def test_names_come_from_stable_ids():
-    assert xlsform.base_name("guide:V.C:q07") == "V_C_q07"
-    assert xlsform.base_name("guide:V.C:n01") == "V_C_n01"
-    assert xlsform.base_name("guide:XII:q01") == "XII_q01"
-    assert xlsform.field_name("guide:V.C:q07", "de_jure") == "V_C_q07_de_jure"
+    assert form_writer.base_name("guide:V.C:q07") == "V_C_q07"
+    assert form_writer.base_name("guide:V.C:n01") == "V_C_n01"
+    assert form_writer.base_name("guide:XII:q01") == "XII_q01"
+    assert form_writer.field_name("guide:V.C:q07", "de_jure") == "V_C_q07_de_jure"
 
 
 def test_the_whole_scope_converts_with_three_fields_per_question(demoland):
     lead = demoland.users["lead"]
-    form = xlsform.build(lead, demoland.assessment)
+    form = form_writer.build(lead, demoland.assessment)
     result = converted(form.content)
     rows = survey(form.content)
     names = [row["name"] for row in rows if row["name"]]
@@ -55,22 +55,22 @@ def test_the_whole_scope_converts_with_three_fields_per_question(demoland):
 
 def test_one_subsection_one_section_and_one_activity_convert(demoland):
     lead, assessment = demoland.users["lead"], demoland.assessment
-    one = xlsform.build(lead, assessment, scope=["V.C"])
+    one = form_writer.build(lead, assessment, scope=["V.C"])
     converted(one.content)
     groups = [row["name"] for row in survey(one.content) if row["type"] == "begin_group"]
     assert groups == ["V_C"] and one.form_id.endswith("_V_C")
-    section = xlsform.build(lead, assessment, scope=["VI"])
+    section = form_writer.build(lead, assessment, scope=["VI"])
     converted(section.content)
     groups = [row["name"] for row in survey(section.content) if row["type"] == "begin_group"]
     assert len(groups) >= 2 and all(name.startswith("VI_") for name in groups)
-    activity = xlsform.build(lead, assessment, activity=demoland.activity)
+    activity = form_writer.build(lead, assessment, activity=demoland.activity)
     converted(activity.content)
     answers = [row["hint::English (en)"] for row in survey(activity.content) if row["type"] == "text"]
     assert answers == ["guide:I.A:q09", "guide:V.A:q01", "guide:V.C:q05", "guide:V.C:q06",
                        "guide:V.C:q07", "guide:V.C:q08"]
     assert activity.form_id.endswith(f"_act{demoland.activity.pk}")
-    with pytest.raises(xlsform.FormError, match="not a subsection"):
-        xlsform.build(lead, assessment, scope=["XIII.A"])
+    with pytest.raises(form_writer.FormError, match="not a subsection"):
+        form_writer.build(lead, assessment, scope=["XIII.A"])
 
 
 def test_an_activity_with_national_questions_converts(demoland):
@@ -79,19 +79,19 @@ def test_an_activity_with_national_questions_converts(demoland):
                                    "reachable by phone?", parent_key="guide:V.C:q07")
     activity = services.save_activity(lead, assessment, kind="site_visit", title="Site visit: Karst Gate",
                                       questions=["guide:VI.C:n01", "guide:V.C:n01", "guide:V.C:q07"])
-    form = xlsform.build(lead, assessment, activity=activity)
+    form = form_writer.build(lead, assessment, activity=activity)
     converted(form.content)
     rows = {row["name"]: row for row in survey(form.content)}
     assert rows["V_C_n01_answer"]["hint::English (en)"] == "guide:V.C:n01"
     assert "${V_C_q07_answer}" in rows["V_C_n01_answer"]["relevant"]
     assert "VI_C_n01_answer" in rows
     empty = services.save_activity(lead, assessment, kind="group_meeting", title="Advisory group briefing")
-    with pytest.raises(xlsform.FormError, match="covers no question"):
-        xlsform.build(lead, assessment, activity=empty)
+    with pytest.raises(form_writer.FormError, match="covers no question"):
+        form_writer.build(lead, assessment, activity=empty)
 
 
 def test_secondary_questions_are_shown_after_their_primary(demoland):
-    form = xlsform.build(demoland.users["lead"], demoland.assessment, scope=["V.C"])
+    form = form_writer.build(demoland.users["lead"], demoland.assessment, scope=["V.C"])
     rows = {row["name"]: row for row in survey(form.content)}
     relevant = rows["V_C_q08_answer"]["relevant"]
     assert relevant == rows["V_C_q08_de_jure"]["relevant"] == rows["V_C_q08_de_facto"]["relevant"]
@@ -103,18 +103,18 @@ def test_secondary_questions_are_shown_after_their_primary(demoland):
     # A secondary whose primary is not in the form is always shown.
     alone = services.save_activity(demoland.users["lead"], demoland.assessment, kind="interview",
                                    title="Interview: duty officer", questions=["guide:V.C:q08"])
-    only = xlsform.build(demoland.users["lead"], demoland.assessment, activity=alone)
+    only = form_writer.build(demoland.users["lead"], demoland.assessment, activity=alone)
     converted(only.content)
     assert not {row["name"]: row for row in survey(only.content)}["V_C_q08_answer"]["relevant"]
 
 
 def test_names_are_stable_and_the_version_follows_the_content(demoland):
     lead, assessment = demoland.users["lead"], demoland.assessment
-    first, again = xlsform.build(lead, assessment), xlsform.build(lead, assessment)
+    first, again = form_writer.build(lead, assessment), form_writer.build(lead, assessment)
     assert first.version == again.version
     before = [row["name"] for row in survey(first.content) if row["name"]]
     services.add_national_question(lead, assessment, "guide:V.C", "Does the Port Azur desk keep a night log?")
-    after = xlsform.build(lead, assessment)
+    after = form_writer.build(lead, assessment)
     names = [row["name"] for row in survey(after.content) if row["name"]]
     assert set(before) < set(names) and "V_C_n01_answer" in set(names) - set(before)
     assert [name for name in names if name in set(before)] == before
@@ -123,7 +123,7 @@ def test_names_are_stable_and_the_version_follows_the_content(demoland):
 
 def test_labels_in_the_languages_of_the_catalog(demoland):
     lead, assessment = demoland.users["lead"], demoland.assessment
-    english_only = xlsform.build(lead, assessment, scope=["V.C"])
+    english_only = form_writer.build(lead, assessment, scope=["V.C"])
     assert english_only.languages == ["en"]
     assert not any("French" in (cell or "") for cell in sheet_rows(english_only.content, "survey")[0])
     packs.add_pack({
@@ -134,7 +134,7 @@ def test_labels_in_the_languages_of_the_catalog(demoland):
             {"id": "guide:V.C:q07", "text": "Comment les mesures immédiates sont-elles décidées et gérées ?"},
         ],
     }, version=assessment.catalog)
-    form = xlsform.build(lead, assessment, scope=["V.C"])
+    form = form_writer.build(lead, assessment, scope=["V.C"])
     assert form.languages == ["en", "fr"]
     converted(form.content)
     header = sheet_rows(form.content, "survey")[0]
@@ -154,8 +154,8 @@ def test_the_form_holds_questions_never_answers(demoland):
     marker = "MARKER-Velmora-7731"
     response_services.save_response(demoland.users["lead"], assessment, "guide:V.C:q07", expected_version=0,
                                     narrative=f"{marker} the duty officer decides.", classification="restricted")
-    observer_form = xlsform.build(demoland.users["observer"], assessment)
-    lead_form = xlsform.build(demoland.users["lead"], assessment)
+    observer_form = form_writer.build(demoland.users["observer"], assessment)
+    lead_form = form_writer.build(demoland.users["lead"], assessment)
     assert survey(observer_form.content) == survey(lead_form.content)
     assert observer_form.version == lead_form.version
     texts = " ".join(str(cell) for row in sheet_rows(lead_form.content, "survey") for cell in row if cell)

@@ -124,7 +124,7 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
     from openpyxl.styles import Alignment, Font, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from soma.exchange import sheet_format
+    from soma.exchange.spreadsheets import sheet_format
 
     subsections = _chosen(user, assessment, scope)
     answers = finding_selectors.responses(user, assessment)
@@ -222,7 +222,7 @@ def _protect(sheet) -> None:
 def _instructions(sheet, assessment, subsections, mark, user) -> None:
     from openpyxl.styles import Alignment, Font
 
-    from soma.exchange import sheet_format
+    from soma.exchange.spreadsheets import sheet_format
 
     jurisdictions = ", ".join(str(country.name) for country in assessment.jurisdictions)
     lines = [

@@ -1,7 +1,7 @@
 """The questions of an assessment as an XLSForm, for field collection with ODK Collect or KoboToolbox.
 
 Field names are derived from the questions' stable ids, so that the same question has the same name in
-every export and submissions can be mapped back (`soma.exchange.submissions`):
+every export and submissions can be mapped back (`soma.exchange.xlsform.submissions`):
 
 - a subsection is a group named after its code: `guide:V.C` -> `V_C` (section XII: `XII`);
 - a question `guide:V.C:q07` (national: `guide:V.C:n01`) gives the base `V_C_q07` (`V_C_n01`) and three

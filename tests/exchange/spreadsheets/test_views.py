@@ -5,11 +5,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from soma.core.models import Job
-from soma.exchange import questionnaire, safe_files
+from soma.exchange import safe_files
 from soma.exchange.models import PendingUpload
+from soma.exchange.spreadsheets import questionnaire
 from soma.findings.models import Response
 from soma.responses import services as response_services
-from tests.exchange.spreadsheet_helpers import (
+from tests.exchange.spreadsheets.helpers import (
     build_demoland,
     load,
     row_of,

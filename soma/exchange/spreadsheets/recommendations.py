@@ -31,7 +31,7 @@ def export_recommendations(user, assessment) -> bytes:
     import openpyxl
     from openpyxl.styles import Alignment, Font
 
-    from soma.exchange import sheet_format
+    from soma.exchange.spreadsheets import sheet_format
 
     grouped = finding_selectors.recommendations_grouped(user, assessment)
     rows = [r for _value, _label, areas in grouped for _key, _area, items in areas for r in items]

@@ -15,8 +15,8 @@ from soma.accounts import permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors
 from soma.assessments.views import Refused, _context, assessment_view
-from soma.exchange import submissions, tasks_xlsform, xlsform
 from soma.exchange.safe_files import UnsafeFile, read_limited
+from soma.exchange.xlsform import form_writer, submissions, tasks
 
 
 class ExportForm(forms.Form):
@@ -58,8 +58,8 @@ def export(request, assessment):
         activity_pk = form.cleaned_data["activity"]
         activity = selectors.activity(user, assessment, activity_pk) if activity_pk else None
         try:
-            made = xlsform.build(user, assessment, scope=form.cleaned_data["scope"] or None, activity=activity)
-        except xlsform.FormError as error:
+            made = form_writer.build(user, assessment, scope=form.cleaned_data["scope"] or None, activity=activity)
+        except form_writer.FormError as error:
             form.add_error(None, str(error))
         else:
             response = HttpResponse(
@@ -90,7 +90,7 @@ def submissions_import(request, assessment):
         except UnsafeFile as error:
             form.add_error("file", str(error))
         else:
-            held = tasks_xlsform.hold(user, assessment, data, upload.name) if result.ok and result.drafts else None
+            held = tasks.hold(user, assessment, data, upload.name) if result.ok and result.drafts else None
             context = _context(request, assessment, "exchange", preview=result, held=held)
             return render(request, "exchange/xlsform_preview.html", context, status=200 if result.ok else 400)
     status = 400 if request.method == "POST" else 200
@@ -103,12 +103,12 @@ def submissions_import(request, assessment):
 def submissions_apply(request, assessment):
     user = request.user
     permissions.require(user, Action.EDIT, assessment)
-    upload = tasks_xlsform.held(user, assessment, request.POST.get("upload"))
+    upload = tasks.held(user, assessment, request.POST.get("upload"))
     if upload is None:
         raise Refused(_("The uploaded file is no longer kept. Upload it again."), 400)
     try:
         activity = selectors.activity(user, assessment, request.POST.get("activity"))
     except Http404:
         raise Refused(_("That activity is not in this assessment any more. Upload the file again."), 400) from None
-    job = tasks_xlsform.start(user, assessment, activity, upload, request.POST.get("digest", ""))
+    job = tasks.start(user, assessment, activity, upload, request.POST.get("digest", ""))
     return redirect("job", job.pk)

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from soma.findings.models import Response
-from tests.exchange.spreadsheet_helpers import MARKER, build_demoland, load, row_of, save, state, xml_text
+from tests.exchange.spreadsheets.helpers import MARKER, build_demoland, load, row_of, save, state, xml_text
 
 pytestmark = pytest.mark.django_db
 

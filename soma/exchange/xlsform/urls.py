@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from soma.exchange import views_xlsform as views
+from soma.exchange.xlsform import views
 
 urlpatterns: list = [
     path("xlsform/", views.export, name="xlsform_export"),

@@ -10,8 +10,8 @@ from django_tasks import task
 
 from soma.accounts.permissions import PermissionDenied
 from soma.core import jobs
-from soma.exchange import questionnaire
 from soma.exchange.models import PendingUpload
+from soma.exchange.spreadsheets import questionnaire
 
 KIND = "questionnaire"
 

@@ -8,12 +8,12 @@ import pytest
 
 from soma.accounts.permissions import PermissionDenied
 from soma.assessments.services import ServiceError
-from soma.exchange import questionnaire
 from soma.exchange.models import ImportConflict
-from soma.exchange.questionnaire import ImportRefused
+from soma.exchange.spreadsheets import questionnaire
+from soma.exchange.spreadsheets.questionnaire import ImportRefused
 from soma.findings.models import Response
 from soma.responses import services as response_services
-from tests.exchange.spreadsheet_helpers import (
+from tests.exchange.spreadsheets.helpers import (
     MARKER,
     RESTRICTED_MARKER,
     build_demoland,

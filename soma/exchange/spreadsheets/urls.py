@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from soma.exchange import views_spreadsheets as views
+from soma.exchange.spreadsheets import views
 
 urlpatterns = [
     path("questionnaire.xlsx", views.questionnaire_export, name="questionnaire_export"),

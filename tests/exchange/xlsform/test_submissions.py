@@ -14,11 +14,11 @@ from django.urls import reverse
 from soma.accounts.models import HistoryEntry
 from soma.core.models import Job
 from soma.evidence.models import Citation
-from soma.exchange import submissions, xlsform
 from soma.exchange.models import PendingUpload
 from soma.exchange.safe_files import UnsafeFile
+from soma.exchange.xlsform import form_writer, submissions
 from soma.findings.models import Response
-from tests.exchange.xlsform_world import (  # noqa: F401
+from tests.exchange.xlsform.world import (  # noqa: F401
     ANSWERED,
     CONFIDENTIAL,
     demoland_world,
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(demoland, role="assessor") -> bytes:
-    return xlsform.export_xlsform(demoland.users[role], demoland.assessment, activity=demoland.activity)
+    return form_writer.export_xlsform(demoland.users[role], demoland.assessment, activity=demoland.activity)
 
 
 def _state(assessment) -> tuple:

@@ -14,8 +14,8 @@ from soma.accounts.permissions import PermissionDenied
 from soma.assessments.models import Assessment
 from soma.core import jobs
 from soma.core.models import Job
-from soma.exchange import submissions
 from soma.exchange.models import PendingUpload
+from soma.exchange.xlsform import submissions
 
 KIND = "xlsform_submissions"
 

@@ -5,7 +5,7 @@ writes all of it in one transaction, or nothing.
 
 - Files: CSV (UTF-8, with or without BOM; `,` `;` or tab separated) or XLSX, first sheet. A column is
   mapped by the last part of its header (ODK Central writes `V_C-V_C_q07_answer`, KoboToolbox
-  `V_C/V_C_q07_answer` or just `V_C_q07_answer`) to a question of the scope (`soma.exchange.xlsform` names).
+  `V_C/V_C_q07_answer` or just `V_C_q07_answer`) to a question of the scope (`soma.exchange.xlsform.form_writer` names).
   Known metadata columns (`KEY`, `SubmissionDate`, `meta-instanceID`, `_uuid`, `__version__`...) are ignored;
   other columns are reported as unknown and ignored.
 - Values: a status is its choice name (`in_place`...) or its label in English, French or Arabic. Anything else
@@ -41,8 +41,8 @@ from soma.accounts import audit, permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors
 from soma.evidence import services as evidence_services
-from soma.exchange import xlsform
 from soma.exchange.safe_files import MAX_UPLOAD_BYTES, UnsafeFile, check_xlsx
+from soma.exchange.xlsform import form_writer
 from soma.findings.models import Implementation, Response, ReviewState
 from soma.responses import services as response_services
 
@@ -60,7 +60,7 @@ METADATA = {
     "rootUuid", "uuid",
     # metadata questions a form may add
     "start", "end", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid", "audit",
-    xlsform.ASSESSMENT_FIELD,
+    form_writer.ASSESSMENT_FIELD,
 }
 ID_COLUMNS = ("instanceID", "KEY", "_uuid", "_id")
 REJECTED = {"ReviewState": {"rejected"}, "_validation_status": {"validation_status_not_approved", "not approved"}}
@@ -275,7 +275,7 @@ def preview(user, assessment, activity, data: bytes, file_name: str = "") -> Pre
     kind, header, rows, first = read_table(data, file_name)
     result = Preview(file_name=file_name, digest=hashlib.sha256(data).hexdigest(), kind=kind, activity=activity)
     questions = {q.key: q for sub in selectors.questions_in_scope(user, assessment) for q in sub.questions}
-    names = xlsform.field_map(questions.values())
+    names = form_writer.field_map(questions.values())
 
     columns: dict[int, tuple[str, str]] = {}  # column index -> (question, response field)
     special: dict[str, int] = {}
@@ -321,11 +321,11 @@ def preview(user, assessment, activity, data: bytes, file_name: str = "") -> Pre
                                          % {"id": submission_id, "other": ids[submission_id]}, row=number))
             continue
         ids[submission_id] = number
-        owner = cell(special[xlsform.ASSESSMENT_FIELD]) if xlsform.ASSESSMENT_FIELD in special else ""
+        owner = cell(special[form_writer.ASSESSMENT_FIELD]) if form_writer.ASSESSMENT_FIELD in special else ""
         if owner and owner != str(assessment.pk):
             result.errors.append(Problem(_("was collected with the form of another assessment (%(other)s). Import it "
                                            "there.") % {"other": owner}, row=number,
-                                         column=header[special[xlsform.ASSESSMENT_FIELD]]))
+                                         column=header[special[form_writer.ASSESSMENT_FIELD]]))
             continue
         for column, rejected in REJECTED.items():
             if column in special and cell(special[column]).lower() in rejected:

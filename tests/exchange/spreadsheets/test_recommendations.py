@@ -4,10 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from soma.exchange.recommendations_xlsx import HEADER_ROW, export_recommendations
+from soma.exchange.spreadsheets.recommendations import HEADER_ROW, export_recommendations
 from soma.findings import services
 from soma.findings.models import PRIORITY_ORDER
-from tests.exchange.spreadsheet_helpers import build_demoland, load, xml_text
+from tests.exchange.spreadsheets.helpers import build_demoland, load, xml_text
 
 pytestmark = pytest.mark.django_db
 

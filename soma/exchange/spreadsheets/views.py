@@ -17,8 +17,9 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments.services import ServiceError
 from soma.assessments.views import Refused, _context, assessment_view
 from soma.core import jobs
-from soma.exchange import questionnaire, recommendations_xlsx, safe_files, tasks_spreadsheets
+from soma.exchange import safe_files
 from soma.exchange.models import PendingUpload
+from soma.exchange.spreadsheets import questionnaire, recommendations, tasks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -47,7 +48,7 @@ def questionnaire_export(request, assessment):
 @assessment_view
 @require_GET
 def recommendations_export(request, assessment):
-    return _download(recommendations_xlsx.export_recommendations(request.user, assessment), assessment,
+    return _download(recommendations.export_recommendations(request.user, assessment), assessment,
                      "recommendations")
 
 
@@ -67,10 +68,10 @@ def questionnaire_import(request, assessment):
             error, status = str(refused), 400
         else:
             kept = PendingUpload.objects.create(assessment=assessment, user=request.user,
-                                                kind=tasks_spreadsheets.KIND, file_name=upload.name[:255], data=data)
-            job = jobs.start(request.user, tasks_spreadsheets.KIND,
+                                                kind=tasks.KIND, file_name=upload.name[:255], data=data)
+            job = jobs.start(request.user, tasks.KIND,
                              _("Import of the questionnaire %(name)s") % {"name": upload.name[:200]},
-                             tasks_spreadsheets.import_questionnaire, kept.pk, assessment=assessment)
+                             tasks.import_questionnaire, kept.pk, assessment=assessment)
             return redirect("job", job.pk)
     context = _context(request, assessment, "exchange", error=error)
     return render(request, "exchange/questionnaire_import.html", context, status=status)
