@@ -8,15 +8,14 @@ what never reaches a view, e.g. an unknown address under /api/; elsewhere they k
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views import defaults
-from rest_framework import status
-from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
 
 API_PREFIX = "/api/"
 # The largest whole number that SQLite and PostgreSQL store (a signed 64-bit integer): the top of every id.
@@ -37,16 +36,20 @@ def out_of_range_message() -> str:
 def _refusal(exc) -> tuple[str, int] | None:
     """The message and status for an error Django raises about the request itself, or None."""
     if isinstance(exc, RequestDataTooBig):
-        return too_big_message(), status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        return too_big_message(), HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
-        return _("The request has too many fields or files. Send fewer in one request."), status.HTTP_400_BAD_REQUEST
+        return _("The request has too many fields or files. Send fewer in one request."), HTTPStatus.BAD_REQUEST
     if isinstance(exc, SuspiciousOperation):
-        return _("The request was refused as unsafe. Check what you sent."), status.HTTP_400_BAD_REQUEST
+        return _("The request was refused as unsafe. Check what you sent."), HTTPStatus.BAD_REQUEST
     return None
 
 
 def exception_handler(exc, context):
     """DRF's handler, plus JSON answers for request errors that DRF leaves to Django's HTML pages."""
+    # Here, not at the top: Django's error handlers below are imported by every process (URL checks).
+    from rest_framework.response import Response
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is not None:
         return response
@@ -54,7 +57,7 @@ def exception_handler(exc, context):
     if refusal is not None:
         return Response({"detail": refusal[0]}, status=refusal[1])
     if isinstance(exc, (OverflowError, DataError)):  # SQLite raises OverflowError, PostgreSQL a DataError
-        return Response({"detail": out_of_range_message()}, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": out_of_range_message()}, status=HTTPStatus.BAD_REQUEST)
     return None
 
 

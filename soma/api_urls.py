@@ -1,16 +1,13 @@
-"""The REST API (/api/): token or session authentication; the OpenAPI 3 schema is at /api/schema/."""
+"""The REST API (/api/): token or session authentication; the OpenAPI 3 schema is at /api/schema/.
+
+The views are named, not imported (soma.lazy_api_views): the REST framework loads with the first API request."""
 
 from functools import cache
 
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from soma.assessments import api as assessments_api
-from soma.catalog import api as catalog_api
-from soma.evidence import api as evidence_api
-from soma.findings import api as findings_api
-from soma.responses import api as responses_api
-from soma.search import api as search_api
+from soma.lazy_api_views import api_view
 
 
 @cache
@@ -29,35 +26,39 @@ def schema(request, *args, **kwargs):
 
 urlpatterns = [
     path("schema/", schema, name="api-schema"),
-    path("catalog/", catalog_api.CatalogView.as_view(), name="api-catalog"),
-    path("catalog/items/<path:key>/related/", catalog_api.RelatedView.as_view(), name="api-catalog-related"),
-    path("catalog/items/<path:key>/", catalog_api.ItemView.as_view(), name="api-catalog-item"),
-    path("search/", search_api.SearchView.as_view(), name="api-search"),
-    path("assessments/", assessments_api.AssessmentListView.as_view(), name="api-assessments"),
-    path("assessments/<int:pk>/", assessments_api.AssessmentDetailView.as_view(), name="api-assessment"),
-    path("assessments/<int:pk>/status/", assessments_api.StatusView.as_view(), name="api-assessment-status"),
-    path("assessments/<int:pk>/members/", assessments_api.MembersView.as_view(), name="api-assessment-members"),
-    path("assessments/<int:pk>/questions/", assessments_api.QuestionsView.as_view(), name="api-assessment-questions"),
+    path("catalog/", api_view("soma.catalog.api.CatalogView"), name="api-catalog"),
+    path("catalog/items/<path:key>/related/", api_view("soma.catalog.api.RelatedView"), name="api-catalog-related"),
+    path("catalog/items/<path:key>/", api_view("soma.catalog.api.ItemView"), name="api-catalog-item"),
+    path("search/", api_view("soma.search.api.SearchView"), name="api-search"),
+    path("assessments/", api_view("soma.assessments.api.AssessmentListView"), name="api-assessments"),
+    path("assessments/<int:pk>/", api_view("soma.assessments.api.AssessmentDetailView"), name="api-assessment"),
+    path("assessments/<int:pk>/status/", api_view("soma.assessments.api.StatusView"), name="api-assessment-status"),
+    path("assessments/<int:pk>/members/", api_view("soma.assessments.api.MembersView"), name="api-assessment-members"),
+    path(
+        "assessments/<int:pk>/questions/",
+        api_view("soma.responses.api.QuestionsView"),
+        name="api-assessment-questions",
+    ),
     path(
         "assessments/<int:pk>/responses/<str:question>/",
-        responses_api.ResponseView.as_view(),
+        api_view("soma.responses.api.ResponseView"),
         name="api-assessment-response",
     ),
-    path("assessments/<int:pk>/sources/", evidence_api.SourcesView.as_view(), name="api-assessment-sources"),
-    path("assessments/<int:pk>/findings/", findings_api.FindingsView.as_view(), name="api-assessment-findings"),
+    path("assessments/<int:pk>/sources/", api_view("soma.evidence.api.SourcesView"), name="api-assessment-sources"),
+    path("assessments/<int:pk>/findings/", api_view("soma.findings.api.FindingsView"), name="api-assessment-findings"),
     path(
         "assessments/<int:pk>/findings/<int:finding_pk>/",
-        findings_api.FindingView.as_view(),
+        api_view("soma.findings.api.FindingView"),
         name="api-assessment-finding",
     ),
     path(
         "assessments/<int:pk>/recommendations/",
-        findings_api.RecommendationsView.as_view(),
+        api_view("soma.findings.api.RecommendationsView"),
         name="api-assessment-recommendations",
     ),
     path(
         "assessments/<int:pk>/recommendations/<int:recommendation_pk>/",
-        findings_api.RecommendationView.as_view(),
+        api_view("soma.findings.api.RecommendationView"),
         name="api-assessment-recommendation",
     ),
 ]
