@@ -11,16 +11,19 @@ import textwrap
 import pytest
 
 HEAVY = ("matplotlib", "weasyprint", "docx", "openpyxl", "pyxform", "tantivy", "segno", "jsonschema")
+# The REST framework's bulk (rest_framework.compat imports django.contrib.postgres, hence psycopg): about half of
+# django.setup(). Its package and app config alone are light and load with django.setup().
+REST_FRAMEWORK = ("rest_framework.compat", "rest_framework.views", "drf_spectacular.utils", "psycopg")
 
 
-def loaded_after(code: str, data_dir) -> list[str]:
-    """Which of HEAVY are in sys.modules after `code` ran in a fresh Python with SOMA's settings."""
+def loaded_after(code: str, data_dir, watched: tuple[str, ...] = HEAVY) -> list[str]:
+    """Which of `watched` are in sys.modules after `code` ran in a fresh Python with SOMA's settings."""
     env = {**os.environ, "SOMA_DATA_DIR": str(data_dir), "DJANGO_SETTINGS_MODULE": "soma.settings"}
     for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(name, None)
     script = textwrap.dedent(code) + textwrap.dedent(f"""
         import json, sys
-        print("\\nLOADED=" + json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))
+        print("\\nLOADED=" + json.dumps(sorted(m for m in {watched!r} if m in sys.modules)))
     """)
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
@@ -47,6 +50,36 @@ def test_first_request_of_a_worker_loads_no_heavy_library(tmp_path):
         response = Client(HTTP_HOST="localhost").get("/accounts/login/")
         assert response.status_code == 200, response.status_code
     """, tmp_path) == []
+
+
+def test_url_configuration_and_health_check_load_no_rest_framework(tmp_path):
+    """The API's views are named in the URL configuration, not imported (soma.lazy_api_views): reversing any
+    URL, an API one included, and answering /healthz leave the REST framework unloaded. (A page still loads
+    it: Django's template engine imports every installed app's template tag libraries, DRF's among them.)"""
+    assert loaded_after("""
+        import django
+        django.setup()
+        from django.test import Client
+        from django.urls import reverse
+        reverse("login")
+        reverse("api-assessment-response", args=[1, "guide:V.C:q01"])
+        response = Client(HTTP_HOST="localhost").get("/healthz")
+        assert response.status_code == 200, response.status_code
+    """, tmp_path, REST_FRAMEWORK) == []
+
+
+def test_every_api_view_named_in_the_url_configuration_is_a_rest_framework_view():
+    """A misspelt or moved view would otherwise fail only when its first request arrives."""
+    from rest_framework.views import APIView
+
+    from soma.api_urls import urlpatterns
+    from soma.lazy_api_views import LazyAPIView
+
+    lazy = [pattern for pattern in urlpatterns if isinstance(pattern.callback, LazyAPIView)]
+    assert len(lazy) >= 15
+    for pattern in lazy:
+        assert issubclass(pattern.callback.cls, APIView), pattern.name
+        assert pattern.callback.csrf_exempt is pattern.callback.view().csrf_exempt is True
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["check"]])
