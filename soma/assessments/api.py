@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django_countries import countries
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -167,62 +167,6 @@ class MemberAddSerializer(serializers.Serializer):
     clearance = serializers.ChoiceField(choices=LEVELS, default=str(Level.RESTRICTED))
 
 
-class CitationSerializer(serializers.Serializer):
-    source = serializers.IntegerField(source="source_id", allow_null=True)
-    activity = serializers.IntegerField(source="activity_id", allow_null=True)
-    pinpoint = serializers.CharField()
-    stance = serializers.CharField()
-
-
-class ResponseSerializer(serializers.Serializer):
-    question = serializers.CharField()
-    narrative = serializers.CharField()
-    de_jure = serializers.CharField()
-    de_facto = serializers.CharField()
-    classification = serializers.CharField()
-    review_state = serializers.CharField()
-    carried_over = serializers.BooleanField()
-    confirmed = serializers.BooleanField()
-    version = serializers.IntegerField(help_text="0 while unanswered; send it back when you save.")
-    updated_at = serializers.DateTimeField(allow_null=True)
-    corroboration = serializers.SerializerMethodField()
-    citations = serializers.SerializerMethodField()
-
-    def get_corroboration(self, response) -> str:
-        from soma.findings import selectors as finding_selectors
-
-        if not response.pk:
-            return "unsubstantiated"
-        request = self.context["request"]
-        return finding_selectors.response_corroboration(seen_by(request.user, self.context["assessment"]), response)
-
-    @extend_schema_field(CitationSerializer(many=True))
-    def get_citations(self, response) -> list:
-        if not response.pk:
-            return []
-        request, assessment = self.context["request"], self.context["assessment"]
-        levels = seen_by(request.user, assessment).levels
-        shown = [c for c in response.citations.all() if (c.source or c.activity).classification in levels]
-        return CitationSerializer(shown, many=True).data
-
-
-class QuestionSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    subsection = serializers.CharField()
-    text = serializers.CharField()
-    level = serializers.CharField()
-    parent = serializers.CharField(allow_null=True)
-    national = serializers.BooleanField()
-    response = serializers.SerializerMethodField()
-
-    @extend_schema_field(ResponseSerializer(allow_null=True))
-    def get_response(self, question):
-        response = self.context["responses"].get(question.key)
-        if response is None:
-            return None
-        return ResponseSerializer(response, context=self.context).data
-
-
 # --- Views ----------------------------------------------------------------------------------------------------------
 
 
@@ -300,18 +244,3 @@ class MembersView(AssessmentAPIView):
             raise ServiceError(f"No active user named '{fields['username']}'. Check the spelling.")
         membership = services.add_member(request.user, assessment, user, fields["role"], fields["clearance"])
         return Response(MemberSerializer(membership).data, status=status.HTTP_201_CREATED)
-
-
-class QuestionsView(AssessmentAPIView):
-    @extend_schema(
-        summary="The questions in scope (guide order, national ones after the guide's) with your visible answers",
-        responses=QuestionSerializer(many=True),
-    )
-    def get(self, request, pk):
-        from soma.findings import selectors as finding_selectors
-
-        assessment = self.assessment()
-        seen = seen_by(request.user, assessment)
-        questions = [q for sub in selectors.questions_in_scope(seen) for q in sub.questions]
-        answers = finding_selectors.responses(seen)
-        return self.paginated(questions, QuestionSerializer, assessment=assessment, responses=answers)

@@ -1,14 +1,13 @@
-"""REST API of the answer to one question of an assessment (the shared behaviour: soma/kernel/api.py)."""
+"""REST API of the questions in an assessment's scope and their answers (the shared behaviour: soma/kernel/api.py)."""
 
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.api import ResponseSerializer
 from soma.assessments.models import Classification
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Implementation
@@ -26,6 +25,60 @@ from soma.kernel.clearance import seen_by
 from soma.responses import services
 
 ImplementationField = named_choices("Implementation", Implementation.choices)
+
+
+class CitationSerializer(serializers.Serializer):
+    source = serializers.IntegerField(source="source_id", allow_null=True)
+    activity = serializers.IntegerField(source="activity_id", allow_null=True)
+    pinpoint = serializers.CharField()
+    stance = serializers.CharField()
+
+
+class ResponseSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    narrative = serializers.CharField()
+    de_jure = serializers.CharField()
+    de_facto = serializers.CharField()
+    classification = serializers.CharField()
+    review_state = serializers.CharField()
+    carried_over = serializers.BooleanField()
+    confirmed = serializers.BooleanField()
+    version = serializers.IntegerField(help_text="0 while unanswered; send it back when you save.")
+    updated_at = serializers.DateTimeField(allow_null=True)
+    corroboration = serializers.SerializerMethodField()
+    citations = serializers.SerializerMethodField()
+
+    def get_corroboration(self, response) -> str:
+        if not response.pk:
+            return "unsubstantiated"
+        request = self.context["request"]
+        return finding_selectors.response_corroboration(seen_by(request.user, self.context["assessment"]), response)
+
+    @extend_schema_field(CitationSerializer(many=True))
+    def get_citations(self, response) -> list:
+        if not response.pk:
+            return []
+        request, assessment = self.context["request"], self.context["assessment"]
+        levels = seen_by(request.user, assessment).levels
+        shown = [c for c in response.citations.all() if (c.source or c.activity).classification in levels]
+        return CitationSerializer(shown, many=True).data
+
+
+class QuestionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    subsection = serializers.CharField()
+    text = serializers.CharField()
+    level = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)
+    national = serializers.BooleanField()
+    response = serializers.SerializerMethodField()
+
+    @extend_schema_field(ResponseSerializer(allow_null=True))
+    def get_response(self, question):
+        response = self.context["responses"].get(question.key)
+        if response is None:
+            return None
+        return ResponseSerializer(response, context=self.context).data
 
 
 class ResponseWriteSerializer(serializers.Serializer):
@@ -70,3 +123,16 @@ class ResponseView(AssessmentAPIView):
             raise Http404(str(error)) from None
         finding_selectors.with_citations([saved])
         return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
+
+
+class QuestionsView(AssessmentAPIView):
+    @extend_schema(
+        summary="The questions in scope (guide order, national ones after the guide's) with your visible answers",
+        responses=QuestionSerializer(many=True),
+    )
+    def get(self, request, pk):
+        assessment = self.assessment()
+        seen = seen_by(request.user, assessment)
+        questions = [q for sub in assessment_selectors.questions_in_scope(seen) for q in sub.questions]
+        answers = finding_selectors.responses(seen)
+        return self.paginated(questions, QuestionSerializer, assessment=assessment, responses=answers)

@@ -64,17 +64,19 @@ def test_a_stale_answer_is_409_with_both_versions(team, assessment):
 
 
 def test_a_finding_patch_names_the_missing_version(team, assessment):
-    created = api_client(team["lead"]).post(f"/api/assessments/{assessment.pk}/findings/",
-                                            {"kind": "gap", "title": "No protocol law"}, format="json")
+    client = api_client(team["lead"])
+    created = client.post(f"/api/assessments/{assessment.pk}/findings/", {"kind": "gap", "title": "No protocol law"},
+                          format="json")
     assert created.status_code == 201, created.json()
     url = f"/api/assessments/{assessment.pk}/findings/{created.json()['id']}/"
-    response = api_client(team["lead"]).patch(url, {"title": "Renamed"}, format="json")
+    response = client.patch(url, {"title": "Renamed"}, format="json")
     assert response.status_code == 400
     assert response.json() == {"version": ["Send the version you loaded."]}
-    saved = api_client(team["lead"]).patch(url, {"title": "Renamed", "version": 1}, format="json")
+    saved = client.patch(url, {"title": "Renamed", "version": 1}, format="json")
     assert (saved.status_code, saved.json()["title"], saved.json()["version"]) == (200, "Renamed", 2)
-    stale = api_client(team["lead"]).patch(url, {"title": "Again", "version": 1}, format="json")
+    stale = client.patch(url, {"title": "Again", "version": 1}, format="json")
     assert stale.status_code == 409
+    assert stale.json() == {"detail": "Someone else changed this since you opened it. Reload to see their version."}
 
 
 @pytest.mark.parametrize(("error", "status", "detail"), [
