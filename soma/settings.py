@@ -93,8 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # An htmx request or API call of an expired session: 401 instead of the sign-in page (autosave keeps the text).
-    "soma.core.sign_in.SignedOutMiddleware",
-    "soma.core.two_factor.TwoFactorMiddleware",
+    "soma.accounts.sign_in.SignedOutMiddleware",
+    "soma.accounts.two_factor.TwoFactorMiddleware",
     # Last, so that it sees the outcome of the sign-in view and answers a lockout with its own page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,15 +148,15 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Failed sign-ins lock out one username from one address (django-axes); see docs/security.md, "Sign-in".
 AUTHENTICATION_BACKENDS = [
-    "soma.core.sign_in.LockoutBackend",
+    "soma.accounts.sign_in.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SOMA_LOGIN_FAILURES", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SOMA_LOCKOUT_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "soma.core.sign_in.locked_out"
-AXES_CLIENT_IP_CALLABLE = "soma.core.sign_in.client_address"
+AXES_LOCKOUT_CALLABLE = "soma.accounts.sign_in.locked_out"
+AXES_CLIENT_IP_CALLABLE = "soma.accounts.sign_in.client_address"
 # How many proxies in front of SOMA append to X-Forwarded-For (0: the address is the connection's own).
 SOMA_PROXY_COUNT = int(os.environ.get("SOMA_PROXY_COUNT", 0))
 AXES_VERBOSE = False

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from soma.core import sign_in, two_factor
+from soma.accounts import sign_in
 from soma.core import views as core_views
 
 urlpatterns = [
@@ -10,16 +9,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("jobs/<int:pk>/", core_views.job, name="job"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", sign_in.SignInView.as_view(), name="login"),
-    path("accounts/login/code/", sign_in.login_code, name="login_code"),
-    path("accounts/two-factor/", two_factor.set_up, name="two_factor"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "accounts/password/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
-        name="password_change_done",
-    ),
+    path("accounts/", include("soma.accounts.urls")),
     path("assessments/import/", include("soma.exchange.urls_import")),
     path("assessments/", include("soma.assessments.urls")),
     path("assessments/<int:pk>/sources/", include("soma.evidence.urls")),

@@ -498,7 +498,7 @@ OTHER_EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "login": {"GET": signed_in(ANSWERED, anonymous=VIEW), "POST": signed_in(ANSWERED, anonymous=VIEW),
               "PUT": signed_in(ANSWERED, anonymous=VIEW)},
     "logout": {"GET": everyone(NOMETHOD), "POST": everyone(LOGIN)},
-    # Added for the two-factor sign-in (soma/core/sign_in.py, soma/core/two_factor.py).
+    # Added for the two-factor sign-in (soma/accounts/sign_in.py, soma/accounts/two_factor.py).
     # The code step without a pending sign-in (a password step just passed) sends everyone to the password step.
     "login_code": {"GET": everyone(LOGIN), "POST": everyone(LOGIN)},
     "two_factor": {"GET": signed_in(VIEW), "POST": signed_in(VIEW)},

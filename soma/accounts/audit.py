@@ -239,7 +239,7 @@ def _ip(request) -> str:
 
 def _address(meta) -> str:
     """The client's address by the same rule as sign-in lockouts (behind SOMA_PROXY_COUNT proxies)."""
-    from soma.core.sign_in import client_address
+    from soma.accounts.sign_in import client_address
 
     return client_address(SimpleNamespace(META=meta)) or ""
 

@@ -6,7 +6,7 @@
 //   question, with the answer version it was made on. It is removed once the server has the same values.
 // - One save per question card at a time (htmx queues the next); when an older answer comes back, the fields
 //   the user changed meanwhile keep the user's values and are saved again against the new version.
-// - An expired session answers 401 (soma.core.sign_in.SignedOutMiddleware): nothing is swapped in, the page
+// - An expired session answers 401 (soma.accounts.sign_in.SignedOutMiddleware): nothing is swapped in, the page
 //   says so and offers to sign in again in another tab; once signed in, kept changes are sent with a fresh
 //   CSRF token (signing in rotates it), against the version they were made on: a stale one ends in the
 //   conflict view, never in a silent overwrite.

@@ -31,7 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
-from soma.core import two_factor
+from soma.accounts import two_factor
 
 PENDING = "soma_pending_sign_in"
 PENDING_SECONDS = 300

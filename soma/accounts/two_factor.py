@@ -1,6 +1,6 @@
 """Two-factor sign-in with an authenticator app (TOTP, django-otp): set-up, removal and the leads policy.
 
-The sign-in steps are in soma/core/sign_in.py. This module holds the pages where a signed-in user sets up or
+The sign-in steps are in soma/accounts/sign_in.py. This module holds the pages where a signed-in user sets up or
 removes their authenticator app, and the middleware that
 - signs out a session that was opened without the code by a user who has a confirmed app (one opened before
   the app was set up, or by any path that skipped the code step), and
@@ -62,16 +62,16 @@ def remove_devices(user) -> int:
 
 def _two_factor_state(user) -> dict:
     """Whether the user has a confirmed app, and whether the policy requires one of them, in one query."""
-    from soma.accounts.permissions import Role
-    from soma.assessments.models import Membership
     from soma.core.models import SignInPolicy
+    from soma.kernel.access import Role
 
+    users = get_user_model().objects
+    # Whether the user leads an assessment, through the memberships relation (accounts does not import assessments).
     required = Q(Exists(SignInPolicy.objects.filter(pk=1, require_two_factor_for_leads=True))) & Q(
-        Exists(Membership.objects.filter(user=OuterRef("pk"), role=Role.LEAD))
+        Exists(users.filter(pk=OuterRef("pk"), memberships__role=Role.LEAD))
     )
     state = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
+        users.filter(pk=user.pk)
         .annotate(
             has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
             required=ExpressionWrapper(required, output_field=BooleanField()),
@@ -157,7 +157,7 @@ def set_up(request):
                 remove_devices(user)
                 messages.success(request, _("Two-factor sign-in is off. You sign in with your password only."))
                 return redirect("two_factor")
-        return render(request, "core/two_factor.html", {"device": device, "error": error},
+        return render(request, "accounts/two_factor.html", {"device": device, "error": error},
                       status=400 if error else 200)
 
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
@@ -175,4 +175,4 @@ def set_up(request):
             return redirect(_next_url(request) or "two_factor")
     context = {"pending": pending, "qr_svg": _qr_svg(pending), "secret": _secret(pending), "error": error,
                "next": _next_url(request)}
-    return render(request, "core/two_factor.html", context, status=400 if error else 200)
+    return render(request, "accounts/two_factor.html", context, status=400 if error else 200)

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from soma.core.two_factor import remove_devices
+from soma.accounts.two_factor import remove_devices
 
 
 class Command(BaseCommand):
