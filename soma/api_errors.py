@@ -18,8 +18,6 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 
 API_PREFIX = "/api/"
-# The largest whole number that SQLite and PostgreSQL store (a signed 64-bit integer): the top of every id.
-MAX_INTEGER = 2**63 - 1
 
 
 def too_big_message() -> str:
@@ -29,6 +27,8 @@ def too_big_message() -> str:
 
 
 def out_of_range_message() -> str:
+    from soma.kernel.api import MAX_INTEGER  # with the REST framework, loaded by the first API request
+
     return _("A value in the request does not fit in the database (a number larger than %(max)s, or a text too "
              "long). Check the ids and numbers you sent.") % {"max": MAX_INTEGER}
 
