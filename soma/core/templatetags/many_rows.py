@@ -49,4 +49,5 @@ def fill(pattern: str, value: object) -> str:
     """The URL of `url_pattern` for one row: its stand-in (the last one in the path) replaced by `value`, quoted as
     reverse() quotes an argument."""
     head, _stand_in, tail = pattern.rpartition(STAND_IN)
-    return f"{head}{quote(str(value), safe=RFC3986_SUBDELIMS + '/~:@')}{tail}"
+    text = str(value) if isinstance(value, int) else quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@")
+    return f"{head}{text}{tail}"
