@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "soma.reports",
     "soma.exchange",
     "soma.search",
+    "soma.demo",
 ]
 
 MIDDLEWARE = [

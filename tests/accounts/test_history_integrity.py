@@ -10,9 +10,9 @@ from django.db import DatabaseError, connection, transaction
 
 from soma.accounts import audit, audit_triggers
 from soma.accounts.models import AuditEntry, AuditRefused, HistoryEntry
-from soma.assessments import demo
 from soma.assessments import services as assessment_services
 from soma.assessments.models import Assessment
+from soma.demo import services as demo
 from soma.evidence import services as evidence_services
 from soma.exchange.bundle import services as bundle
 from soma.findings.models import Response

@@ -41,7 +41,7 @@ def test_everything_soma_writes_in_its_data_folder_is_private(soma, tmp_path):
     soma.soma("demo", "--password", "Demoland-Modes-2026")  # sources with uploaded documents
     ids = soma.python("""
 from soma.assessments.models import Assessment
-from soma.assessments import demo
+from soma.demo import services as demo
 result = Assessment.objects.get(title=demo.FOLLOW_UP_TITLE).pk
 """)
     exported = tmp_path / "follow-up.json"

@@ -13,8 +13,8 @@ import zipfile
 import docx
 import pytest
 
-from soma.assessments import demo
 from soma.assessments.models import Assessment
+from soma.demo import services as demo
 from soma.reports.composer import compose
 from soma.reports.models import REPORT_PARTS
 from soma.reports.render_docx import render_docx

@@ -36,8 +36,9 @@ def _unanswered(lead, assessment, count: int) -> list[str]:
 
 
 def build_world() -> World:
-    from soma.assessments import demo, services
+    from soma.assessments import services
     from soma.assessments.models import Assessment
+    from soma.demo import services as demo
     from soma.evidence import services as evidence_services
     from soma.findings import services as finding_services
     from soma.responses import services as response_services
@@ -97,7 +98,7 @@ def build_world() -> World:
 
 
 def remove_world(created_users: list[int]) -> None:
-    from soma.assessments import demo
+    from soma.demo import services as demo
 
     demo.remove()
     get_user_model().objects.filter(pk__in=created_users).delete()
@@ -110,9 +111,9 @@ def stored_files() -> set[Path]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    from soma.assessments import demo
     from soma.catalog import packs
     from soma.catalog.models import CatalogVersion
+    from soma.demo import services as demo
 
     with django_db_blocker.unblock():
         if not CatalogVersion.objects.exists():  # a browser test's flush may have removed it

@@ -8,7 +8,7 @@ import zipfile
 import openpyxl
 
 from soma.accounts.models import HistoryEntry
-from soma.assessments import demo
+from soma.demo import services as demo
 from soma.findings.models import Response
 
 MARKER = "ZEPHYR-7731-CONFIDENTIAL-MARKER"

@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from openpyxl import Workbook, load_workbook
 from pyxform.xls2xform import convert
 
-from soma.assessments import demo, services
+from soma.assessments import services
 from soma.assessments.models import Assessment
+from soma.demo import services as demo
 
 # Questions of the follow-up's scope that the demo leaves unanswered (checked by the fixture).
 FRESH = ["guide:V.C:q05", "guide:V.C:q06", "guide:V.C:q07", "guide:V.C:q08"]

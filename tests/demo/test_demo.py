@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import call_command
 
-from soma.assessments import demo
 from soma.assessments.models import Assessment
+from soma.demo import services as demo
 from soma.findings.models import PRIORITY_ORDER
 
 

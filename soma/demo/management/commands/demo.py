@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from soma.assessments import demo
 from soma.assessments.services import ServiceError
+from soma.demo import services as demo_data
 
 
 class Command(BaseCommand):
@@ -15,8 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset: bool, password: str | None, **options):
         try:
-            result = demo.build(password=password, reset=reset)
-        except demo.DemoExists as error:
+            result = demo_data.build(password=password, reset=reset)
+        except demo_data.DemoExists as error:
             self.stdout.write(str(error))
             return
         except ServiceError as error:
@@ -27,6 +27,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {follow_up.pk:>4}  {follow_up.title} [{follow_up.status}]: {counts}")
         self.stdout.write(f"  {baseline.pk:>4}  {baseline.title} [{baseline.status}]")
         self.stdout.write(f"  {planned.pk:>4}  {planned.title} [{planned.status}]")
-        users = ", ".join(username for username, _first, _last in demo.USERS.values())
+        users = ", ".join(username for username, _first, _last in demo_data.USERS.values())
         self.stdout.write(f"Demo users: {users}")
         self.stdout.write(f"Their shared password (shown only now): {result.password}")

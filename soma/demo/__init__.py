@@ -1,0 +1,1 @@
+"""The fictional Republic of Demoland: demo users and assessments that fill every screen (`soma demo`)."""
