@@ -8,6 +8,7 @@ or python-docx default ends up in the file.
 from __future__ import annotations
 
 import base64
+import copy
 import datetime
 import io
 import re
@@ -25,7 +26,10 @@ from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.text.run import CT_R
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import BaseStyle
+from docx.text.run import Run
 
 from soma.reports.models import REPORT_PARTS, Chapter
 from soma.reports.render_html import gap_map_png, shown_parts
@@ -38,6 +42,8 @@ GREY = RGBColor(0x55, 0x55, 0x55)
 # Characters XML 1.0 cannot hold; python-docx refuses them, so they are dropped from the snapshot's text.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
+# A line that python-docx's Run.text would write as a single w:t (no tab, carriage return or line feed).
+_PLAIN_LINE = re.compile(r"[^\t\r\n]+")
 # Elements that must follow the ones added here, in the order the OOXML schema sets (Word refuses a file
 # whose elements are out of order).
 AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
@@ -194,6 +200,8 @@ class _Renderer:
         self.headings = {key: str(label) for key, label in REPORT_PARTS}
         self.classification = _clean(snapshot.get("classification_label") or snapshot.get("audience") or "").upper()
         self.title = _clean(snapshot.get("assessment", {}).get("title", ""))
+        self.run_templates: dict[tuple, CT_R] = {}
+        self.styles_by_name: dict[str, BaseStyle] = {}
 
     def render(self) -> bytes:
         self.page_setup()
@@ -327,10 +335,11 @@ class _Renderer:
 
     # --- writing helpers ------------------------------------------------------------------------------------
 
-    def direction(self, paragraph) -> None:
+    def direction(self, paragraph, text: str | None = None) -> None:
+        """`text`: the paragraph's text when the caller has it (reading it back from the XML costs more)."""
         if self.rtl:
             _make_rtl(paragraph, whole=True)
-        elif is_rtl_text(paragraph.text):
+        elif is_rtl_text(paragraph.text if text is None else text):
             _make_rtl(paragraph, whole=False)
 
     def runs(self, paragraph, pieces, size=None, colour=None) -> None:
@@ -339,17 +348,41 @@ class _Renderer:
             for i, line in enumerate(_clean(text).split("\n")):
                 if i:
                     paragraph.add_run().add_break(WD_BREAK.LINE)
-                run = paragraph.add_run(line)
-                run.bold = bold or None
-                if size is not None:
-                    _set_size(run, size)
-                if colour is not None:
-                    run.font.color.rgb = colour
+                run = self.run_like(bold or None, size, colour)
+                paragraph._p.append(run)
+                if _PLAIN_LINE.fullmatch(line):
+                    run.add_t(line)  # what Run.text writes for such a line, without its per-character walk
+                else:
+                    Run(run, paragraph).text = line
+
+    def style(self, name: str | None):
+        """The style object of a name, looked up once (python-docx looks a name up anew on every use)."""
+        if name is None:
+            return None
+        if name not in self.styles_by_name:
+            self.styles_by_name[name] = self.doc.styles[name]
+        return self.styles_by_name[name]
+
+    def run_like(self, bold, size, colour) -> CT_R:
+        """A new, empty w:r formatted so: a copy of the first one made (python-docx's formatting setters cost
+        far more than copying the element, and a long report sets the same few formats thousands of times)."""
+        key = (bold, size, colour)
+        template = self.run_templates.get(key)
+        if template is None:
+            run = Run(OxmlElement("w:r"), None)
+            run.bold = bold
+            if size is not None:
+                _set_size(run, size)
+            if colour is not None:
+                run.font.color.rgb = colour
+            template = self.run_templates[key] = run._r
+        return copy.deepcopy(template)
 
     def para(self, text="", style=None, bold=False, size=None, indent=0, colour=None, italic=False,
              align=None, pieces=None):
-        paragraph = self.doc.add_paragraph(style=style)
-        self.runs(paragraph, pieces if pieces is not None else [(text, bold)], size=size, colour=colour)
+        paragraph = self.doc.add_paragraph(style=self.style(style))
+        pieces = pieces if pieces is not None else [(text, bold)]
+        self.runs(paragraph, pieces, size=size, colour=colour)
         if italic:
             for run in paragraph.runs:
                 run.italic = True
@@ -357,7 +390,7 @@ class _Renderer:
             paragraph.paragraph_format.left_indent = Cm(indent)
         if align is not None:
             paragraph.alignment = align
-        self.direction(paragraph)
+        self.direction(paragraph, "".join(_clean(text) for text, _bold in pieces))
         return paragraph
 
     def heading(self, text: str, level: int):
@@ -390,19 +423,19 @@ class _Renderer:
             self.para(pieces=pieces, size=size, indent=indent)
 
     def table(self, columns: list[str], rows: list[list[str]], widths: list[float] | None = None):
-        table = self.doc.add_table(rows=1, cols=len(columns))
+        # All rows at once: python-docx's add_row() looks up the table's grid anew for each row.
+        table = self.doc.add_table(rows=1 + len(rows), cols=len(columns))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self.rtl:
             # The columns run from the right in a right-to-left report (no python-docx API).
             table._tbl.tblPr.insert_element_before(OxmlElement("w:bidiVisual"), *AFTER_BIDI_VISUAL)
-        header = table.rows[0]
+        header, *body = table.rows
         _repeat_header_row(header)
         for cell, name in zip(header.cells, columns, strict=True):
             self.cell(cell, name, bold=True)
             _shade(cell)
-        for values in rows:
-            row = table.add_row()
+        for row, values in zip(body, rows, strict=True):
             row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays on one page
             cells = row.cells
             for cell, value in zip(cells, values, strict=True):
@@ -424,7 +457,7 @@ class _Renderer:
             paragraph = first if i == 0 else cell.add_paragraph()
             paragraph.paragraph_format.space_after = Pt(2)
             self.runs(paragraph, [(chunk, bold)], size=Pt(9))
-            self.direction(paragraph)
+            self.direction(paragraph, chunk)
 
     def picture(self, data: bytes, width, max_height=None) -> None:
         """A picture in its own paragraph, scaled down to fit `max_height` when it would be taller."""
