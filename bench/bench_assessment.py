@@ -34,6 +34,7 @@ def build(username: str):
     from soma.catalog import selectors as catalog_selectors
     from soma.evidence.models import Citation, Credibility, Reliability, Source
     from soma.findings.models import Implementation, Response, ReviewState
+    from soma.kernel.clearance import seen_by
 
     catalog, _created = packs.load_builtin()
     user = get_user_model().objects.create_user(username=username)
@@ -61,7 +62,7 @@ def build(username: str):
         for n in range(SOURCES)
     )
     sources = list(Source.objects.filter(assessment=assessment).values_list("pk", flat=True))
-    scope = assessment_selectors.questions_in_scope(user, assessment)
+    scope = assessment_selectors.questions_in_scope(seen_by(user, assessment))
     statuses = Implementation.values
     Response.objects.bulk_create(
         Response(

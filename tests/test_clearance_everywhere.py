@@ -3,7 +3,7 @@ on any page, API endpoint, search or export of the assessment.
 
 Markers are planted in restricted and confidential answers, sources, findings, conclusions, recommendations,
 report chapters (soma.reports.services.save_chapter), and names of people (restricted whatever the record,
-soma.accounts.permissions.NAMES_OF_PEOPLE): an institution's contact point, an activity's participants, the
+soma.kernel.clearance.NAMES_OF_PEOPLE): an institution's contact point, an activity's participants, the
 advisory group and a mission's notes. Then every GET page and API endpoint of the
 assessment found by the permission matrix's URL walk is fetched as the observer, with the public records'
 ids and with the marked records' ids, and no response may hold a marker. The lead's pages do show them, so

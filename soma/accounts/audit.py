@@ -201,9 +201,10 @@ def membership(event: str, user, member, before: dict | None = None) -> AuditEnt
 
 def export(user, assessment, format: str, **details) -> AuditEntry:
     """An export left SOMA. Its audience defaults to the exporter's clearance, which bounds what it holds."""
-    from soma.accounts import permissions
+    from soma.kernel.access import membership
+    from soma.kernel.clearance import clearance_of
 
-    details.setdefault("audience", str(permissions.clearance(user, assessment) or ""))
+    details.setdefault("audience", str(clearance_of(membership(user, assessment)) or ""))
     return record("export", user=user, assessment=assessment, format=format, **details)
 
 

@@ -5,14 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from soma.accounts.permissions import Level, Role
+from soma.accounts.permissions import Role
 from soma.catalog.models import CatalogVersion
+from soma.kernel.clearance import Level
 
-
-class Classification(models.TextChoices):
-    PUBLIC = Level.PUBLIC, _("Public")
-    RESTRICTED = Level.RESTRICTED, _("Restricted")
-    CONFIDENTIAL = Level.CONFIDENTIAL, _("Confidential")
+# The choices of every classification field: the clearance levels themselves (soma.kernel.clearance).
+Classification = Level
 
 
 class Status(models.TextChoices):

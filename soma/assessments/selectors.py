@@ -1,9 +1,11 @@
-"""Reads of assessments. Every function takes the user and returns only what that user may see."""
+"""Reads of assessments. get_assessment fetches and checks; every other read takes the assessment as the user sees
+it (soma.kernel.clearance.Seen, already checked) and returns only what that user may see."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,15 +14,16 @@ from soma.accounts import permissions
 from soma.assessments.models import Assessment, Membership, NationalQuestion
 from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import Item
+from soma.kernel.clearance import NAME_FIELDS, Seen
 
 
-def assessments_for(user) -> QuerySet[Assessment]:
+def assessments_for(user: Any) -> QuerySet[Assessment]:
     if user is None or not user.is_authenticated:
         return Assessment.objects.none()
     return Assessment.objects.filter(memberships__user=user).select_related("catalog").distinct()
 
 
-def get_assessment(user, pk) -> Assessment:
+def get_assessment(user: Any, pk: Any) -> Assessment:
     """The assessment if the user is a member; 404 otherwise (its existence is not revealed). The assessment
     and the user's membership come in one query; the membership is cached on the assessment for the request."""
     member = None
@@ -36,31 +39,6 @@ def get_assessment(user, pk) -> Assessment:
     permissions.remember_membership(assessment, user, member)
     permissions.require(user, permissions.Action.VIEW, assessment)
     return assessment
-
-
-def check_member(user, assessment: Assessment) -> Assessment:
-    """The read check for an assessment already fetched (by get_assessment): 404 for non-members, as
-    get_assessment, without fetching it again. The user's membership is cached on the object."""
-    permissions.require(user, permissions.Action.VIEW, assessment)
-    return assessment
-
-
-def visible(user, assessment, queryset: QuerySet) -> QuerySet:
-    """Limit a queryset of classified rows to the user's clearance on this assessment."""
-    return queryset.filter(classification__in=permissions.cleared_levels(user, assessment))
-
-
-def default_classification(user, assessment) -> str:
-    """The classification new content starts at when its creator (page, API or import) does not choose one.
-
-    The one rule for every kind of content: the lead's "classification of new work", never above the
-    assessment's own classification, and never above the creator's clearance (nobody starts work they could
-    not see). Public when the user has no clearance at all (they cannot create anything anyway)."""
-    wanted = min(permissions.Level(assessment.new_work_classification), permissions.Level(assessment.classification),
-                 key=permissions.RANK.__getitem__)
-    cleared = [permissions.Level(level) for level in permissions.cleared_levels(user, assessment)]
-    allowed = [level for level in cleared if permissions.RANK[level] <= permissions.RANK[wanted]]
-    return str(max(allowed, key=permissions.RANK.__getitem__)) if allowed else str(permissions.Level.PUBLIC)
 
 
 @dataclass
@@ -87,11 +65,11 @@ class SubsectionScope:
     guidelines: list = field(default_factory=list)
 
 
-def scope_keys(assessment) -> list[str]:
+def scope_keys(assessment: Assessment) -> list[str]:
     return list(assessment.scope.values_list("subsection", flat=True))
 
 
-def tree_for(assessment) -> catalog_selectors.Tree:
+def tree_for(assessment: Assessment) -> catalog_selectors.Tree:
     """The catalog tree of the version this assessment is pinned to."""
     return catalog_selectors.tree(assessment.catalog)
 
@@ -118,9 +96,9 @@ def _national_question(row: NationalQuestion) -> Question:
     )
 
 
-def _subsections_in_scope(user, assessment: Assessment) -> tuple[catalog_selectors.Tree, list[tuple[Item, Item]]]:
+def _subsections_in_scope(seen: Seen) -> tuple[catalog_selectors.Tree, list[tuple[Item, Item]]]:
     """The catalog tree and (section, subsection) items for each subsection in scope, in guide order."""
-    check_member(user, assessment)
+    assessment = seen.assessment
     tree = tree_for(assessment)
     keys = set(scope_keys(assessment))
     return tree, [
@@ -135,12 +113,12 @@ def _question_items(tree: catalog_selectors.Tree, sub: Item) -> list[Item]:
     return [q for q in tree.descendants(sub) if q.kind == "question"]
 
 
-def _walk_scope(user, assessment):
+def _walk_scope(seen: Seen):
     """(section, subsection, its guide question items, its national questions) for each subsection in scope,
     in guide order."""
-    tree, subsections = _subsections_in_scope(user, assessment)
+    tree, subsections = _subsections_in_scope(seen)
     national: dict[str, list[NationalQuestion]] = {}
-    for question in assessment.national_questions.all():
+    for question in seen.assessment.national_questions.all():
         national.setdefault(question.subsection, []).append(question)
     for section, sub in subsections:
         yield tree, section, sub, _question_items(tree, sub), national.get(sub.key, [])
@@ -159,9 +137,9 @@ def _subsection_scope(tree: catalog_selectors.Tree, section: Item, sub: Item, it
     )
 
 
-def questions_in_scope(user, assessment) -> list[SubsectionScope]:
+def questions_in_scope(seen: Seen) -> list[SubsectionScope]:
     """Subsections in scope, in guide order, each with its questions (national ones after the guide's)."""
-    return [_subsection_scope(*walked) for walked in _walk_scope(user, assessment)]
+    return [_subsection_scope(*walked) for walked in _walk_scope(seen)]
 
 
 @dataclass
@@ -181,11 +159,11 @@ class SubsectionInScope:
     next: SubsectionHeading | None
 
 
-def subsection_in_scope(user, assessment: Assessment, key: str) -> SubsectionInScope | None:
+def subsection_in_scope(seen: Seen, key: str) -> SubsectionInScope | None:
     """The subsection `key` as questions_in_scope lists it, with the subsections before and after it in the scope;
     None when it is not in the scope. Only this subsection's questions are built (the question page shows one
     subsection; a full scope has 714 questions)."""
-    tree, subsections = _subsections_in_scope(user, assessment)
+    tree, subsections = _subsections_in_scope(seen)
     position = next((i for i, (_section, sub) in enumerate(subsections) if sub.key == key), None)
     if position is None:
         return None
@@ -197,7 +175,7 @@ def subsection_in_scope(user, assessment: Assessment, key: str) -> SubsectionInS
         return SubsectionHeading(sub.key, sub.code, sub.display_title, section.code)
 
     section, sub = subsections[position]
-    national = list(assessment.national_questions.filter(subsection=sub.key))
+    national = list(seen.assessment.national_questions.filter(subsection=sub.key))
     return SubsectionInScope(
         subsection=_subsection_scope(tree, section, sub, _question_items(tree, sub), national),
         previous=heading(position - 1),
@@ -216,23 +194,23 @@ class SubsectionOutline:
     question_keys: list[str]
 
 
-def scope_outline(user, assessment) -> list[SubsectionOutline]:
+def scope_outline(seen: Seen) -> list[SubsectionOutline]:
     """questions_in_scope without the questions' texts (the overview counts 714 questions; it shows none)."""
     return [
         SubsectionOutline(sub.key, sub.code, sub.display_title, section.code,
                           [q.key for q in items] + [n.key for n in national])
-        for _tree, section, sub, items, national in _walk_scope(user, assessment)
+        for _tree, section, sub, items, national in _walk_scope(seen)
     ]
 
 
-def question_keys(user, assessment) -> set[str]:
-    return {key for sub in scope_outline(user, assessment) for key in sub.question_keys}
+def question_keys(seen: Seen) -> set[str]:
+    return {key for sub in scope_outline(seen) for key in sub.question_keys}
 
 
-def question_in_scope(user, assessment: Assessment, key: str) -> Question | None:
+def question_in_scope(seen: Seen, key: str) -> Question | None:
     """The question `key` as questions_in_scope lists it, or None when it is not in the scope; without building
     the scope: a look-up in the cached catalog tree and one query (saving or reading one answer needs no more)."""
-    check_member(user, assessment)
+    assessment = seen.assessment
     subsection, _sep, last = key.rpartition(":")
     if re.fullmatch(r"n\d{1,9}", last):  # a national question: "guide:V.C:n01"
         if last != f"n{int(last[1:]):02d}":
@@ -253,7 +231,7 @@ def question_in_scope(user, assessment: Assessment, key: str) -> Question | None
     return _guide_question(item, sub.key) if assessment.scope.filter(subsection=sub.key).exists() else None
 
 
-def stage_guidance(assessment) -> list:
+def stage_guidance(assessment: Assessment) -> list:
     """The guide's methodology for the assessment's current stage."""
     tree = tree_for(assessment)
     return [m for m in tree.children("guide", kind="method_stage") if m.attrs.get("stage") == assessment.status]
@@ -261,11 +239,7 @@ def stage_guidance(assessment) -> list:
 
 # --- Reads for the assessment's own pages ---------------------------------------------------------------------
 
-# Fields whose values are restricted material (names of people): masked in history for users not cleared.
-RESTRICTED_FIELDS = {"contact_point", "participants"}
-
-
-def my_assessments(user) -> list[Assessment]:
+def my_assessments(user: Any) -> list[Assessment]:
     """The user's assessments, each with `my_membership` (their role and clearance on it)."""
     from django.db.models import Prefetch
 
@@ -280,52 +254,46 @@ def my_assessments(user) -> list[Assessment]:
     return result
 
 
-def members(user, assessment):
-    check_member(user, assessment)
-    return assessment.memberships.select_related("user").order_by("role", "user__username")
+def members(seen: Seen) -> QuerySet[Membership]:
+    return seen.assessment.memberships.select_related("user").order_by("role", "user__username")
 
 
-def membership(user, assessment, pk):
-    return _one(members(user, assessment), pk)
+def membership(seen: Seen, pk: Any) -> Membership:
+    return _one(members(seen), pk)
 
 
-def missions(user, assessment):
-    check_member(user, assessment)
-    return assessment.missions.all()
+def missions(seen: Seen) -> QuerySet:
+    return seen.assessment.missions.all()
 
 
-def mission(user, assessment, pk):
-    return _one(missions(user, assessment), pk)
+def mission(seen: Seen, pk: Any) -> Any:
+    return _one(missions(seen), pk)
 
 
-def institutions(user, assessment):
-    check_member(user, assessment)
-    return assessment.institutions.all()
+def institutions(seen: Seen) -> QuerySet:
+    return seen.assessment.institutions.all()
 
 
-def institution(user, assessment, pk):
-    return _one(institutions(user, assessment), pk)
+def institution(seen: Seen, pk: Any) -> Any:
+    return _one(institutions(seen), pk)
 
 
-def activities(user, assessment):
+def activities(seen: Seen) -> QuerySet:
     """Activities the user is cleared for, with their mission and institutions."""
-    check_member(user, assessment)
-    rows = assessment.activities.select_related("mission").prefetch_related("institutions")
-    return visible(user, assessment, rows)
+    return seen.visible(seen.assessment.activities.select_related("mission").prefetch_related("institutions"))
 
 
-def activity(user, assessment, pk):
-    return _one(activities(user, assessment), pk)
+def activity(seen: Seen, pk: Any) -> Any:
+    return _one(activities(seen), pk)
 
 
-def status_changes(user, assessment):
-    check_member(user, assessment)
-    return assessment.status_changes.select_related("by").order_by("-at", "-pk")
+def status_changes(seen: Seen) -> QuerySet:
+    return seen.assessment.status_changes.select_related("by").order_by("-at", "-pk")
 
 
-def final_approvals_since_review(user, assessment):
+def final_approvals_since_review(seen: Seen) -> list:
     """Reviewers' approvals given since the assessment last entered review (those that count for final)."""
-    check_member(user, assessment)
+    assessment = seen.assessment
     entered = assessment.status_changes.filter(to_status="review").order_by("-at", "-pk").first()
     approvals = assessment.final_approvals.select_related("reviewer")
     if entered:
@@ -333,8 +301,8 @@ def final_approvals_since_review(user, assessment):
     return list(approvals)
 
 
-def national_questions(user, assessment) -> list[Question]:
-    return [q for sub in questions_in_scope(user, assessment) for q in sub.questions if q.national]
+def national_questions(seen: Seen) -> list[Question]:
+    return [q for sub in questions_in_scope(seen) for q in sub.questions if q.national]
 
 
 @dataclass
@@ -344,28 +312,26 @@ class Change:
     after: object
 
 
-def history(user, assessment):
+def history(seen: Seen) -> QuerySet:
     """History entries the user is cleared for, newest first (see history_changes for their fields)."""
-    check_member(user, assessment)
-    return visible(user, assessment, assessment.history.select_related("user").order_by("-at", "-pk"))
+    return seen.visible(seen.assessment.history.select_related("user").order_by("-at", "-pk"))
 
 
-def history_changes(user, assessment, entry) -> list[Change]:
+def history_changes(seen: Seen, entry: Any) -> list[Change]:
     """An entry's changed fields; names of people are masked for users not cleared for restricted material."""
-    hidden = set(permissions.withheld_from(user, assessment, entry.object_type))
-    masked = not permissions.may_see_names(user, assessment)
+    hidden = set(seen.withheld(entry.object_type)) | (set() if seen.names_allowed else NAME_FIELDS)
     before, after = entry.before or {}, entry.after or {}
     changes = []
     for name in list(dict.fromkeys([*before, *after])):
         old, new = before.get(name), after.get(name)
-        if masked and (name in RESTRICTED_FIELDS or name in hidden):
+        if name in hidden:
             old = "…" if old else old
             new = "…" if new else new
         changes.append(Change(name, old, new))
     return changes
 
 
-def _one(queryset, pk):
+def _one(queryset: QuerySet, pk: Any) -> Any:
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

@@ -5,22 +5,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from soma.accounts import permissions
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.forms import IdsField
-from soma.assessments.models import Classification
 from soma.catalog import selectors as catalog_selectors
 from soma.evidence.models import Citation
 from soma.findings import selectors
 from soma.findings.models import Finding, Priority, Recommendation
+from soma.kernel.clearance import seen_by
 
 SUGGESTIONS_SHOWN = 10
 SUGGESTIONS_CHECKED = 5
-
-
-def _classification_choices(user, assessment):
-    levels = permissions.cleared_levels(user, assessment)
-    return [(value, label) for value, label in Classification.choices if value in levels]
 
 
 class PlainForm(forms.Form):
@@ -60,9 +54,9 @@ class FindingForm(VersionedForm):
     def __init__(self, *args, user, assessment, linked: frozenset[int] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.assessment = assessment
-        scope = assessment_selectors.questions_in_scope(user, assessment)
+        scope = assessment_selectors.questions_in_scope(seen_by(user, assessment))
         self.fields["subsection"].choices = [(sub.key, f"{sub.code} {sub.title}") for sub in scope]
-        answers = selectors.responses(user, assessment)
+        answers = selectors.responses(seen_by(user, assessment))
         # An answer already linked stays offered even if its text was since emptied: a save keeps what it shows.
         self._responses = {str(r.pk): r for r in answers.values() if r.narrative.strip() or r.pk in linked}
         grouped = []
@@ -82,7 +76,7 @@ class FindingForm(VersionedForm):
             options += [(p.key, catalog_selectors.label(p)) for p in tree.descendants(article) if p.kind == "provision"]
             provisions.append((catalog_selectors.label(article), options))
         self.fields["provisions"].choices = provisions
-        self.fields["classification"].choices = _classification_choices(user, assessment)
+        self.fields["classification"].choices = seen_by(user, assessment).classification_choices()
 
     def clean(self):
         data = super().clean()
@@ -112,8 +106,8 @@ class CitationForm(PlainForm):
 
     def __init__(self, *args, user, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self._sources = {f"source:{s.pk}": s for s in selectors.citable_sources(user, assessment)}
-        self._activities = {f"activity:{a.pk}": a for a in selectors.citable_activities(user, assessment)}
+        self._sources = {f"source:{s.pk}": s for s in selectors.citable_sources(seen_by(user, assessment))}
+        self._activities = {f"activity:{a.pk}": a for a in selectors.citable_activities(seen_by(user, assessment))}
         self.fields["evidence"].choices = [
             (_("Sources"), [(key, str(s)) for key, s in self._sources.items()]),
             (_("Activities"), [(key, str(a)) for key, a in self._activities.items()]),
@@ -139,8 +133,9 @@ class ConclusionForm(VersionedForm):
 
     def __init__(self, *args, user, assessment, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["findings"].queryset = selectors.findings(user, assessment)
-        self.fields["classification"].choices = _classification_choices(user, assessment)
+        seen = seen_by(user, assessment)
+        self.fields["findings"].queryset = selectors.findings(seen)
+        self.fields["classification"].choices = seen.classification_choices()
 
     @classmethod
     def initial_for(cls, conclusion) -> dict:
@@ -178,17 +173,18 @@ class RecommendationForm(VersionedForm):
     def __init__(self, *args, user, assessment, **kwargs):
         super().__init__(*args, **kwargs)
         self.assessment = assessment
+        seen = seen_by(user, assessment)
         self.fields["area"].choices = [
-            (area.label, [(area.key, area.label), *area.subsections]) for area in selectors.areas(user, assessment)
+            (area.label, [(area.key, area.label), *area.subsections]) for area in selectors.areas(seen)
         ]
-        self.fields["institutions"].queryset = selectors.institutions(user, assessment)
-        self.fields["conclusions"].queryset = selectors.conclusions(user, assessment)
+        self.fields["institutions"].queryset = selectors.institutions(seen)
+        self.fields["conclusions"].queryset = selectors.conclusions(seen)
         tree = assessment_selectors.tree_for(assessment)
         self.fields["toolkit"].choices = [(i.key, i.key) for i in tree.all() if i.kind == "toolkit_section"]
         self.fields["framework"].choices = [
             (i.key, i.key) for i in tree.all() if i.kind in ("ffa_paragraph", "ffa_cell")
         ]
-        self.fields["classification"].choices = _classification_choices(user, assessment)
+        self.fields["classification"].choices = seen.classification_choices()
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()

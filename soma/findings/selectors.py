@@ -1,31 +1,31 @@
-"""Reads of responses, findings and recommendations, limited to the user's clearance; the overview."""
+"""Reads of responses, findings and recommendations, limited to the user's clearance (each takes the assessment
+as the user sees it, a checked Seen); the overview."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.selectors import visible
 from soma.catalog.selectors import Tree
 from soma.evidence.models import Citation
 from soma.findings.models import PRIORITY_ORDER, Implementation, Recommendation, Response, ReviewState
+from soma.kernel.clearance import Seen
 from soma.responses.services import corroboration
 
 
-def responses(user, assessment) -> dict[str, Response]:
+def responses(seen: Seen) -> dict[str, Response]:
     """The responses the user may see, by question id, with their citations loaded."""
-    assessment_selectors.check_member(user, assessment)
-    rows = visible(user, assessment, assessment.responses.all()).prefetch_related(_citations())
+    rows = seen.visible(seen.assessment.responses.all()).prefetch_related(_citations())
     return {response.question: response for response in rows}
 
 
-def responses_to(user, assessment, questions) -> dict[str, Response]:
+def responses_to(seen: Seen, questions: Any) -> dict[str, Response]:
     """Like responses(), limited to the given question ids (a page showing some questions loads only those)."""
-    assessment_selectors.check_member(user, assessment)
-    rows = visible(user, assessment, assessment.responses.filter(question__in=list(questions))).prefetch_related(
+    rows = seen.visible(seen.assessment.responses.filter(question__in=list(questions))).prefetch_related(
         _citations()
     )
     return {response.question: response for response in rows}
@@ -54,22 +54,14 @@ class _Answer:
     cited: bool
 
 
-def _answers_for_overview(user, assessment) -> dict[str, _Answer]:
+def _answers_for_overview(seen: Seen) -> dict[str, _Answer]:
     """The visible responses by question id, each with whether it cites evidence the user may see (as
-    _citation_visible decides: the source's classification, else the activity's), in two queries."""
-    from django.db.models import Q
-
-    from soma.accounts.permissions import cleared_levels
-
-    assessment_selectors.check_member(user, assessment)
-    levels = cleared_levels(user, assessment)
-    seen = Q(source__isnull=False, source__classification__in=levels) | Q(
-        source__isnull=True, activity__classification__in=levels
-    )
+    Seen.citation_visible decides: the source's classification, else the activity's), in two queries."""
     cited = set(
-        assessment.citations.filter(seen, response__isnull=False).values_list("response_id", flat=True).distinct()
+        seen.assessment.citations.filter(seen.citations_q(), response__isnull=False)
+        .values_list("response_id", flat=True).distinct()
     )
-    rows = visible(user, assessment, assessment.responses.all()).values_list(
+    rows = seen.visible(seen.assessment.responses.all()).values_list(
         "pk", "question", "narrative", "review_state", "de_jure", "de_facto"
     )
     return {
@@ -78,46 +70,32 @@ def _answers_for_overview(user, assessment) -> dict[str, _Answer]:
     }
 
 
-def response_corroboration(user, assessment, response: Response) -> str:
-    cited = [c for c in response.citations.all() if _citation_visible(user, assessment, c)]
+def response_corroboration(seen: Seen, response: Response) -> str:
+    cited = [c for c in response.citations.all() if seen.citation_visible(c)]
     return corroboration(cited)
 
 
-def _citation_visible(user, assessment, citation) -> bool:
-    from soma.accounts.permissions import cleared_levels
-
-    levels = cleared_levels(user, assessment)
-    what = citation.source or citation.activity
-    return what is not None and what.classification in levels
-
-
-def findings(user, assessment):
-    assessment_selectors.check_member(user, assessment)
+def findings(seen: Seen) -> QuerySet:
     linked = Prefetch("responses", queryset=Response.objects.defer("narrative"))  # shown by question id, not text
-    return visible(user, assessment, assessment.findings.all()).prefetch_related(linked, _citations())
+    return seen.visible(seen.assessment.findings.all()).prefetch_related(linked, _citations())
 
 
-def _with_visible_links(user, assessment, rows, name: str) -> list:
+def _with_visible_links(seen: Seen, rows: Any, name: str) -> list:
     """Set `visible_<name>` on each row: its linked objects of that relation within the user's clearance."""
-    from soma.accounts.permissions import cleared_levels
-
-    levels = set(cleared_levels(user, assessment))
     rows = list(rows)
     for row in rows:
-        setattr(row, f"visible_{name}", [o for o in getattr(row, name).all() if o.classification in levels])
+        setattr(row, f"visible_{name}", [o for o in getattr(row, name).all() if seen.may_see(o.classification)])
     return rows
 
 
-def conclusions(user, assessment):
-    assessment_selectors.check_member(user, assessment)
-    return visible(user, assessment, assessment.conclusions.all()).prefetch_related("findings")
+def conclusions(seen: Seen) -> QuerySet:
+    return seen.visible(seen.assessment.conclusions.all()).prefetch_related("findings")
 
 
-def recommendations(user, assessment) -> list[Recommendation]:
+def recommendations(seen: Seen) -> list[Recommendation]:
     """By priority horizon, then area, rank and sequence."""
-    assessment_selectors.check_member(user, assessment)
-    rows = visible(user, assessment, assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
-    rows = _with_visible_links(user, assessment, rows, "conclusions")
+    rows = seen.visible(seen.assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
+    rows = _with_visible_links(seen, rows, "conclusions")
     return sorted(rows, key=lambda r: (PRIORITY_ORDER.index(r.priority), r.area, r.rank, r.sequence, r.pk))
 
 
@@ -203,17 +181,17 @@ class Overview:
     totals: SectionProgress
 
 
-def overview(user, assessment) -> Overview:
+def overview(seen: Seen) -> Overview:
     """Progress per section, a gap map of subsections and the Protocol provisions (mandatory first).
     A picture of needs, not a score: nothing here adds up to a grade."""
     from soma.catalog import selectors as catalog_selectors
 
-    scope = assessment_selectors.scope_outline(user, assessment)
-    answers = _answers_for_overview(user, assessment)
+    scope = assessment_selectors.scope_outline(seen)
+    answers = _answers_for_overview(seen)
     sections: dict[str, SectionProgress] = {}
     gap_map = []
     totals = SectionProgress(code="", title="")
-    tree = assessment_selectors.tree_for(assessment)
+    tree = assessment_selectors.tree_for(seen.assessment)
     for sub in scope:
         section = sections.setdefault(
             sub.section_code,
@@ -283,46 +261,42 @@ def article_number(key: str) -> int:
 # --- Pages: single objects, groupings and choices --------------------------------------------------------------
 
 
-def finding(user, assessment, pk):
+def finding(seen: Seen, pk: Any) -> Any:
     """One finding the user may see, or 404."""
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(findings(user, assessment), pk=pk)
+    return get_object_or_404(findings(seen), pk=pk)
 
 
-def conclusion(user, assessment, pk):
+def conclusion(seen: Seen, pk: Any) -> Any:
     from django.shortcuts import get_object_or_404
 
-    return get_object_or_404(conclusions(user, assessment), pk=pk)
+    return get_object_or_404(conclusions(seen), pk=pk)
 
 
-def recommendation(user, assessment, pk) -> Recommendation:
+def recommendation(seen: Seen, pk: Any) -> Recommendation:
     from django.shortcuts import get_object_or_404
 
-    assessment_selectors.check_member(user, assessment)
-    rows = visible(user, assessment, assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
+    rows = seen.visible(seen.assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
     return get_object_or_404(rows, pk=pk)
 
 
-def finding_citations(user, assessment, finding) -> list:
+def finding_citations(seen: Seen, finding: Any) -> list:
     """The citations of a finding whose source or activity the user may see."""
     rows = finding.citations.select_related("source", "activity")
-    return [c for c in rows if _citation_visible(user, assessment, c)]
+    return [c for c in rows if seen.citation_visible(c)]
 
 
-def citable_sources(user, assessment):
-    assessment_selectors.check_member(user, assessment)
-    return visible(user, assessment, assessment.sources.all()).order_by("title", "pk")
+def citable_sources(seen: Seen) -> QuerySet:
+    return seen.visible(seen.assessment.sources.all()).order_by("title", "pk")
 
 
-def citable_activities(user, assessment):
-    assessment_selectors.check_member(user, assessment)
-    return visible(user, assessment, assessment.activities.all())
+def citable_activities(seen: Seen) -> QuerySet:
+    return seen.visible(seen.assessment.activities.all())
 
 
-def institutions(user, assessment):
-    assessment_selectors.check_member(user, assessment)
-    return assessment.institutions.all()
+def institutions(seen: Seen) -> QuerySet:
+    return seen.assessment.institutions.all()
 
 
 @dataclass
@@ -334,20 +308,20 @@ class Area:
     subsections: list[tuple[str, str]] = field(default_factory=list)
 
 
-def areas(user, assessment) -> list[Area]:
+def areas(seen: Seen) -> list[Area]:
     """The guide sections with subsections in scope, each with those subsections, in guide order."""
     from soma.catalog import selectors as catalog_selectors
 
-    tree = assessment_selectors.tree_for(assessment)
+    tree = assessment_selectors.tree_for(seen.assessment)
     result: dict[str, Area] = {}
-    for sub in assessment_selectors.scope_outline(user, assessment):
+    for sub in assessment_selectors.scope_outline(seen):
         section = tree.get(f"guide:section:{sub.section_code}")
         area = result.setdefault(section.key, Area(section.key, catalog_selectors.label(section)))
         area.subsections.append((sub.key, f"{sub.code} {sub.title}"))
     return list(result.values())
 
 
-def area_label(assessment, key: str, tree: Tree | None = None) -> str:
+def area_label(assessment: Any, key: str, tree: Tree | None = None) -> str:
     """The catalog label of `key`; pass the tree when labelling many keys (it is looked up once, not per key)."""
     from soma.catalog import selectors as catalog_selectors
 
@@ -355,24 +329,24 @@ def area_label(assessment, key: str, tree: Tree | None = None) -> str:
     return catalog_selectors.label(item) if item else key
 
 
-def labelled(assessment, keys: list[str], tree: Tree | None = None) -> list[tuple[str, str]]:
+def labelled(assessment: Any, keys: list[str], tree: Tree | None = None) -> list[tuple[str, str]]:
     """[(catalog key, short label)] for keys stored on findings and recommendations."""
     tree = tree or assessment_selectors.tree_for(assessment)
     return [(key, area_label(assessment, key, tree)) for key in keys]
 
 
-def findings_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, list]]]]:
+def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, list]]]]:
     """[(subsection key, subsection label, [(kind label, [findings])])] in guide order; kinds in model order."""
     from soma.findings.models import Finding
 
-    rows = _with_visible_links(user, assessment, findings(user, assessment), "responses")
-    order = {sub.key: i for i, sub in enumerate(assessment_selectors.scope_outline(user, assessment))}
-    tree = assessment_selectors.tree_for(assessment)
+    rows = _with_visible_links(seen, findings(seen), "responses")
+    order = {sub.key: i for i, sub in enumerate(assessment_selectors.scope_outline(seen))}
+    tree = assessment_selectors.tree_for(seen.assessment)
     kinds = list(Finding.Kind)
     by_subsection: dict[str, list] = {}
     for row in rows:
-        row.provision_labels = labelled(assessment, row.provisions, tree)
-        row.visible_citations = [c for c in row.citations.all() if _citation_visible(user, assessment, c)]
+        row.provision_labels = labelled(seen.assessment, row.provisions, tree)
+        row.visible_citations = [c for c in row.citations.all() if seen.citation_visible(c)]
         by_subsection.setdefault(row.subsection, []).append(row)
     result = []
     for key in sorted(by_subsection, key=lambda k: (order.get(k, len(order)), k)):
@@ -381,16 +355,16 @@ def findings_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, l
             members = [f for f in by_subsection[key] if f.kind == kind.value]
             if members:
                 groups.append((kind.label, members))
-        result.append((key, area_label(assessment, key, tree) if key else "", groups))
+        result.append((key, area_label(seen.assessment, key, tree) if key else "", groups))
     return result
 
 
-def recommendations_grouped(user, assessment) -> list[tuple[str, str, list[tuple[str, str, list]]]]:
+def recommendations_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, str, list]]]]:
     """[(priority value, priority label, [(area key, area label, [recommendations by rank and sequence])])]."""
     from soma.findings.models import Priority
 
-    rows = recommendations(user, assessment)
-    tree = assessment_selectors.tree_for(assessment)
+    rows = recommendations(seen)
+    tree = assessment_selectors.tree_for(seen.assessment)
     result = []
     for priority in Priority:
         in_horizon = [r for r in rows if r.priority == priority.value]
@@ -398,14 +372,14 @@ def recommendations_grouped(user, assessment) -> list[tuple[str, str, list[tuple
             continue
         by_area: dict[str, list] = {}
         for row in in_horizon:
-            row.toolkit_labels = labelled(assessment, row.toolkit, tree)
-            row.framework_labels = labelled(assessment, row.framework, tree)
+            row.toolkit_labels = labelled(seen.assessment, row.toolkit, tree)
+            row.framework_labels = labelled(seen.assessment, row.framework, tree)
             by_area.setdefault(row.area, []).append(row)
-        grouped = [(key, area_label(assessment, key, tree), items) for key, items in by_area.items()]
+        grouped = [(key, area_label(seen.assessment, key, tree), items) for key, items in by_area.items()]
         result.append((priority.value, priority.label, grouped))
     return result
 
 
-def conclusions_list(user, assessment) -> list:
+def conclusions_list(seen: Seen) -> list:
     """The conclusions the user may see, each with `visible_findings`."""
-    return _with_visible_links(user, assessment, conclusions(user, assessment), "findings")
+    return _with_visible_links(seen, conclusions(seen), "findings")

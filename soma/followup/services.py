@@ -12,6 +12,7 @@ from soma.assessments.models import Assessment, Institution, Membership, Nationa
 from soma.assessments.services import ServiceError, create_assessment
 from soma.evidence.models import Source
 from soma.findings.models import Recommendation, Response
+from soma.kernel.clearance import seen_by
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -84,7 +85,7 @@ def confirm_carried_over(user: User, assessment: Assessment, obj: CarriedOver) -
     permissions.require(user, Action.EDIT, assessment)
     if obj.assessment_id != assessment.pk:
         raise ServiceError("That belongs to another assessment.")
-    if not permissions.may_see(user, assessment, obj.classification):
+    if not seen_by(user, assessment).may_see(obj.classification):
         raise permissions.PermissionDenied("That is classified above your clearance.")
     if not obj.carried_over:
         raise ServiceError("Only items carried over into this assessment need confirming.")

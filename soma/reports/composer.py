@@ -1,68 +1,64 @@
 """What goes into a report: the assessment's content for one audience, as a plain, JSON-ready snapshot.
 
-The composer is a selector: it takes the user and the audience (public, restricted or confidential) and
-returns only material classified at or below both the audience and the user's clearance. Renderers (HTML,
+The composer is a selector: it reads the assessment as the user sees it for the audience (public, restricted or
+confidential; a soma.kernel.clearance.Seen, built once per report) and returns only material classified at or
+below both the audience and the user's clearance. Renderers (HTML,
 PDF, DOCX) work from the snapshot alone, never from the database, so an issued report can be rendered again
 byte for byte and nothing can slip into a public version around the filter applied here.
 
 What is restricted whatever its row says: names of people (activity participants, institutions' contact
 points and clearance notes, the advisory group's membership) and mission notes, as listed in
-soma.accounts.permissions.NAMES_OF_PEOPLE. They appear only in the restricted annex, and only in restricted
+soma.kernel.clearance.NAMES_OF_PEOPLE. They appear only in the restricted annex, and only in restricted
 and confidential versions.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from soma.accounts import permissions
-from soma.accounts.permissions import RANK, Action, Level
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Approval, Institution
 from soma.catalog import selectors as catalog_selectors
 from soma.evidence.models import Source
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import PRIORITY_ORDER, Corroboration, Finding, Implementation, Priority, Recommendation
+from soma.kernel import clearance
+from soma.kernel.clearance import AUDIENCE_LABELS, Seen
 from soma.reports.models import PART_KEYS, Chapter, ReportProfile
 from soma.responses.services import corroboration
 
 FORMAT_VERSION = 1
-AUDIENCE_LABELS = {
-    Level.PUBLIC: gettext_lazy("Public version"),
-    Level.RESTRICTED: gettext_lazy("Restricted version"),
-    Level.CONFIDENTIAL: gettext_lazy("Confidential version"),
-}
 
 
 class AudienceRefused(permissions.PermissionDenied):
     """The user asked for a version classified above their clearance."""
 
 
-def levels_for(user, assessment, audience: str) -> list[str]:
-    """The classification levels a report for `audience` may hold for this user; refuses an audience above
-    the user's clearance (a member cleared for restricted cannot produce the confidential version)."""
-    audience = Level(audience)
-    cleared = permissions.cleared_levels(user, assessment)
-    if str(audience) not in cleared:
+def seen_for(user: Any, assessment: Any, audience: str) -> Seen:
+    """The assessment as the user sees it for a report version; refuses an audience above the user's clearance
+    (a member cleared for restricted cannot produce the confidential version)."""
+    try:
+        return clearance.seen_by(user, assessment, audience)
+    except clearance.AboveClearance as above:
         raise AudienceRefused(_("Your clearance on this assessment does not allow the %(audience)s.")
-                              % {"audience": str(AUDIENCE_LABELS[audience]).lower()})
-    return [lv for lv in cleared if RANK[Level(lv)] <= RANK[audience]]
+                              % {"audience": str(AUDIENCE_LABELS[above.audience]).lower()}) from None
 
 
-def compose(user, assessment, audience: str, profile: ReportProfile | None = None,
+def compose(user: Any, assessment: Any, audience: str, profile: ReportProfile | None = None,
             language: str | None = None) -> dict:
     """The report's content for the audience, in the given language (default: the active one)."""
+    # Read again: a report holds what is stored now, whatever the caller's copy of the assessment says.
     assessment = assessment_selectors.get_assessment(user, assessment.pk)
-    permissions.require(user, Action.VIEW, assessment)
-    levels = levels_for(user, assessment, audience)
+    seen = seen_for(user, assessment, audience)
     language = language or translation.get_language() or "en"
     with translation.override(language):
-        return _Composer(user, assessment, Level(audience), levels, profile or default_profile()).snapshot(language)
+        return _Composer(seen, profile or default_profile()).snapshot(language)
 
 
 def default_profile() -> ReportProfile | None:
@@ -70,13 +66,14 @@ def default_profile() -> ReportProfile | None:
 
 
 class _Composer:
-    def __init__(self, user, assessment, audience: Level, levels: list[str], profile: ReportProfile | None):
-        self.user, self.assessment, self.audience, self.levels = user, assessment, audience, levels
+    def __init__(self, seen: Seen, profile: ReportProfile | None):
+        self.seen, self.assessment, self.audience = seen, seen.assessment, seen.audience
+        assessment = seen.assessment
         self.profile = profile
         # Names of people (the restricted annex): by the one rule that pages, API and bundles follow too.
-        self.restricted = permissions.names_allowed(levels)
+        self.restricted = seen.names_allowed
         self.tree = assessment_selectors.tree_for(assessment)
-        self.scope = assessment_selectors.questions_in_scope(user, assessment)
+        self.scope = assessment_selectors.questions_in_scope(seen)
         self.sources = list(self.held(assessment.sources).order_by("title", "pk"))
         self.activities = list(self.held(assessment.activities).prefetch_related("institutions").order_by("date", "pk"))
         self.source_numbers = {s.pk: i for i, s in enumerate(self.sources, 1)}
@@ -85,7 +82,7 @@ class _Composer:
     def held(self, rows):
         """The rows (a manager or queryset of classified content) this version holds: the one filter every part
         of the report goes through, and what soma.reports.left_out compares between versions."""
-        return rows.filter(classification__in=self.levels)
+        return self.seen.visible(rows.all())
 
     def labels(self, keys: list[str]) -> list[str]:
         """Catalog labels of keys stored on findings and recommendations, from the tree read once per report."""
@@ -103,7 +100,7 @@ class _Composer:
             "format_version": FORMAT_VERSION,
             "audience": str(self.audience),
             "audience_label": str(AUDIENCE_LABELS[self.audience]),
-            "classification_label": dict(_classification_choices())[str(self.audience)],
+            "classification_label": str(self.audience.label),
             "language": language,
             "direction": "rtl" if translation.get_language_bidi() else "ltr",
             "composed_at": timezone.now().isoformat(timespec="seconds"),
@@ -313,7 +310,7 @@ class _Composer:
         rows = self.held(self.assessment.conclusions).prefetch_related("findings")
         return [
             {"number": n, "text": c.text, "basis": c.basis, "tentative": c.tentative,
-             "findings": [f.title for f in c.findings.all() if f.classification in self.levels]}
+             "findings": [f.title for f in c.findings.all() if self.seen.may_see(f.classification)]}
             for n, c in enumerate(rows.order_by("pk"), 1)
         ]
 
@@ -381,12 +378,6 @@ class _Composer:
                 {"mission": m.title, "notes": m.notes} for m in self.assessment.missions.all() if m.notes.strip()
             ],
         }
-
-
-def _classification_choices():
-    from soma.assessments.models import Classification
-
-    return Classification.choices
 
 
 def _plain(value):

@@ -12,15 +12,15 @@ Only what the user may see is counted: work above their clearance is not theirs 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from soma.accounts import permissions
-from soma.accounts.permissions import RANK, Action, Level
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.models import Classification
+from soma.kernel import clearance
+from soma.kernel.clearance import AUDIENCE_LABELS, Level
 from soma.reports import composer
 from soma.reports.models import Chapter
 from soma.responses.selectors import anchor
@@ -54,7 +54,7 @@ class Item:
 
     @property
     def classification_label(self) -> str:
-        return str(Classification(self.classification).label) if self.classification else ""
+        return str(Level(self.classification).label) if self.classification else ""
 
 
 @dataclass
@@ -95,26 +95,24 @@ class VersionLeftOut:
         return lines
 
 
-def left_out(user, assessment, audiences: list[str] | None = None) -> dict[str, VersionLeftOut]:
+def left_out(user: Any, assessment: Any, audiences: list[str] | None = None) -> dict[str, VersionLeftOut]:
     """For each version the user may produce (or those in `audiences`), what it leaves out of what the user may
     see: per kind the items classified above it, the subsections whose status will read "Unknown" only because
     of them, and the chapters that will read "Not written for this version"."""
-    assessment = assessment_selectors.get_assessment(user, assessment.pk)
-    permissions.require(user, Action.VIEW, assessment)
-    cleared = [Level(level) for level in permissions.cleared_levels(user, assessment)]
-    top = max(cleared, key=RANK.__getitem__)
-    full = _composer(user, assessment, top)
+    assessment = assessment_selectors.get_assessment(user, assessment.pk)  # what is stored now, as compose reads
+    seen = clearance.seen_by(user, assessment)
+    full = composer._Composer(seen, None)  # the highest version the user may see
     full_gaps = full.findings_by_section()[1]
     full_texts = full.narrative()
     result = {}
-    for level in sorted(cleared, key=RANK.__getitem__):
-        if audiences is not None and str(level) not in audiences:
+    for level in seen.levels:
+        if audiences is not None and level not in audiences:
             continue
-        summary = VersionLeftOut(str(level), str(composer.AUDIENCE_LABELS[level]))
-        result[str(level)] = summary
-        if level == top:
+        summary = VersionLeftOut(level, str(AUDIENCE_LABELS[Level(level)]))
+        result[level] = summary
+        if level == seen.audience:
             continue  # the version holding everything the user may see leaves out nothing they know of
-        version = _composer(user, assessment, level)
+        version = composer._Composer(seen.for_audience(level), None)
         summary.kinds = _items(assessment, full, version)
         summary.unknown = _reads_unknown(assessment, full_gaps, version.findings_by_section()[1])
         texts = version.narrative()
@@ -125,11 +123,7 @@ def left_out(user, assessment, audiences: list[str] | None = None) -> dict[str, 
     return result
 
 
-def _composer(user, assessment, level: Level) -> composer._Composer:
-    return composer._Composer(user, assessment, level, composer.levels_for(user, assessment, level), None)
-
-
-def _items(assessment, full: composer._Composer, version: composer._Composer) -> dict[str, list[Item]]:
+def _items(assessment: Any, full: composer._Composer, version: composer._Composer) -> dict[str, list[Item]]:
     pk = assessment.pk
 
     def missing(rows):
@@ -161,7 +155,7 @@ def _items(assessment, full: composer._Composer, version: composer._Composer) ->
     }
 
 
-def _reads_unknown(assessment, full_gaps: list[dict], version_gaps: list[dict]) -> list[Item]:
+def _reads_unknown(assessment: Any, full_gaps: list[dict], version_gaps: list[dict]) -> list[Item]:
     """Subsections whose de jure or de facto status reads "Unknown" in the version but not in the full one."""
     theirs = {row["key"]: row for row in full_gaps}
     parts = []

@@ -17,9 +17,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from soma.evidence import selectors as evidence_selectors
-from soma.evidence.forms import classification_choices
 from soma.evidence.models import Citation
 from soma.findings.models import Implementation, ReviewState
+from soma.kernel.clearance import seen_by
 
 
 class ResponseForm(forms.Form):
@@ -34,7 +34,7 @@ class ResponseForm(forms.Form):
     def __init__(self, *args, user, assessment, choices: PageChoices | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["classification"].choices = (
-            choices.classification if choices is not None else classification_choices(user, assessment)
+            choices.classification if choices is not None else seen_by(user, assessment).classification_choices()
         )
 
     FIELDS = ("narrative", "de_jure", "de_facto", "classification")
@@ -63,17 +63,16 @@ class PageChoices:
 
     def __init__(self, user, assessment):
         self.user, self.assessment = user, assessment
+        self.seen = seen_by(user, assessment)
         self._html: dict[tuple[str, object], SafeString] = {}
 
     @cached_property
     def classification(self) -> list[tuple[str, str]]:
-        return classification_choices(self.user, self.assessment)
+        return self.seen.classification_choices()
 
     @cached_property
     def default_classification(self) -> str:
-        from soma.assessments import selectors as assessment_selectors
-
-        return assessment_selectors.default_classification(self.user, self.assessment)
+        return self.seen.default_classification()
 
     def options(self, name: str, selected: object) -> SafeString:
         if (name, selected) not in self._html:
@@ -142,8 +141,8 @@ class EvidenceChoices:
     def __init__(self, user, assessment):
         self.user, self.assessment = user, assessment
         found = {
-            "source": evidence_selectors.sources(user, assessment).values_list("pk", "title"),
-            "activity": evidence_selectors.activities(user, assessment).values_list("pk", "title"),
+            "source": evidence_selectors.sources(seen_by(user, assessment)).values_list("pk", "title"),
+            "activity": evidence_selectors.activities(seen_by(user, assessment)).values_list("pk", "title"),
         }
         self.by_pk: dict[str, dict[str, int]] = {}
         self.by_label: dict[str, dict[str, int]] = {}
@@ -165,7 +164,7 @@ class EvidenceChoices:
                 params={"typed": typed, "what": _("sources") if kind == "source" else _("activities")},
             )
         read = evidence_selectors.sources if kind == "source" else evidence_selectors.activities
-        return read(self.user, self.assessment).get(pk=pk)
+        return read(seen_by(self.user, self.assessment)).get(pk=pk)
 
     def datalist(self, kind: str) -> SafeString:
         options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.by_label[kind]))

@@ -1,4 +1,5 @@
-"""Reads for the question-by-question workspace. Each takes the user and returns only what they may see.
+"""Reads for the question-by-question workspace. Each takes the assessment as the user sees it (a checked Seen)
+and returns only what they may see.
 
 A response classified above the user's clearance is never shown; the question says only that an answer
 exists at a higher classification (no text, status or citations), so nobody starts a second answer to it.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import Http404
 
@@ -15,9 +17,9 @@ from soma.accounts import permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.selectors import Question, SubsectionHeading, SubsectionScope
-from soma.evidence import selectors as evidence_selectors
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Corroboration, Response, ReviewState
+from soma.kernel.clearance import Seen
 
 
 def anchor(key: str) -> str:
@@ -25,32 +27,28 @@ def anchor(key: str) -> str:
     return "q-" + key.replace(":", "-").replace(".", "-")
 
 
-def hidden_answers(user, assessment, questions: Iterable[str] | None = None) -> set[str]:
+def hidden_answers(seen: Seen, questions: Iterable[str] | None = None) -> set[str]:
     """Questions (of `questions`, or all) whose answer is classified above the user's clearance (only the fact,
     never the content)."""
-    assessment_selectors.check_member(user, assessment)
-    levels = permissions.cleared_levels(user, assessment)
-    rows = assessment.responses.exclude(classification__in=levels)
+    rows = seen.above(seen.assessment.responses.all())
     if questions is not None:
         rows = rows.filter(question__in=list(questions))
     return set(rows.values_list("question", flat=True))
 
 
-def response(user, assessment, question: str) -> Response | None:
+def response(seen: Seen, question: str) -> Response | None:
     """The visible response to one question, or None."""
-    return finding_selectors.responses_to(user, assessment, [question]).get(question)
+    return finding_selectors.responses_to(seen, [question]).get(question)
 
 
-def citation(user, assessment, pk):
+def citation(seen: Seen, pk: Any) -> Any:
     """A citation on a response the user may see, of evidence the user may see; 404 otherwise."""
-    assessment_selectors.check_member(user, assessment)
-    levels = permissions.cleared_levels(user, assessment)
     found = (
-        assessment.citations.filter(pk=pk, response__isnull=False, response__classification__in=levels)
+        seen.visible(seen.assessment.citations.filter(pk=pk, response__isnull=False), "response__classification")
         .select_related("source", "activity", "response")
         .first()
     )
-    if found is None or not evidence_selectors.citation_visible(user, assessment, found):
+    if found is None or not seen.citation_visible(found):
         raise Http404("No such citation.")
     return found
 
@@ -93,11 +91,11 @@ class SectionGroup:
     subsections: list[SubsectionProgress]
 
 
-def index(user, assessment) -> list[SectionGroup]:
+def index(seen: Seen) -> list[SectionGroup]:
     """Subsections in scope grouped by guide section, with answered / total and reviewed counts."""
-    scope = assessment_selectors.questions_in_scope(user, assessment)
-    answers = finding_selectors.responses(user, assessment)
-    tree = assessment_selectors.tree_for(assessment)
+    scope = assessment_selectors.questions_in_scope(seen)
+    answers = finding_selectors.responses(seen)
+    tree = assessment_selectors.tree_for(seen.assessment)
     groups: dict[str, SectionGroup] = {}
     for sub in scope:
         if sub.section_code not in groups:
@@ -125,7 +123,7 @@ class Requirement:
     cites: list = field(default_factory=list)  # [(catalog key, label)]
 
 
-def requirements(assessment, scope: SubsectionScope) -> list[Requirement]:
+def requirements(assessment: Any, scope: SubsectionScope) -> list[Requirement]:
     from soma.catalog import selectors as catalog_selectors
 
     tree = assessment_selectors.tree_for(assessment)
@@ -151,16 +149,17 @@ class Workspace:
     can_review: bool
 
 
-def subsection(user, assessment, key: str) -> Workspace:
+def subsection(seen: Seen, key: str) -> Workspace:
     """One subsection in scope with its questions, visible answers and citations; 404 when not in scope."""
-    place = assessment_selectors.subsection_in_scope(user, assessment, key)
+    user, assessment = seen.user, seen.assessment
+    place = assessment_selectors.subsection_in_scope(seen, key)
     if place is None:
         raise Http404("That subsection is not in this assessment's scope.")
     sub = place.subsection
     keys = [q.key for q in sub.questions]
-    answers = finding_selectors.responses_to(user, assessment, keys)
-    hidden = hidden_answers(user, assessment, keys)
-    views = {q.key: question_view(user, assessment, q, answers.get(q.key), q.key in hidden) for q in sub.questions}
+    answers = finding_selectors.responses_to(seen, keys)
+    hidden = hidden_answers(seen, keys)
+    views = {q.key: question_view(seen, q, answers.get(q.key), q.key in hidden) for q in sub.questions}
     primaries = []
     for q in sub.questions:
         parent = views.get(q.parent) if q.parent else None
@@ -179,22 +178,22 @@ def subsection(user, assessment, key: str) -> Workspace:
     )
 
 
-def question(user, assessment, key: str) -> Question:
+def question(seen: Seen, key: str) -> Question:
     """A question in the assessment's scope; 404 otherwise."""
-    found = assessment_selectors.question_in_scope(user, assessment, key)
+    found = assessment_selectors.question_in_scope(seen, key)
     if found is None:
         raise Http404("That question is not in this assessment's scope.")
     return found
 
 
-def question_view(user, assessment, q: Question, answer: Response | None = None, hidden: bool | None = None,
+def question_view(seen: Seen, q: Question, answer: Response | None = None, hidden: bool | None = None,
                   *, load: bool = False) -> QuestionView:
     """One question with what the user may see of its answer. With load=True the answer is read here."""
     if load:
-        answer = response(user, assessment, q.key)
-        hidden = q.key in hidden_answers(user, assessment, [q.key]) if answer is None else False
+        answer = response(seen, q.key)
+        hidden = q.key in hidden_answers(seen, [q.key]) if answer is None else False
     view = QuestionView(question=q, anchor=anchor(q.key), response=answer, hidden=bool(hidden) and answer is None)
     if answer is not None:
-        view.citations = [c for c in answer.citations.all() if evidence_selectors.citation_visible(user, assessment, c)]
-        view.corroboration = finding_selectors.response_corroboration(user, assessment, answer)
+        view.citations = [c for c in answer.citations.all() if seen.citation_visible(c)]
+        view.corroboration = finding_selectors.response_corroboration(seen, answer)
     return view

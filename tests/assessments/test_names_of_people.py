@@ -1,5 +1,5 @@
 """Names of people (advisory group, mission notes, contact points, clearance notes, individuals met) follow one
-rule (soma.accounts.permissions.NAMES_OF_PEOPLE): a member not cleared for restricted material neither sees
+rule (soma.kernel.clearance.NAMES_OF_PEOPLE): a member not cleared for restricted material neither sees
 them on the forms they may use nor changes them by saving; the API shows null and refuses a change."""
 
 import pytest

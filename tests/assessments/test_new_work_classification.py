@@ -11,13 +11,14 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from soma.assessments import selectors, services
+from soma.assessments import services
 from soma.assessments.models import Assessment
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Source
 from soma.exchange.spreadsheets import questionnaire
 from soma.findings import services as finding_services
 from soma.findings.models import Finding, Recommendation, Response
+from soma.kernel.clearance import seen_by
 from soma.responses import services as response_services
 from tests.fixtures import make_team, team_assessment
 
@@ -51,17 +52,17 @@ def set_new_work(team, assessment, level: str) -> None:
 def test_new_and_existing_assessments_default_to_restricted(catalog, team):
     a = make(team)
     assert a.new_work_classification == "restricted"
-    assert selectors.default_classification(team["lead"], a) == "restricted"
+    assert seen_by(team["lead"], a).default_classification() == "restricted"
 
 
 def test_the_default_is_capped_at_the_assessments_classification_and_the_creators_clearance(catalog, team):
     public = make(team, classification="public")
     assert public.new_work_classification == "public"  # restricted would sit above the assessment itself
-    assert selectors.default_classification(team["lead"], public) == "public"
+    assert seen_by(team["lead"], public).default_classification() == "public"
     a = make(team, classification="confidential", new_work_classification="confidential")
-    assert selectors.default_classification(team["lead"], a) == "confidential"
-    assert selectors.default_classification(team["assessor"], a) == "restricted"  # cleared for restricted only
-    assert selectors.default_classification(team["observer"], a) == "public"
+    assert seen_by(team["lead"], a).default_classification() == "confidential"
+    assert seen_by(team["assessor"], a).default_classification() == "restricted"  # cleared for restricted only
+    assert seen_by(team["observer"], a).default_classification() == "public"
 
 
 def test_new_work_above_the_assessments_classification_is_refused_with_a_reason(catalog, team):

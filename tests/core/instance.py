@@ -94,6 +94,7 @@ SEED = """
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from soma.assessments import selectors, services as assessments
+from soma.kernel.clearance import seen_by
 from soma.catalog import packs
 from soma.evidence import services as evidence
 from soma.responses import services as response_services
@@ -102,7 +103,7 @@ catalog, _ = packs.load_builtin()
 lead = get_user_model().objects.create_user(username="amina.demo", password="Demoland-Harbour-2026")
 assessment = assessments.create_assessment(lead, scope=["V"], catalog=catalog, title="Republic of Demoland",
                                            jurisdictions=["XD"]).assessment
-questions = sorted(selectors.question_keys(lead, assessment))
+questions = sorted(selectors.question_keys(seen_by(lead, assessment)))
 response_services.save_response(lead, assessment, questions[0], expected_version=0,
                                 narrative="The Demoland penal code criminalises smuggling (art. 12).")
 evidence.save_source(lead, assessment, upload=SimpleUploadedFile("code.txt", b"Demoland penal code, art. 12"),

@@ -98,13 +98,14 @@ WRITER = """
 import sys, time
 from django.contrib.auth import get_user_model
 from soma.assessments import selectors
+from soma.kernel.clearance import seen_by
 from soma.assessments.models import Assessment
 from soma.responses import services as response_services
 from soma.findings.models import Response
 
 lead = get_user_model().objects.get(username="amina.demo")
 assessment = Assessment.objects.get()
-questions = sorted(selectors.question_keys(lead, assessment))
+questions = sorted(selectors.question_keys(seen_by(lead, assessment)))
 saves, deadline = 0, time.monotonic() + 40
 while saves < 5000 and time.monotonic() < deadline and not os.path.exists(sys.argv[1]):
     question = questions[saves % len(questions)]

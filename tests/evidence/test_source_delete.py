@@ -19,6 +19,7 @@ from soma.evidence.models import Citation, Source
 from soma.findings import selectors as finding_selectors
 from soma.findings import services as finding_services
 from soma.followup import services as followup_services
+from soma.kernel.clearance import seen_by
 from soma.responses import services as response_services
 from tests.fixtures import make_team
 
@@ -81,9 +82,9 @@ def test_confirmed_delete_hides_the_source_and_its_citations_and_is_recorded(cli
     html = response.content.decode()
     assert "deleted with its 4 citations" in html
     source = world["source"]
-    assert not evidence_selectors.sources(team["assessor"], world["a"]).filter(pk=source.pk).exists()
-    assert finding_selectors.finding_citations(team["lead"], world["a"], world["finding"]) == []
-    answer = finding_selectors.responses(team["lead"], world["a"])[world["answers"][0].question]
+    assert not evidence_selectors.sources(seen_by(team["assessor"], world["a"])).filter(pk=source.pk).exists()
+    assert finding_selectors.finding_citations(seen_by(team["lead"], world["a"]), world["finding"]) == []
+    answer = finding_selectors.responses(seen_by(team["lead"], world["a"]))[world["answers"][0].question]
     assert list(answer.citations.all()) == []
     assert f'action="{reverse("evidence:restore", args=[world["a"].pk, source.pk])}"' in html
     recorded = HistoryEntry.objects.filter(assessment=world["a"], object_type="source", object_id=str(source.pk))
@@ -102,8 +103,8 @@ def test_restore_brings_back_the_source_its_citations_and_its_file(client, team,
     assert files.sweep_orphans(older_than_seconds=0) == []  # the file of a deleted source is not an orphan
     response = client.post(reverse("evidence:restore", args=[world["a"].pk, source.pk]), follow=True)
     assert "restored with 4 citations" in response.content.decode()
-    assert evidence_selectors.sources(team["assessor"], world["a"]).get(pk=source.pk).cited == 4
-    assert len(finding_selectors.finding_citations(team["lead"], world["a"], world["finding"])) == 1
+    assert evidence_selectors.sources(seen_by(team["assessor"], world["a"])).get(pk=source.pk).cited == 4
+    assert len(finding_selectors.finding_citations(seen_by(team["lead"], world["a"]), world["finding"])) == 1
     assert client.get(reverse("evidence:download", args=[world["a"].pk, source.pk])).status_code == 200
     assert "Content history intact" in verify()
 

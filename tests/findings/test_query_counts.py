@@ -12,6 +12,7 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
+from soma.kernel.clearance import seen_by
 from soma.responses import services as response_services
 from tests.fixtures import make_team
 
@@ -37,7 +38,7 @@ def assessment(catalog, team):
 def grow(user, assessment, n: int) -> None:
     """Bring the assessment to n answers, sources, findings, conclusions and recommendations (each linked and
     cited, at mixed classifications, some above the assessor's clearance)."""
-    keys = sorted(k for k in assessment_selectors.question_keys(user, assessment) if k != ANSWER)
+    keys = sorted(k for k in assessment_selectors.question_keys(seen_by(user, assessment)) if k != ANSWER)
     institution = services.save_institution(user, assessment, name="Demoland Border Police", category="police")
     have = assessment.findings.count()
     for k in range(have, n):
@@ -150,10 +151,11 @@ def test_question_in_scope_agrees_with_the_scope(assessment, team, catalog):
     questions in and out of scope, and keys that are not questions."""
     lead = team["lead"]
     services.add_national_question(lead, assessment, subsection="guide:V.C", text="Second Demoland question?")
-    scope = {q.key: q for sub in assessment_selectors.questions_in_scope(lead, assessment) for q in sub.questions}
+    in_scope = assessment_selectors.questions_in_scope(seen_by(lead, assessment))
+    scope = {q.key: q for sub in in_scope for q in sub.questions}
     keys = [item.key for item in catalog.all("question")]
     keys += ["guide:V.C:n01", "guide:V.C:n02", "guide:V.C:n03", "guide:V.C:n1", "guide:V.A:n01", "guide:V.C",
              "guide:section:V", "guide", "protocol:art6.1", "nonsense", "", "guide:V.C:n99999999999"]
     assert any(key in scope for key in keys) and any(key not in scope for key in keys)
     for key in keys:
-        assert assessment_selectors.question_in_scope(lead, assessment, key) == scope.get(key), key
+        assert assessment_selectors.question_in_scope(seen_by(lead, assessment), key) == scope.get(key), key

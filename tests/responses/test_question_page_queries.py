@@ -9,6 +9,7 @@ from django.urls import reverse
 from soma.assessments import services
 from soma.evidence import services as evidence_services
 from soma.findings.models import Response
+from soma.kernel.clearance import seen_by
 from soma.responses import services as response_services
 
 SUBSECTION = "guide:V.C"
@@ -24,7 +25,7 @@ def build(lead, size: int):
         services.add_national_question(lead, assessment, SUBSECTION, f"Demoland national question {n}?")
     from soma.assessments import selectors as assessment_selectors
 
-    scope = {sub.key: sub for sub in assessment_selectors.questions_in_scope(lead, assessment)}
+    scope = {sub.key: sub for sub in assessment_selectors.questions_in_scope(seen_by(lead, assessment))}
     questions = [q.key for q in scope[SUBSECTION].questions][:size]
     assert len(questions) == size
     sources = [evidence_services.save_source(lead, assessment, title=f"Demoland report {n}", kind="legislation")

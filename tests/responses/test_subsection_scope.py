@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments import services
+from soma.kernel.clearance import seen_by
 from tests.fixtures import make_user
 
 SCOPE = ["I", "V.B", "V.C", "IX.D"]
@@ -28,10 +29,10 @@ def assessment(catalog, lead):
 
 
 def test_one_subsection_agrees_with_the_whole_scope(assessment, lead):
-    scope = assessment_selectors.questions_in_scope(lead, assessment)
+    scope = assessment_selectors.questions_in_scope(seen_by(lead, assessment))
     assert len(scope) > 4 and any(q.national for sub in scope for q in sub.questions)
     for i, sub in enumerate(scope):
-        place = assessment_selectors.subsection_in_scope(lead, assessment, sub.key)
+        place = assessment_selectors.subsection_in_scope(seen_by(lead, assessment), sub.key)
         assert place is not None and place.subsection == sub, sub.key
         before, after = (scope[i - 1] if i > 0 else None), (scope[i + 1] if i + 1 < len(scope) else None)
         assert (place.previous.key, place.previous.code, place.previous.title) == (
@@ -39,7 +40,7 @@ def test_one_subsection_agrees_with_the_whole_scope(assessment, lead):
         assert (place.next.key, place.next.code, place.next.title) == (
             after.key, after.code, after.title) if after else place.next is None
     for key in ["guide:IX.A", "guide:section:V", "guide:V.C:q01", "guide", "protocol:art6.1", "", "nonsense"]:
-        assert assessment_selectors.subsection_in_scope(lead, assessment, key) is None, key
+        assert assessment_selectors.subsection_in_scope(seen_by(lead, assessment), key) is None, key
 
 
 def test_question_page_builds_only_its_subsections_questions(client, assessment, lead, monkeypatch):

@@ -22,14 +22,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import URLValidator
 from django_countries import countries
 
-from soma.accounts import permissions
-from soma.accounts.permissions import RANK, Level
-from soma.assessments.services import ServiceError
 from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import CatalogVersion
 from soma.evidence.services import check_upload
 from soma.exchange.bundle.format import FORMAT, FORMAT_VERSION, BundleError
 from soma.kernel import clearance
+from soma.kernel.errors import ServiceError
 
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024  # settings.SOMA_BUNDLE_MAX_BYTES overrides it
@@ -215,7 +213,7 @@ class _Checker:
         }
         self.national = self.unique("national_questions", "key")
         self.answered = self.unique("responses", "question")
-        self.audience_levels = [lv for lv, rank in RANK.items() if rank <= RANK[Level(self.data["audience"])]]
+        self.audience_levels = clearance.up_to(self.data["audience"])
         self.national_questions()
         self.names_of_people()
         self.institutions()
@@ -347,8 +345,8 @@ class _Checker:
                     self.problems.add(("institutions", n, "sections", k), f"{_short(code)} is not a guide section")
 
     def names_of_people(self) -> None:
-        """Names of people (soma.accounts.permissions.NAMES_OF_PEOPLE) have no place in a public bundle."""
-        if permissions.names_allowed(self.audience_levels):
+        """Names of people (soma.kernel.clearance.NAMES_OF_PEOPLE) have no place in a public bundle."""
+        if clearance.names_allowed(self.audience_levels):
             return
         places = [(("assessment",), self.data["assessment"], "assessment")] + [
             ((kind, n), row, model)
@@ -356,7 +354,7 @@ class _Checker:
             for n, row in enumerate(self.data[kind])
         ]
         for path, row, model in places:
-            for name in permissions.withheld_fields(model, self.audience_levels):
+            for name in clearance.withheld_fields(model, self.audience_levels):
                 if name in row:
                     self.problems.add((*path, name), "is restricted material (names of people) in a public bundle")
 

@@ -20,29 +20,25 @@ from collections.abc import Callable
 from django.utils import timezone
 
 from soma import __version__
-from soma.accounts import audit, permissions
-from soma.accounts.permissions import RANK, Level
+from soma.accounts import audit
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment
 from soma.exchange.bundle import check, new_assessment
 from soma.exchange.bundle.format import FORMAT, FORMAT_VERSION, BundleError
+from soma.kernel import clearance
 
 log = logging.getLogger(__name__)
 
 
 def audience_for(user, assessment, requested: str | None) -> str:
     """The audience of a bundle: the one requested, capped at the user's clearance (their clearance if none)."""
-    clearance = permissions.clearance(user, assessment)
-    if clearance is None:
-        assessment_selectors.get_assessment(user, assessment.pk)  # 404 for non-members
-    if requested is None:
-        return str(clearance)
-    requested = Level(requested)
-    return str(requested if RANK[requested] <= RANK[clearance] else clearance)
+    return str(seen_for(user, assessment, requested).audience)
 
 
-def _levels(user, assessment, audience: str) -> list[str]:
-    return [lv for lv in permissions.cleared_levels(user, assessment) if RANK[Level(lv)] <= RANK[Level(audience)]]
+def seen_for(user, assessment, requested: str | None) -> clearance.Seen:
+    """The assessment as the user sees it for the bundle's audience (404 for non-members)."""
+    seen = clearance.seen_by(user, assessment)
+    return seen.for_audience(clearance.capped(requested, seen.clearance))
 
 
 def _date(value) -> str | None:
@@ -57,18 +53,18 @@ def _in_order(rows):
 def export_bundle(user, assessment: Assessment, *, audience: str | None = None, include_files: bool = True) -> dict:
     """The assessment as a bundle (a dict matching schema.json) holding only what `audience` may see."""
     assessment = assessment_selectors.get_assessment(user, assessment.pk)
-    audience = audience_for(user, assessment, audience)
-    levels = _levels(user, assessment, audience)
-    restricted = permissions.names_allowed(levels)
+    seen = seen_for(user, assessment, audience)
+    audience = str(seen.audience)
+    restricted = seen.names_allowed
 
     def without_names(model: str, row: dict) -> dict:
         # Names of people (advisory group, mission notes, contact points, individuals met): the one rule.
-        for name in permissions.withheld_fields(model, levels):
+        for name in seen.withheld(model):
             del row[name]
         return row
 
     def shown(queryset):
-        return _in_order(queryset.filter(classification__in=levels))
+        return _in_order(seen.visible(queryset))
 
     missions = _in_order(assessment.missions.all())
     mission_ids = {m.pk: f"mission-{n}" for n, m in enumerate(missions, 1)}

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from soma.accounts import permissions
 from soma.assessments.models import Classification
 from soma.exchange.bundle import check, services, tasks
 from soma.exchange.safe_files import UnsafeFile, read_limited
+from soma.kernel.clearance import seen_by
 from soma.kernel.pages import assessment_page
 
 
@@ -31,7 +31,7 @@ class ExportForm(forms.Form):
 
 
 def export_form(user, assessment, data=None) -> ExportForm:
-    levels = permissions.cleared_levels(user, assessment)
+    levels = seen_by(user, assessment).levels
     # The lowest audience, without files, unless the user chooses more: a bundle leaves SOMA's control.
     return ExportForm(data, levels=levels, initial={"audience": levels[0], "files": "leave_out"})
 

@@ -24,12 +24,13 @@ from soma.accounts import audit, permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Classification
-from soma.assessments.services import ServiceError
 from soma.exchange import safe_files
 from soma.exchange.models import ImportConflict
 from soma.exchange.safe_files import put
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Implementation, Response
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
 from soma.responses import selectors as responses_selectors
 from soma.responses import services as response_services
 
@@ -100,7 +101,7 @@ def _ordered(questions):
 
 
 def _chosen(user, assessment, scope: list[str] | None):
-    subsections = assessment_selectors.questions_in_scope(user, assessment)
+    subsections = assessment_selectors.questions_in_scope(seen_by(user, assessment))
     if scope is None:
         return subsections
     known = {sub.key for sub in subsections}
@@ -109,10 +110,6 @@ def _chosen(user, assessment, scope: list[str] | None):
         raise ServiceError(_("Not in this assessment's scope: %(keys)s. Choose among its subsections.")
                            % {"keys": ", ".join(unknown)})
     return [sub for sub in subsections if sub.key in set(scope)]
-
-
-def _default_classification(user, assessment) -> str:
-    return assessment_selectors.default_classification(user, assessment)
 
 
 def export_questionnaire(user, assessment, scope: list[str] | None = None) -> bytes:
@@ -127,12 +124,13 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
     from soma.exchange.spreadsheets import sheet_format
 
     subsections = _chosen(user, assessment, scope)
-    answers = finding_selectors.responses(user, assessment)
-    hidden = responses_selectors.hidden_answers(user, assessment)
-    levels = permissions.cleared_levels(user, assessment)
+    seen = seen_by(user, assessment)
+    answers = finding_selectors.responses(seen)
+    hidden = responses_selectors.hidden_answers(seen)
+    levels = seen.levels
     level_labels = [str(Classification(level).label) for level in levels]
     status_label = {value: str(label) for value, label in Implementation.choices}
-    default_level = str(Classification(_default_classification(user, assessment)).label)
+    default_level = str(Classification(seen.default_classification()).label)
     included = [answers[q.key].classification for sub in subsections for q in sub.questions if q.key in answers]
     mark = sheet_format.marking(assessment, included)
 
@@ -349,10 +347,10 @@ def _rows(user, assessment, book, problems: list[str], untouched: list[str], rep
     """The rows a member changed, checked cell by cell; problems are collected, nothing is written. The ids of
     rows left as exported go to `untouched`."""
     tree = assessment_selectors.tree_for(assessment)
-    in_scope = assessment_selectors.question_keys(user, assessment)
-    hidden = responses_selectors.hidden_answers(user, assessment)
+    in_scope = assessment_selectors.question_keys(seen_by(user, assessment))
+    hidden = responses_selectors.hidden_answers(seen_by(user, assessment))
     statuses = _choices(Implementation)
-    levels = permissions.cleared_levels(user, assessment)
+    levels = seen_by(user, assessment).levels
     classifications = _choices(Classification, levels)
     all_classifications = _choices(Classification)
     status_list = ", ".join(_status_labels())
@@ -460,9 +458,9 @@ def import_questionnaire(user, assessment, data: bytes, *, file_name: str = "",
         book.close()
     if problems:
         raise ImportRefused(problems)
-    current = finding_selectors.responses_to(user, assessment, [row.question for row in rows] + untouched)
+    current = finding_selectors.responses_to(seen_by(user, assessment), [row.question for row in rows] + untouched)
     summary = ImportSummary(unchanged=sum(1 for key in untouched if key in current))
-    default_level = _default_classification(user, assessment)
+    default_level = seen_by(user, assessment).default_classification()
     with transaction.atomic():
         for index, row in enumerate(rows, start=1):
             if index % 20 == 0:
@@ -481,7 +479,7 @@ def import_questionnaire(user, assessment, data: bytes, *, file_name: str = "",
                 response_services.save_response(user, assessment, row.question, expected_version=row.version,
                                                 **row.fields)
             except response_services.EditConflict as conflict:  # saved by someone between the check and now
-                _keep_conflict(user, assessment, row, conflict.response.version if conflict.response else 0,
+                _keep_conflict(user, assessment, row, conflict.version,
                                file_name, summary)
                 continue
             if response is None:
@@ -506,10 +504,9 @@ def _keep_conflict(user, assessment, row: _Row, found: int, file_name: str, summ
 def conflicts(user, assessment):
     """The spreadsheet rows this user's imports kept for review, within their clearance, each with `current`:
     the answer in SOMA now (None when there is none or the user may not see it)."""
-    assessment_selectors.get_assessment(user, assessment.pk)
-    rows = list(assessment_selectors.visible(
-        user, assessment, ImportConflict.objects.filter(assessment=assessment, user=user)))
-    current = finding_selectors.responses_to(user, assessment, [row.question for row in rows])
+    seen = seen_by(user, assessment)
+    rows = list(seen.visible(ImportConflict.objects.filter(assessment=assessment, user=user)))
+    current = finding_selectors.responses_to(seen, [row.question for row in rows])
     for row in rows:
         row.current = current.get(row.question)
         row.anchor = responses_selectors.anchor(row.question)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from soma.accounts import audit
 from soma.exchange.safe_files import put
 from soma.findings import selectors as finding_selectors
+from soma.kernel.clearance import seen_by
 
 WIDTHS = [6, 60, 28, 14, 7, 9, 32, 18, 16, 9, 14, 28, 28, 14]
 HEADER_ROW = 6
@@ -33,7 +34,7 @@ def export_recommendations(user, assessment) -> bytes:
 
     from soma.exchange.spreadsheets import sheet_format
 
-    grouped = finding_selectors.recommendations_grouped(user, assessment)
+    grouped = finding_selectors.recommendations_grouped(seen_by(user, assessment))
     rows = [r for _value, _label, areas in grouped for _key, _area, items in areas for r in items]
     mark = sheet_format.marking(assessment, [r.classification for r in rows])
     columns = len(WIDTHS)

@@ -8,8 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from soma.accounts.permissions import RANK, Level
-from soma.assessments.models import Classification
+from soma.kernel import clearance
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -24,8 +23,7 @@ HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 def marking(assessment, levels) -> str:
     """The file's classification: the assessment's own, raised to the highest of the records in the file."""
-    highest = max([assessment.classification, *levels], key=lambda level: RANK[Level(level)])
-    return str(Classification(highest).label)
+    return str(clearance.highest([assessment.classification, *levels]).label)
 
 
 def header_row(sheet, row: int, titles: list[str], widths: list[int]) -> None:

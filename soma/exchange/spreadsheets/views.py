@@ -14,12 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from soma.accounts import permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.services import ServiceError
-from soma.assessments.views import Refused, _context, assessment_view
 from soma.core import jobs
 from soma.exchange import safe_files
 from soma.exchange.models import PendingUpload
 from soma.exchange.spreadsheets import questionnaire, recommendations, tasks
+from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
+from soma.kernel.pages import Refused, assessment_page, page_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -34,7 +35,7 @@ def _download(data: bytes, assessment, what: str) -> HttpResponse:
     return response
 
 
-@assessment_view
+@assessment_page
 @require_GET
 def questionnaire_export(request, assessment):
     scope = request.GET.getlist("scope") or None
@@ -45,14 +46,14 @@ def questionnaire_export(request, assessment):
     return _download(data, assessment, "questionnaire")
 
 
-@assessment_view
+@assessment_page
 @require_GET
 def recommendations_export(request, assessment):
     return _download(recommendations.export_recommendations(request.user, assessment), assessment,
                      "recommendations")
 
 
-@assessment_view
+@assessment_page
 @require_http_methods(["GET", "POST"])
 def questionnaire_import(request, assessment):
     permissions.require(request.user, Action.EDIT, assessment)  # the role is checked before the file is read
@@ -73,11 +74,11 @@ def questionnaire_import(request, assessment):
                              _("Import of the questionnaire %(name)s") % {"name": upload.name[:200]},
                              tasks.import_questionnaire, kept.pk, assessment=assessment)
             return redirect("job", job.pk)
-    context = _context(request, assessment, "exchange", error=error)
+    context = page_context(request, assessment, "exchange", error=error)
     return render(request, "exchange/questionnaire_import.html", context, status=status)
 
 
-@assessment_view
+@assessment_page
 @require_POST
 def conflict_dismiss(request, assessment):
     try:
@@ -92,6 +93,6 @@ def conflict_dismiss(request, assessment):
 def section_context(request, assessment) -> dict:
     """What the spreadsheets section of the Exchange tab shows (used by its template tag)."""
     return {
-        "subsections": assessment_selectors.questions_in_scope(request.user, assessment),
+        "subsections": assessment_selectors.questions_in_scope(seen_by(request.user, assessment)),
         "conflicts": questionnaire.conflicts(request.user, assessment),
     }

@@ -34,6 +34,7 @@ from soma.assessments import selectors
 from soma.assessments.selectors import Question, SubsectionScope
 from soma.exchange.safe_files import put
 from soma.findings.models import Implementation
+from soma.kernel.clearance import seen_by
 
 FIELDS = {"answer": "narrative", "de_jure": "de_jure", "de_facto": "de_facto"}  # name suffix -> Response field
 STATUS_LIST = "status"
@@ -85,11 +86,11 @@ class Form:
 
 def choose(user, assessment, *, scope: list[str] | None = None, activity=None) -> tuple[list[SubsectionScope], str]:
     """The subsections and questions of the form, and what the form is for (its id suffix)."""
-    subsections = selectors.questions_in_scope(user, assessment)
+    subsections = selectors.questions_in_scope(seen_by(user, assessment))
     if activity is not None and scope:
         raise FormError(_("Choose either subsections or an activity, not both."))
     if activity is not None:
-        activity = selectors.activity(user, assessment, activity.pk)  # 404 when not visible to this user
+        activity = selectors.activity(seen_by(user, assessment), activity.pk)  # 404 when not visible to this user
         covered = set(activity.questions)
         chosen = []
         for sub in subsections:

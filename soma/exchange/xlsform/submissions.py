@@ -44,6 +44,7 @@ from soma.evidence import services as evidence_services
 from soma.exchange.safe_files import MAX_UPLOAD_BYTES, UnsafeFile, check_xlsx
 from soma.exchange.xlsform import form_writer
 from soma.findings.models import Implementation, Response, ReviewState
+from soma.kernel.clearance import seen_by
 from soma.responses import services as response_services
 
 MAX_ROWS = 5000
@@ -271,10 +272,10 @@ def _status_values() -> dict[str, str]:
 def preview(user, assessment, activity, data: bytes, file_name: str = "") -> Preview:
     """What importing the file would do, writing nothing. Raises UnsafeFile for a file that cannot be read."""
     permissions.require(user, Action.EDIT, assessment)
-    activity = selectors.activity(user, assessment, activity.pk)
+    activity = selectors.activity(seen_by(user, assessment), activity.pk)
     kind, header, rows, first = read_table(data, file_name)
     result = Preview(file_name=file_name, digest=hashlib.sha256(data).hexdigest(), kind=kind, activity=activity)
-    questions = {q.key: q for sub in selectors.questions_in_scope(user, assessment) for q in sub.questions}
+    questions = {q.key: q for sub in selectors.questions_in_scope(seen_by(user, assessment)) for q in sub.questions}
     names = form_writer.field_map(questions.values())
 
     columns: dict[int, tuple[str, str]] = {}  # column index -> (question, response field)
@@ -375,7 +376,7 @@ def _plan(user, assessment, result: Preview, questions: dict) -> None:
         for question, values in submission.answers.items():
             incoming.setdefault(question, []).append((submission, values))
     existing = {r.question: r for r in assessment.responses.filter(question__in=list(incoming))}
-    cleared = set(permissions.cleared_levels(user, assessment))
+    cleared = set(seen_by(user, assessment).levels)
     for key in [q for q in questions if q in incoming]:  # in guide order
         entries = incoming[key]
         narrative = "\n\n".join(

@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from soma.accounts import permissions
 from soma.accounts.permissions import Action
 from soma.assessments import selectors
-from soma.assessments.views import Refused, _context, assessment_view
 from soma.exchange.safe_files import UnsafeFile, read_limited
 from soma.exchange.xlsform import form_writer, submissions, tasks
+from soma.kernel.clearance import seen_by
+from soma.kernel.pages import Refused, assessment_page, page_context
 
 
 class ExportForm(forms.Form):
@@ -46,17 +47,17 @@ class ImportForm(forms.Form):
         self.fields["activity"].choices = [("", "—"), *[(a.pk, a.title) for a in activities]]
 
 
-@assessment_view
+@assessment_page
 def export(request, assessment):
     user = request.user
-    subsections = selectors.questions_in_scope(user, assessment)
-    activities = selectors.activities(user, assessment)
+    subsections = selectors.questions_in_scope(seen_by(user, assessment))
+    activities = selectors.activities(seen_by(user, assessment))
     wanted = {"scope", "activity", "all"} & set(request.GET)
     form = ExportForm(request.GET if wanted else None, subsections=subsections, activities=activities)
     status = 200
     if wanted and form.is_valid():
         activity_pk = form.cleaned_data["activity"]
-        activity = selectors.activity(user, assessment, activity_pk) if activity_pk else None
+        activity = selectors.activity(seen_by(user, assessment), activity_pk) if activity_pk else None
         try:
             made = form_writer.build(user, assessment, scope=form.cleaned_data["scope"] or None, activity=activity)
         except form_writer.FormError as error:
@@ -71,18 +72,18 @@ def export(request, assessment):
         status = 400
     elif wanted:
         status = 400
-    context = _context(request, assessment, "exchange", form=form)
+    context = page_context(request, assessment, "exchange", form=form)
     return render(request, "exchange/xlsform_export.html", context, status=status)
 
 
-@assessment_view
+@assessment_page
 def submissions_import(request, assessment):
     user = request.user
     permissions.require(user, Action.EDIT, assessment)
-    activities = selectors.activities(user, assessment)
+    activities = selectors.activities(seen_by(user, assessment))
     form = ImportForm(request.POST or None, request.FILES or None, activities=activities)
     if request.method == "POST" and form.is_valid():
-        activity = selectors.activity(user, assessment, form.cleaned_data["activity"])
+        activity = selectors.activity(seen_by(user, assessment), form.cleaned_data["activity"])
         upload = form.cleaned_data["file"]
         try:
             data = read_limited(upload, what=_("The file"))
@@ -91,14 +92,14 @@ def submissions_import(request, assessment):
             form.add_error("file", str(error))
         else:
             held = tasks.hold(user, assessment, data, upload.name) if result.ok and result.drafts else None
-            context = _context(request, assessment, "exchange", preview=result, held=held)
+            context = page_context(request, assessment, "exchange", preview=result, held=held)
             return render(request, "exchange/xlsform_preview.html", context, status=200 if result.ok else 400)
     status = 400 if request.method == "POST" else 200
-    context = _context(request, assessment, "exchange", form=form)
+    context = page_context(request, assessment, "exchange", form=form)
     return render(request, "exchange/xlsform_import.html", context, status=status)
 
 
-@assessment_view
+@assessment_page
 @require_POST
 def submissions_apply(request, assessment):
     user = request.user
@@ -107,7 +108,7 @@ def submissions_apply(request, assessment):
     if upload is None:
         raise Refused(_("The uploaded file is no longer kept. Upload it again."), 400)
     try:
-        activity = selectors.activity(user, assessment, request.POST.get("activity"))
+        activity = selectors.activity(seen_by(user, assessment), request.POST.get("activity"))
     except Http404:
         raise Refused(_("That activity is not in this assessment any more. Upload the file again."), 400) from None
     job = tasks.start(user, assessment, activity, upload, request.POST.get("digest", ""))

@@ -29,9 +29,10 @@ class World:
 
 def _unanswered(lead, assessment, count: int) -> list[str]:
     from soma.assessments.selectors import questions_in_scope
+    from soma.kernel.clearance import seen_by
 
     answered = set(assessment.responses.values_list("question", flat=True))
-    keys = [q.key for sub in questions_in_scope(lead, assessment) for q in sub.questions if not q.national]
+    keys = [q.key for sub in questions_in_scope(seen_by(lead, assessment)) for q in sub.questions if not q.national]
     return [key for key in keys if key not in answered][:count]
 
 

@@ -12,6 +12,7 @@ from soma.accounts.permissions import PermissionDenied
 from soma.assessments import selectors
 from soma.exchange.safe_files import UnsafeFile, read_limited
 from soma.exchange.xlsform import form_writer, submissions
+from soma.kernel.clearance import seen_by
 
 
 class Command(BaseCommand):
@@ -46,7 +47,7 @@ class Command(BaseCommand):
         try:
             assessment = selectors.get_assessment(user, options["assessment"])
             activity_pk = options.get("activity")
-            activity = selectors.activity(user, assessment, activity_pk) if activity_pk else None
+            activity = selectors.activity(seen_by(user, assessment), activity_pk) if activity_pk else None
             if action == "export":
                 return self.export(user, assessment, activity, options)
             return self.load(user, assessment, activity, options)
