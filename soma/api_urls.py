@@ -1,13 +1,13 @@
 """The REST API (/api/): token or session authentication; the OpenAPI 3 schema is at /api/schema/.
 
-The views are named, not imported (soma.lazy_api_views): the REST framework loads with the first API request."""
+The views are named, not imported (soma.kernel.lazy_api_views): the REST framework loads with the first API request."""
 
 from functools import cache
 
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from soma.lazy_api_views import api_view
+from soma.kernel.lazy_api_views import api_view
 
 
 @cache

@@ -53,7 +53,7 @@ def test_first_request_of_a_worker_loads_no_heavy_library(tmp_path):
 
 
 def test_url_configuration_and_health_check_load_no_rest_framework(tmp_path):
-    """The API's views are named in the URL configuration, not imported (soma.lazy_api_views): reversing any
+    """The API's views are named in the URL configuration, not imported (soma.kernel.lazy_api_views): reversing any
     URL, an API one included, and answering /healthz leave the REST framework unloaded. (A page still loads
     it: Django's template engine imports every installed app's template tag libraries, DRF's among them.)"""
     assert loaded_after("""
@@ -73,7 +73,7 @@ def test_every_api_view_named_in_the_url_configuration_is_a_rest_framework_view(
     from rest_framework.views import APIView
 
     from soma.api_urls import urlpatterns
-    from soma.lazy_api_views import LazyAPIView
+    from soma.kernel.lazy_api_views import LazyAPIView
 
     lazy = [pattern for pattern in urlpatterns if isinstance(pattern.callback, LazyAPIView)]
     assert len(lazy) >= 15
