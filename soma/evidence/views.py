@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from soma.evidence import selectors, services
 from soma.evidence.forms import SourceForm
@@ -20,6 +19,8 @@ from soma.kernel.errors import ServiceError
 from soma.kernel.pages import assessment_page, page_context
 
 sources_page = assessment_page(tab="sources")
+# A write: another method is 405 for anyone signed in, before the assessment is looked up.
+sources_page_post = assessment_page(tab="sources", methods=["POST"])
 
 
 @sources_page
@@ -96,8 +97,7 @@ def source_delete(request, assessment, source_pk):
     return render(request, "evidence/source_delete.html", context)
 
 
-@sources_page
-@require_POST
+@sources_page_post
 def source_restore(request, assessment, source_pk):
     source = selectors.deleted_source(seen_by(request.user, assessment), source_pk)
     try:
@@ -111,8 +111,7 @@ def source_restore(request, assessment, source_pk):
     return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#source-{source.pk}")
 
 
-@sources_page
-@require_POST
+@sources_page_post
 def source_purge(request, assessment, source_pk):
     """A deleted source removed for good, after the confirmation on the sources page."""
     source = selectors.deleted_source(seen_by(request.user, assessment), source_pk)
@@ -125,8 +124,7 @@ def source_purge(request, assessment, source_pk):
     return redirect("evidence:list", pk=assessment.pk)
 
 
-@sources_page
-@require_POST
+@sources_page_post
 def source_confirm(request, assessment, source_pk):
     """A source carried over from the previous assessment, checked as still valid."""
     source = selectors.source(seen_by(request.user, assessment), source_pk)

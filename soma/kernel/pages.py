@@ -12,12 +12,12 @@ become the one refusal page, with the message and the status.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache, wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.utils.module_loading import import_string
 
@@ -47,14 +47,18 @@ class Refused(Exception):
 
 
 def assessment_page(view: Callable[..., HttpResponse] | None = None, *, tab: str = "plan",
-                    fetch: Fetch | None = None) -> Any:
+                    methods: Sequence[str] | None = None, fetch: Fetch | None = None) -> Any:
     """Decorate a view `view(request, assessment, *args, **kwargs)` routed with the assessment's `pk`. `tab`
-    is the tab the refusal page marks; `fetch(user, pk)` replaces the assessments selector (tests)."""
+    is the tab the refusal page marks. `methods` (e.g. ["POST"]) answers any other method with 405 before the
+    assessment is looked up, for anyone signed in (a view that checks the method itself, inside, answers
+    outsiders 404 first). `fetch(user, pk)` replaces the assessments selector (tests)."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
         def page(request: HttpRequest, pk: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+            if methods is not None and request.method not in methods:
+                return HttpResponseNotAllowed(methods)
             assessment = (fetch or default_fetch())(request.user, pk)
             try:
                 return view(request, assessment, *args, **kwargs)

@@ -14,7 +14,6 @@ from django.urls.resolvers import RFC3986_SUBDELIMS
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from soma.assessments.models import Classification
 from soma.evidence import services as evidence_services
@@ -37,6 +36,8 @@ from soma.responses.forms import (
 )
 
 questions_page = assessment_page(tab="questions")
+# A write: another method is 405 for anyone signed in, before the assessment is looked up.
+questions_page_post = assessment_page(tab="questions", methods=["POST"])
 
 HIDDEN_MESSAGE = gettext_lazy(
     "An answer to this question exists at a classification above your clearance. Ask the lead to update it."
@@ -188,8 +189,7 @@ def _refused(request, assessment, item, error, status=403):
     return _respond(request, assessment, item, status=status)
 
 
-@questions_page
-@require_POST
+@questions_page_post
 def save(request, assessment, question):
     item = _start(request, assessment, question)
     try:
@@ -256,8 +256,7 @@ def _conflict(request, assessment, question, conflict, mine):
     return _respond(request, assessment, item, status=409)
 
 
-@questions_page
-@require_POST
+@questions_page_post
 def review(request, assessment, question):
     item = _start(request, assessment, question)
     form = ReviewForm(request.POST)
@@ -274,8 +273,7 @@ def review(request, assessment, question):
     return _respond(request, assessment, item, message=_("Review state changed."))
 
 
-@questions_page
-@require_POST
+@questions_page_post
 def confirm(request, assessment, question):
     """A carried-over answer checked and kept as it is."""
     item = _start(request, assessment, question)
@@ -292,8 +290,7 @@ def confirm(request, assessment, question):
     return _respond(request, assessment, item, message=_("Answer confirmed for this assessment."))
 
 
-@questions_page
-@require_POST
+@questions_page_post
 def cite(request, assessment, question):
     item = _start(request, assessment, question)
     try:
@@ -317,8 +314,7 @@ def cite(request, assessment, question):
     return _respond(request, assessment, item, message=_("Citation added."))
 
 
-@questions_page
-@require_POST
+@questions_page_post
 def uncite(request, assessment, citation_pk):
     citation = selectors.citation(seen_by(request.user, assessment), citation_pk)
     q = selectors.question(seen_by(request.user, assessment), citation.response.question)

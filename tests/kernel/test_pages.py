@@ -124,3 +124,18 @@ def test_the_decorator_passes_the_assessment_and_turns_refusals_into_the_page(te
     assert fetched == [assessment.pk] * 3  # once per request
     with pytest.raises(Http404):
         page(_request(team["outsider"]), assessment.pk, "ok")
+
+
+def test_a_write_page_answers_another_method_405_before_looking_up_the_assessment(team, assessment):
+    fetched = []
+
+    @assessment_page(methods=["POST"], fetch=lambda user, pk: fetched.append(pk) or selectors.get_assessment(user, pk))
+    def write(request, found):
+        return HttpResponse("written")
+
+    assert write(_request(team["outsider"]), assessment.pk).status_code == 405
+    assert write(_request(team["lead"]), assessment.pk).status_code == 405
+    assert fetched == []
+    assert write(_request(team["lead"], "post"), assessment.pk).content == b"written"
+    with pytest.raises(Http404):
+        write(_request(team["outsider"], "post"), assessment.pk)
