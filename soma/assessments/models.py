@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from soma.accounts.permissions import Role
 from soma.catalog.models import CatalogVersion
+from soma.kernel.access import Role
 from soma.kernel.clearance import Level
 
 # The choices of every classification field: the clearance levels themselves (soma.kernel.clearance).

@@ -9,10 +9,11 @@ from django.db import transaction
 from soma.accounts import history, permissions
 from soma.accounts.permissions import Action
 from soma.assessments.models import Assessment, Institution, Membership, NationalQuestion
-from soma.assessments.services import ServiceError, create_assessment
+from soma.assessments.services import create_assessment
 from soma.evidence.models import Source
 from soma.findings.models import Recommendation, Response
 from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

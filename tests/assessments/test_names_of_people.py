@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from soma.assessments import services
+from soma.kernel.errors import ServiceError
 from tests.fixtures import make_team
 
 pytestmark = pytest.mark.django_db
@@ -73,9 +74,9 @@ def test_a_stakeholder_saved_without_clearance_keeps_its_clearance_notes(client,
 
 
 def test_the_services_refuse_names_above_the_clearance(team, assessment):
-    with pytest.raises(services.ServiceError, match="advisory_group: names of people are restricted"):
+    with pytest.raises(ServiceError, match="advisory_group: names of people are restricted"):
         services.update_plan(team["colead"], assessment, expected_version=assessment.version, advisory_group="x")
-    with pytest.raises(services.ServiceError, match="clearance_notes: names of people"):
+    with pytest.raises(ServiceError, match="clearance_notes: names of people"):
         services.save_institution(team["assessor"], assessment, name="Demoland Police", category="police",
                                   clearance_notes="x")
     assessment.refresh_from_db()

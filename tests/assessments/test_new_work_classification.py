@@ -19,6 +19,7 @@ from soma.exchange.spreadsheets import questionnaire
 from soma.findings import services as finding_services
 from soma.findings.models import Finding, Recommendation, Response
 from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
 from soma.responses import services as response_services
 from tests.fixtures import make_team, team_assessment
 
@@ -67,11 +68,11 @@ def test_the_default_is_capped_at_the_assessments_classification_and_the_creator
 
 def test_new_work_above_the_assessments_classification_is_refused_with_a_reason(catalog, team):
     a = make(team, classification="restricted")
-    with pytest.raises(services.ServiceError, match="cannot start above the assessment's own classification"):
+    with pytest.raises(ServiceError, match="cannot start above the assessment's own classification"):
         set_new_work(team, a, "confidential")
     a.refresh_from_db()
     assert a.new_work_classification == "restricted"
-    with pytest.raises(services.ServiceError, match="cannot start above"):
+    with pytest.raises(ServiceError, match="cannot start above"):
         make(team, classification="public", new_work_classification="confidential")
 
 

@@ -8,6 +8,7 @@ from soma.evidence import services as evidence_services
 from soma.findings import selectors as finding_selectors
 from soma.kernel.access import PermissionDenied
 from soma.kernel.clearance import seen_by
+from soma.kernel.errors import ServiceError
 from soma.responses import services as response_services
 
 # lead, team and assessment: the usual ones of tests/conftest.py.
@@ -32,7 +33,7 @@ def test_non_members_get_404(assessment, team):
 def test_status_moves_one_step_and_final_needs_a_reviewer(assessment, team):
     for status in ["desk_review", "fieldwork", "analysis", "reporting", "review"]:
         services.change_status(team["lead"], assessment, status)
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.change_status(team["lead"], assessment, "final")
     with pytest.raises(PermissionDenied):
         services.change_status(team["assessor"], assessment, "final")
