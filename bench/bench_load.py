@@ -23,10 +23,12 @@ from typing import IO
 
 from bench.bench_assessment import build
 from bench.harness import emit, figure
+from soma import gunicorn_conf
 
 USERS = int(os.environ.get("SOMA_LOAD_USERS", "30"))
 SECONDS = float(os.environ.get("SOMA_LOAD_SECONDS", "120"))
 THINK = float(os.environ.get("SOMA_LOAD_THINK", "2"))
+WORKERS = int(os.environ.get("SOMA_LOAD_WORKERS", "2"))
 HOST = "127.0.0.1"
 
 
@@ -37,10 +39,10 @@ def _free_port() -> int:
 
 
 def _start_server(port: int, log: IO[bytes]) -> subprocess.Popen:
-    """gunicorn as `soma serve --workers` starts it, its log written to `log` (a failing server would
-    otherwise fill the terminal with one traceback per probe)."""
-    argv = [sys.executable, "-m", "gunicorn", "soma.wsgi:application", "--bind", f"{HOST}:{port}",
-            "--workers", "2", "--threads", "8", "--timeout", "120", "--log-level", "warning"]
+    """gunicorn as `soma serve --workers` starts it (soma/gunicorn_conf.py: threads, warmed-up workers), its log
+    written to `log` (a failing server would otherwise fill the terminal with one traceback per probe)."""
+    argv = [sys.executable, "-m", "gunicorn", "soma.wsgi:application", "--config", "python:soma.gunicorn_conf",
+            "--bind", f"{HOST}:{port}", "--workers", str(WORKERS), "--log-level", "info"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.server_settings"}
     server = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -167,7 +169,8 @@ def run() -> None:
             server.wait(timeout=30)
             log.close()
         load_after = _load_average()
-        machine = {"users": USERS, "seconds": SECONDS, "think_seconds": THINK, "cpus": os.cpu_count(),
+        machine = {"users": USERS, "seconds": SECONDS, "think_seconds": THINK, "workers": WORKERS,
+                   "threads": gunicorn_conf.threads, "cpus": os.cpu_count(),
                    "load_average_before": load_before, "load_average_after": load_after}
         floor_ms = [ms for ms, _status in floor["floor"]] or [0.0]
         emit(figure("load_floor", floor_ms, floor_ms, "itself: the minimal Django view on the same server",

@@ -38,8 +38,9 @@ class Command(BaseCommand):
         call_command("runserver", bind, use_reloader=reload, skip_checks=False)
 
     def _gunicorn(self, bind: str, workers: int) -> int:
-        argv = [sys.executable, "-m", "gunicorn", "soma.wsgi:application", "--bind", bind, "--workers", str(workers),
-                "--access-logfile", "-"]
+        # soma/gunicorn_conf.py: threads per worker, and workers forked from a warmed-up master.
+        argv = [sys.executable, "-m", "gunicorn", "soma.wsgi:application", "--config", "python:soma.gunicorn_conf",
+                "--bind", bind, "--workers", str(workers), "--access-logfile", "-"]
         server = subprocess.Popen(argv)
         # gunicorn shares this terminal, so Ctrl+C reaches it directly; a SIGTERM sent to this process is
         # passed on. Either way this process waits for gunicorn, then stops the worker (atexit).
