@@ -35,7 +35,7 @@ def _download(data: bytes, assessment, what: str) -> HttpResponse:
     return response
 
 
-@assessment_page
+@assessment_page(tab="exchange")
 @require_GET
 def questionnaire_export(request, assessment):
     scope = request.GET.getlist("scope") or None
@@ -46,14 +46,14 @@ def questionnaire_export(request, assessment):
     return _download(data, assessment, "questionnaire")
 
 
-@assessment_page
+@assessment_page(tab="exchange")
 @require_GET
 def recommendations_export(request, assessment):
     return _download(recommendations.export_recommendations(request.user, assessment), assessment,
                      "recommendations")
 
 
-@assessment_page
+@assessment_page(tab="exchange")
 @require_http_methods(["GET", "POST"])
 def questionnaire_import(request, assessment):
     permissions.require(request.user, Action.EDIT, assessment)  # the role is checked before the file is read
@@ -78,7 +78,7 @@ def questionnaire_import(request, assessment):
     return render(request, "exchange/questionnaire_import.html", context, status=status)
 
 
-@assessment_page
+@assessment_page(tab="exchange")
 @require_POST
 def conflict_dismiss(request, assessment):
     try:

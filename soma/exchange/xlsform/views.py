@@ -47,7 +47,7 @@ class ImportForm(forms.Form):
         self.fields["activity"].choices = [("", "—"), *[(a.pk, a.title) for a in activities]]
 
 
-@assessment_page
+@assessment_page(tab="exchange")
 def export(request, assessment):
     user = request.user
     subsections = selectors.questions_in_scope(seen_by(user, assessment))
@@ -76,7 +76,7 @@ def export(request, assessment):
     return render(request, "exchange/xlsform_export.html", context, status=status)
 
 
-@assessment_page
+@assessment_page(tab="exchange")
 def submissions_import(request, assessment):
     user = request.user
     permissions.require(user, Action.EDIT, assessment)
@@ -99,7 +99,7 @@ def submissions_import(request, assessment):
     return render(request, "exchange/xlsform_import.html", context, status=status)
 
 
-@assessment_page
+@assessment_page(tab="exchange")
 @require_POST
 def submissions_apply(request, assessment):
     user = request.user
