@@ -3,6 +3,9 @@ most answers): the biggest subsection's question page, the overview and the sour
 minimal Django view (the framework floor) measured in the same run, with the SQL queries per request; the
 findings (60) and recommendations pages; reading and saving one answer through the API.
 
+Each page figure also carries the CPU time of the page and of the floor in this process (cpu_median,
+cpu_baseline_median, cpu_ratio_median), which a busy machine disturbs less than the wall-clock ratio.
+
 Everything this bench creates (one user, one assessment and its rows) is deleted at the end, so it can run
 against a database that is kept between runs (DATABASE_URL)."""
 
@@ -11,9 +14,11 @@ import os
 import random
 import re
 import secrets
+import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 
 from bench.harness import emit, paired_figure, sample_pairs
 
@@ -165,6 +170,32 @@ def saver(client, url):
     return save
 
 
+class CpuTimed:
+    """A call that also records its CPU time (milliseconds of this process): on a machine shared with other work
+    the wall-clock ratio to the floor swings with the load (the floor is a few milliseconds, a page tens), while
+    the CPU time each spends in this process does much less."""
+
+    def __init__(self, fn: Callable[[], object]) -> None:
+        self.fn, self.times = fn, []
+
+    def __call__(self) -> object:
+        start = time.process_time()
+        result = self.fn()
+        self.times.append((time.process_time() - start) * 1000)
+        return result
+
+
+def cpu_figures(subject: CpuTimed, baseline: CpuTimed, n: int) -> dict:
+    """Medians of the last n CPU times of each side (the sampled pairs, after the warm-up) and of their ratios."""
+    ours, floor = subject.times[-n:], baseline.times[-n:]
+    ratios = [a / b for a, b in zip(ours, floor, strict=True) if b > 0]
+    return {
+        "cpu_median": round(statistics.median(ours), 3),
+        "cpu_baseline_median": round(statistics.median(floor), 3),
+        "cpu_ratio_median": round(statistics.median(ratios), 3) if ratios else None,
+    }
+
+
 def _country_ok(code: str) -> bool:
     from django_countries import countries
 
@@ -234,15 +265,18 @@ def run(repeat: int = REPEAT) -> None:
             queries, response = count_queries(page)
             floor_queries, _ = count_queries(floor)
             body = response.content
+            timed_page, timed_floor = CpuTimed(page), CpuTimed(floor)
+            pairs = sample_pairs(timed_page, timed_floor, n, warmup=2 if n < repeat else 5)
             emit(
                 paired_figure(
                     name,
-                    sample_pairs(page, floor, n, warmup=2 if n < repeat else 5),
+                    pairs,
                     "minimal Django view",
                     queries=queries,
                     baseline_queries=floor_queries,
                     html_kb=round(len(body) / 1024, 1),
                     citations=counts["citations"],
+                    **cpu_figures(timed_page, timed_floor, n),
                     **extra,
                 )
             )
