@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,12 +23,13 @@ from collections import defaultdict
 from typing import IO
 
 from bench.bench_assessment import build
-from bench.harness import emit, figure
+from bench.harness import emit, figure, percentile
 from soma import gunicorn_conf
 
 USERS = int(os.environ.get("SOMA_LOAD_USERS", "30"))
 SECONDS = float(os.environ.get("SOMA_LOAD_SECONDS", "120"))
 THINK = float(os.environ.get("SOMA_LOAD_THINK", "2"))
+STEADY_AFTER = 10  # seconds: the steady_ figures leave out the first requests, all sent at once
 WORKERS = int(os.environ.get("SOMA_LOAD_WORKERS", "2"))
 HOST = "127.0.0.1"
 
@@ -82,7 +84,7 @@ class Assessor(threading.Thread):
         except OSError as error:
             status, data = f"error {type(error).__name__}", b""
         elapsed = (time.perf_counter() - start) * 1000
-        self.results[kind].append((elapsed, status))
+        self.results[kind].append((elapsed, status, start))
         return status, data
 
     def run(self):
@@ -150,6 +152,7 @@ def run() -> None:
         try:
             results: dict[str, list] = defaultdict(list)
             stop_at = time.monotonic() + SECONDS
+            started = time.perf_counter()
             threads = []
             for n, user in enumerate(users):
                 sub = scope[n % len(scope)]
@@ -172,15 +175,20 @@ def run() -> None:
         machine = {"users": USERS, "seconds": SECONDS, "think_seconds": THINK, "workers": WORKERS,
                    "threads": gunicorn_conf.threads, "cpus": os.cpu_count(),
                    "load_average_before": load_before, "load_average_after": load_after}
-        floor_ms = [ms for ms, _status in floor["floor"]] or [0.0]
+        floor_ms = [ms for ms, _status, _at in floor["floor"]] or [0.0]
         emit(figure("load_floor", floor_ms, floor_ms, "itself: the minimal Django view on the same server",
                     requests=len(floor["floor"]), **machine))
         total = errors = 0
         for kind, rows in sorted(results.items()):
-            bad = [status for _ms, status in rows if not (isinstance(status, int) and status < 400)]
+            bad = [status for _ms, status, _at in rows if not (isinstance(status, int) and status < 400)]
             total, errors = total + len(rows), errors + len(bad)
-            emit(figure(f"load_{kind}", [ms for ms, _s in rows], floor_ms, "minimal Django view on the same server",
-                        requests=len(rows), errors=len(bad), error_statuses=sorted({str(s) for s in bad}),
+            # Every assessor opens a question page in the same first second; after that they drift apart.
+            steady = [ms for ms, _status, at in rows if at >= started + STEADY_AFTER] or [0.0]
+            emit(figure(f"load_{kind}", [ms for ms, _s, _at in rows], floor_ms,
+                        "minimal Django view on the same server", requests=len(rows), errors=len(bad),
+                        error_statuses=sorted({str(s) for s in bad}),
+                        steady_after_seconds=STEADY_AFTER, steady_requests=len(steady),
+                        steady_median=round(statistics.median(steady), 3), steady_p95=round(percentile(steady, 95), 3),
                         **machine))
         with open(log.name, errors="replace") as server_log:
             logged = server_log.read()
