@@ -8,14 +8,17 @@ them) and records each creation in the history as the services do.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Model
 
 from soma.accounts import history
-from soma.accounts.permissions import Role
 from soma.assessments.models import (
     Activity,
     Assessment,
@@ -29,6 +32,14 @@ from soma.evidence.models import Citation, Source
 from soma.exchange.bundle.check import Checked
 from soma.findings.models import Conclusion, Finding, Recommendation, Response
 from soma.kernel import clearance
+from soma.kernel.access import Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+Progress = Callable[[int, str], None]
+Stored = list[tuple[Storage, str]]  # files written so far, deleted again if the transaction fails
+Row = TypeVar("Row", bound=Model)
 
 
 def _date(value: str | None) -> date | None:
@@ -41,8 +52,8 @@ def _new_work_default(classification: str) -> str:
     return str(clearance.lowest([clearance.Level.RESTRICTED, classification]))
 
 
-def write(user, checked: Checked, progress) -> Assessment:
-    stored: list[tuple[object, str]] = []
+def write(user: User, checked: Checked, progress: Progress) -> Assessment:
+    stored: Stored = []
     try:
         with transaction.atomic():
             return _write(user, checked, progress, stored)
@@ -52,11 +63,11 @@ def write(user, checked: Checked, progress) -> Assessment:
         raise
 
 
-def _write(user, checked: Checked, progress, stored: list) -> Assessment:
+def _write(user: User, checked: Checked, progress: Progress, stored: Stored) -> Assessment:
     data = checked.data
     plan = data["assessment"]
 
-    def created(obj):
+    def created(obj: Row) -> Row:
         history.record(user, assessment, "created", obj, None, history.snapshot(obj))
         return obj
 
@@ -73,7 +84,7 @@ def _write(user, checked: Checked, progress, stored: list) -> Assessment:
     ScopeEntry.objects.bulk_create([ScopeEntry(assessment=assessment, subsection=key) for key in plan["scope"]])
     Membership.objects.create(assessment=assessment, user=user, role=Role.LEAD, clearance="confidential")
     history.record(user, assessment, "created", assessment, None,
-                   history.snapshot(assessment) | {"scope": plan["scope"], "imported": True})
+                   {**(history.snapshot(assessment) or {}), "scope": plan["scope"], "imported": True})
 
     missions = {
         row["id"]: created(Mission.objects.create(
@@ -107,7 +118,7 @@ def _write(user, checked: Checked, progress, stored: list) -> Assessment:
         if checked.files.get(row["id"]):
             progress(60 + 20 * n // len(data["sources"]), f"Storing files ({n} of {len(data['sources'])} sources)")
 
-    def cite(rows, **target):
+    def cite(rows: Iterable[dict[str, Any]], **target: Model) -> None:
         for row in rows:
             created(Citation.objects.create(
                 assessment=assessment, source=sources.get(row["source"]), activity=activities.get(row["activity"]),
@@ -153,7 +164,7 @@ def _write(user, checked: Checked, progress, stored: list) -> Assessment:
     return assessment
 
 
-def _source(user, assessment, row: dict, content: bytes | None, stored: list) -> Source:
+def _source(user: User, assessment: Assessment, row: dict[str, Any], content: bytes | None, stored: Stored) -> Source:
     source = Source(
         assessment=assessment, title=row["title"], kind=row["kind"], date=_date(row["date"]), author=row["author"],
         link=row["link"], reliability=row["reliability"], credibility=row["credibility"],

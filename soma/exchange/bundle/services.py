@@ -12,11 +12,14 @@ Import (`import_bundle`) checks everything first (check) and then writes all or 
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from soma import __version__
@@ -27,43 +30,51 @@ from soma.exchange.bundle import check, new_assessment
 from soma.exchange.bundle.format import FORMAT, FORMAT_VERSION, BundleError
 from soma.kernel import clearance
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from soma.assessments.models import Activity, Institution
+    from soma.evidence.models import Citation, Source
+
 log = logging.getLogger(__name__)
+Row = TypeVar("Row", bound=Model)
 
 
-def audience_for(user, assessment, requested: str | None) -> str:
+def audience_for(user: User, assessment: Assessment, requested: str | None) -> str:
     """The audience of a bundle: the one requested, capped at the user's clearance (their clearance if none)."""
     return str(seen_for(user, assessment, requested).audience)
 
 
-def seen_for(user, assessment, requested: str | None) -> clearance.Seen:
+def seen_for(user: User, assessment: Assessment, requested: str | None) -> clearance.Seen:
     """The assessment as the user sees it for the bundle's audience (404 for non-members)."""
     seen = clearance.seen_by(user, assessment)
     return seen.for_audience(clearance.capped(requested, seen.clearance))
 
 
-def _date(value) -> str | None:
+def _date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _in_order(rows):
+def _in_order(rows: Iterable[Row]) -> list[Row]:
     # Creation order: an import creates rows in bundle order, so a second export numbers them the same way.
     return sorted(rows, key=lambda row: row.pk)
 
 
-def export_bundle(user, assessment: Assessment, *, audience: str | None = None, include_files: bool = True) -> dict:
+def export_bundle(user: User, assessment: Assessment, *, audience: str | None = None,
+                  include_files: bool = True) -> dict[str, Any]:
     """The assessment as a bundle (a dict matching schema.json) holding only what `audience` may see."""
     assessment = assessment_selectors.get_assessment(user, assessment.pk)
     seen = seen_for(user, assessment, audience)
     audience = str(seen.audience)
     restricted = seen.names_allowed
 
-    def without_names(model: str, row: dict) -> dict:
+    def without_names(model: str, row: dict[str, Any]) -> dict[str, Any]:
         # Names of people (advisory group, mission notes, contact points, individuals met): the one rule.
         for name in seen.withheld(model):
             del row[name]
         return row
 
-    def shown(queryset):
+    def shown(queryset: QuerySet[Row]) -> list[Row]:
         return _in_order(seen.visible(queryset))
 
     missions = _in_order(assessment.missions.all())
@@ -82,11 +93,11 @@ def export_bundle(user, assessment: Assessment, *, audience: str | None = None, 
     conclusion_ids = {c.pk: f"conclusion-{n}" for n, c in enumerate(conclusions, 1)}
     recommendations = shown(assessment.recommendations.prefetch_related("institutions", "conclusions"))
 
-    def links(related, ids: dict) -> list[str]:
+    def links(related: Iterable[Model], ids: dict[int, str]) -> list[str]:
         # Only links to records in the bundle: nothing excluded leaks through them.
         return [ids[pk] for pk in sorted(r.pk for r in related) if pk in ids]
 
-    def citations(rows) -> list[dict]:
+    def citations(rows: Iterable[Citation]) -> list[dict[str, Any]]:
         result = []
         for c in _in_order(rows):
             source = source_ids.get(c.source_id) if c.source_id else None
@@ -96,21 +107,22 @@ def export_bundle(user, assessment: Assessment, *, audience: str | None = None, 
             result.append({"source": source, "activity": activity, "pinpoint": c.pinpoint, "stance": c.stance})
         return result
 
-    def institution(i) -> dict:
+    def institution(i: Institution) -> dict[str, Any]:
         return without_names("institution", {
             "id": institution_ids[i.pk], "name": i.name, "category": i.category, "sections": list(i.sections),
             "notes": i.notes, "contact_point": i.contact_point, "clearance_notes": i.clearance_notes})
 
-    def activity(a) -> dict:
+    def activity(a: Activity) -> dict[str, Any]:
         row = {
             "id": activity_ids[a.pk], "kind": a.kind, "title": a.title, "date": _date(a.date),
-            "mission": mission_ids.get(a.mission_id), "institutions": links(a.institutions.all(), institution_ids),
+            "mission": mission_ids.get(a.mission_id) if a.mission_id else None,
+            "institutions": links(a.institutions.all(), institution_ids),
             "questions": list(a.questions), "notes": a.notes, "classification": a.classification,
             "participants": a.participants,
         }
         return without_names("activity", row)
 
-    bundle = {
+    bundle: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "audience": audience,
@@ -171,7 +183,7 @@ def export_bundle(user, assessment: Assessment, *, audience: str | None = None, 
     return bundle
 
 
-def _plan(assessment: Assessment) -> dict:
+def _plan(assessment: Assessment) -> dict[str, Any]:
     return {
         "title": assessment.title,
         "jurisdictions": [str(code) for code in assessment.jurisdictions],
@@ -191,13 +203,18 @@ def _plan(assessment: Assessment) -> dict:
     }
 
 
-def _scope_order(assessment):
+def _scope_order(assessment: Assessment) -> Callable[[str], tuple[int, str]]:
     tree = assessment_selectors.tree_for(assessment)
-    return lambda key: (tree.get(key).pk if tree.get(key) else 0, key)
+
+    def order(key: str) -> tuple[int, str]:
+        item = tree.get(key)
+        return (item.pk if item else 0, key)
+
+    return order
 
 
-def _source(source, bundle_id: str, include_files: bool) -> dict:
-    row = {
+def _source(source: Source, bundle_id: str, include_files: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {
         "id": bundle_id, "title": source.title, "kind": source.kind, "date": _date(source.date),
         "author": source.author, "link": source.link, "reliability": source.reliability,
         "credibility": source.credibility, "classification": source.classification, "notes": source.notes,
@@ -213,21 +230,23 @@ def _source(source, bundle_id: str, include_files: bool) -> dict:
     return row
 
 
-def dumps(bundle: dict) -> bytes:
+def dumps(bundle: dict[str, Any]) -> bytes:
     """The bundle as bytes: sorted keys and a fixed layout, so equal bundles are equal bytes."""
     return (json.dumps(bundle, sort_keys=True, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def comparable(bundle: dict) -> bytes:
+def comparable(bundle: dict[str, Any]) -> bytes:
     """The bytes that a round trip keeps: the bundle without its informational `exported` block."""
     return dumps({key: value for key, value in bundle.items() if key != "exported"})
 
 
-def export_bytes(user, assessment, *, audience: str | None = None, include_files: bool = True) -> bytes:
+def export_bytes(user: User, assessment: Assessment, *, audience: str | None = None,
+                 include_files: bool = True) -> bytes:
     return dumps(export_bundle(user, assessment, audience=audience, include_files=include_files))
 
 
-def import_bundle(user, data: bytes, progress: Callable[[int, str], None] | None = None) -> Assessment:
+def import_bundle(user: User | AnonymousUser | None, data: bytes,
+                  progress: Callable[[int, str], None] | None = None) -> Assessment:
     """Create a new assessment from a bundle, with `user` as its lead (confidential clearance).
 
     Everything is checked before anything is written; BundleError lists every problem found."""
