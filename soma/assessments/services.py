@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -23,7 +24,7 @@ from soma.assessments.models import (
 )
 from soma.catalog import selectors as catalog_selectors
 from soma.kernel.access import Action, PermissionDenied, Role, membership, require
-from soma.kernel.clearance import RANK, Level, seen_by
+from soma.kernel.clearance import Level, rank, seen_by
 from soma.kernel.errors import ServiceError
 from soma.kernel.versioning import lock_version, save_next_version
 
@@ -126,12 +127,12 @@ def _with_new_work_level(fields: dict, current: Assessment) -> dict:
             raise ServiceError(f"{name.replace('_', ' ').capitalize()} must be one of: {', '.join(levels)}.")
     own = Level(fields.get("classification", current.classification))
     if "new_work_classification" in fields:
-        if RANK[Level(fields["new_work_classification"])] > RANK[own]:
+        if rank(fields["new_work_classification"]) > rank(own):
             raise ServiceError(
                 f"New work cannot start above the assessment's own classification ({own}). Choose {own} or lower, "
                 "or raise the assessment's classification first.")
         return fields
-    if RANK[Level(current.new_work_classification)] > RANK[own]:
+    if rank(current.new_work_classification) > rank(own):
         return {**fields, "new_work_classification": str(own)}
     return fields
 
@@ -354,3 +355,23 @@ def add_national_question(user, assessment, subsection: str, text: str, parent_k
     )
     history.record(user, assessment, "created", question, None, history.snapshot(question))
     return question
+
+
+# --- Follow-up ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_carried_over(user: Any, assessment: Assessment, obj: Any) -> None:
+    """Mark a carried-over answer, source or recommendation (any row of the assessment with `carried_over` and
+    `confirmed`, see soma.followup) as checked for this assessment."""
+    require(user, Action.EDIT, assessment)
+    if obj.assessment_id != assessment.pk:
+        raise ServiceError("That belongs to another assessment.")
+    if not seen_by(user, assessment).may_see(obj.classification):
+        raise PermissionDenied("That is classified above your clearance.")
+    if not obj.carried_over:
+        raise ServiceError("Only items carried over into this assessment need confirming.")
+    before = history.snapshot(obj)
+    obj.confirmed = True
+    obj.save(update_fields=["confirmed"])
+    history.record(user, assessment, "changed", obj, before, history.snapshot(obj))

@@ -619,7 +619,7 @@ def _follow_up(users, baseline) -> Assessment:
     carried = {s.title: s for s in assessment.sources.all()}
     sources = {key: carried[row[0]] for key, row in BASELINE_SOURCES.items()}
     for key in ("penal_code", "ratification", "aliens_act", "coast_guard_sop", "regional_2019"):
-        followup_services.confirm_carried_over(assessor, assessment, sources[key])
+        services.confirm_carried_over(assessor, assessment, sources[key])
     sources |= _sources(assessor, assessment, NEW_SOURCES, lead=lead)
 
     def cite_all(response, cited):
@@ -634,7 +634,7 @@ def _follow_up(users, baseline) -> Assessment:
     for question, narrative, de_jure, de_facto, cited in UPDATES:
         response = responses[question]
         if narrative is None:
-            followup_services.confirm_carried_over(assessor, assessment, response)
+            services.confirm_carried_over(assessor, assessment, response)
         else:
             response = response_services.save_response(
                 assessor, assessment, question, expected_version=response.version, narrative=narrative,
@@ -696,7 +696,7 @@ def _follow_up(users, baseline) -> Assessment:
         if reviewed:
             finding_services.set_review_state(reviewer, assessment, recommendation, "reviewed")
     for recommendation in assessment.recommendations.filter(carried_over=True, status="done"):
-        followup_services.confirm_carried_over(assessor, assessment, recommendation)
+        services.confirm_carried_over(assessor, assessment, recommendation)
     _report_chapters(assessor, assessment)
     for status in ("desk_review", "fieldwork"):
         services.change_status(lead, assessment, status)

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from soma.assessments import services as assessment_services
 from soma.evidence import selectors, services
 from soma.evidence.forms import SourceForm
 from soma.evidence.models import Credibility, Reliability
-from soma.followup import services as followup_services
 from soma.kernel.access import Action, can, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
@@ -129,7 +129,7 @@ def source_confirm(request, assessment, source_pk):
     """A source carried over from the previous assessment, checked as still valid."""
     source = selectors.source(seen_by(request.user, assessment), source_pk)
     try:
-        followup_services.confirm_carried_over(request.user, assessment, source)
+        assessment_services.confirm_carried_over(request.user, assessment, source)
     except ServiceError as error:
         messages.error(request, str(error))
     else:

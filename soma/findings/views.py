@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soma.assessments import services as assessment_services
 from soma.evidence import services as evidence_services
 from soma.findings import forms, selectors, services
 from soma.findings.models import ReviewState
-from soma.followup import services as followup_services
 from soma.kernel.access import Action, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import EditConflict, ServiceError
@@ -275,7 +275,7 @@ def recommendation_confirm(request, assessment, recommendation_pk):
     recommendation = selectors.recommendation(seen_by(request.user, assessment), recommendation_pk)
     back = reverse("findings:recommendations", args=[assessment.pk]) + f"#recommendation-{recommendation.pk}"
     try:
-        followup_services.confirm_carried_over(request.user, assessment, recommendation)
+        assessment_services.confirm_carried_over(request.user, assessment, recommendation)
     except ServiceError as error:
         raise Refused(str(error), 400, back=back) from None
     messages.success(request, _("Carried-over recommendation confirmed for this assessment."))

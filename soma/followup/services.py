@@ -1,4 +1,5 @@
-"""Starting a follow-up assessment, and confirming what it carried over from the previous one."""
+"""Starting a follow-up assessment: what it carries over from the previous one (each carried-over record is
+confirmed on its own page, by soma.assessments.services.confirm_carried_over)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,9 @@ from soma.assessments.models import Assessment, Institution, Membership, Nationa
 from soma.assessments.services import create_assessment
 from soma.evidence.models import Source
 from soma.findings.models import Recommendation, Response
-from soma.kernel.clearance import seen_by
-from soma.kernel.errors import ServiceError
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
-
-# The kinds of record a follow-up carries over (each has carried_over and confirmed).
-CarriedOver = Source | Response | Recommendation
-
 
 @transaction.atomic
 def start_follow_up(user: User, previous: Assessment, *, title: str, **fields: Any) -> Assessment:
@@ -78,19 +73,3 @@ def start_follow_up(user: User, previous: Assessment, *, title: str, **fields: A
         recommendation.institutions.set([institutions[i.pk] for i in old.institutions.all()])
     history.record(user, new, "created", new, None, {"follows": previous.pk, "carried_over": True})
     return new
-
-
-@transaction.atomic
-def confirm_carried_over(user: User, assessment: Assessment, obj: CarriedOver) -> None:
-    """Mark a carried-over answer, source or recommendation as checked for this assessment."""
-    permissions.require(user, Action.EDIT, assessment)
-    if obj.assessment_id != assessment.pk:
-        raise ServiceError("That belongs to another assessment.")
-    if not seen_by(user, assessment).may_see(obj.classification):
-        raise permissions.PermissionDenied("That is classified above your clearance.")
-    if not obj.carried_over:
-        raise ServiceError("Only items carried over into this assessment need confirming.")
-    before = history.snapshot(obj)
-    obj.confirmed = True
-    obj.save(update_fields=["confirmed"])
-    history.record(user, assessment, "changed", obj, before, history.snapshot(obj))

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from soma.assessments import services as assessment_services
 from soma.assessments.models import Classification
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation
 from soma.findings.models import Implementation, ReviewState
-from soma.followup import services as followup_services
 from soma.kernel.access import Action, PermissionDenied, can, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import EditConflict, ServiceError
@@ -280,7 +280,7 @@ def confirm(request, assessment, question):
     if item.response is None:
         return _refused(request, assessment, item, _("There is no answer to confirm."), 400)
     try:
-        followup_services.confirm_carried_over(request.user, assessment, item.response)
+        assessment_services.confirm_carried_over(request.user, assessment, item.response)
     except PermissionDenied as error:
         return _refused(request, assessment, item, error)
     except ServiceError as error:

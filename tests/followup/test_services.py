@@ -3,6 +3,7 @@
 import pytest
 
 from soma.assessments import services
+from soma.assessments import services as assessment_services
 from soma.evidence import services as evidence_services
 from soma.findings import services as finding_services
 from soma.followup import services as followup_services
@@ -51,7 +52,7 @@ def test_confirming_a_carried_over_answer_marks_it_and_records_it(assessment, te
     response_services.save_response(team["lead"], assessment, "guide:I.A:q01", expected_version=0, narrative="Yes.")
     new = followup_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
     carried = new.responses.get()
-    followup_services.confirm_carried_over(team["lead"], new, carried)
+    assessment_services.confirm_carried_over(team["lead"], new, carried)
     carried.refresh_from_db()
     assert carried.confirmed
     assert new.history.filter(object_type="response", action="changed").exists()
@@ -62,12 +63,12 @@ def test_only_carried_over_items_of_this_assessment_within_clearance_are_confirm
                                              narrative="Codename ORCHID.", classification="confidential")
     new = followup_services.start_follow_up(team["lead"], assessment, title="Demoland follow-up")
     with pytest.raises(services.ServiceError, match="Only items carried over"):
-        followup_services.confirm_carried_over(team["lead"], assessment, answer)
+        assessment_services.confirm_carried_over(team["lead"], assessment, answer)
     with pytest.raises(services.ServiceError, match="another assessment"):
-        followup_services.confirm_carried_over(team["lead"], new, answer)
+        assessment_services.confirm_carried_over(team["lead"], new, answer)
     # the team comes across: the assessor stays restricted, the observer only reads
     with pytest.raises(PermissionDenied):
-        followup_services.confirm_carried_over(team["assessor"], new, new.responses.get())
+        assessment_services.confirm_carried_over(team["assessor"], new, new.responses.get())
     with pytest.raises(PermissionDenied):
-        followup_services.confirm_carried_over(team["observer"], new, new.responses.get())
+        assessment_services.confirm_carried_over(team["observer"], new, new.responses.get())
     assert not new.responses.get().confirmed
