@@ -16,6 +16,7 @@ urlpatterns = [
     path("assessments/<int:pk>/questions/", include("soma.responses.urls")),
     path("assessments/<int:pk>/exchange/", include("soma.exchange.urls")),
     path("assessments/<int:pk>/reports/", include("soma.reports.urls")),
+    path("assessments/<int:pk>/", include("soma.followup.urls")),
     path("assessments/<int:pk>/", include("soma.findings.urls")),
     path("catalog/", include("soma.catalog.urls")),
     path("search/", include("soma.search.urls")),

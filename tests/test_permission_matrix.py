@@ -105,7 +105,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "assessments:mission": pages("manage", "manage"),
     "assessments:status": pages(WRONG_METHOD, "manage"),
     "assessments:approve": pages(WRONG_METHOD, "approve"),
-    "assessments:follow_up": pages(WRONG_METHOD, "manage"),
+    "followup:start": pages(WRONG_METHOD, "manage"),
     "assessments:team": pages("view", "manage"),
     "assessments:member": pages(WRONG_METHOD, "manage"),
     "assessments:institutions": READ,

@@ -14,7 +14,6 @@ urlpatterns = [
     path("<int:pk>/missions/<int:mission_pk>/", views.missions, name="mission"),
     path("<int:pk>/status/", views.change_status, name="status"),
     path("<int:pk>/approve/", views.approve, name="approve"),
-    path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("<int:pk>/team/", views.team, name="team"),
     path("<int:pk>/team/<int:member_pk>/", views.team_member, name="member"),
     path("<int:pk>/stakeholders/", views.institutions, name="institutions"),

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from soma.assessments import forms, selectors, services
 from soma.assessments.models import STATUS_ORDER, Status
 from soma.catalog import selectors as catalog_selectors
-from soma.followup import services as followup_services
 from soma.kernel.access import Action, can, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import EditConflict, ServiceError
@@ -215,23 +214,6 @@ def approve(request, assessment):
         return _render_detail(request, assessment, status=400)
     messages.success(request, _("You approved the assessment for its final status. The lead may now make it final."))
     return redirect("assessments:detail", assessment.pk)
-
-
-@assessment_page
-@require_POST
-def follow_up(request, assessment):
-    require(request.user, Action.MANAGE, assessment)
-    form = forms.FollowUpForm(request.POST)
-    if not form.is_valid():
-        raise Refused(_("Give the follow-up assessment a title."), 400)
-    try:
-        new = followup_services.start_follow_up(request.user, assessment, title=form.cleaned_data["title"])
-    except ServiceError as error:
-        raise Refused(str(error), 400) from None
-    messages.success(request, _(
-        "Follow-up assessment created. Answers, sources and recommendations carried over from the previous "
-        "assessment need confirmation or update before they count."))
-    return redirect("assessments:detail", new.pk)
 
 
 # --- Team ---------------------------------------------------------------------------------------------------------

@@ -136,7 +136,7 @@ TARGETS = [
     Target("assessments:mission", MISSION),
     Target("assessments:status", {"to_status": value("desk_review", "final", "planning"), "note": value()}),
     Target("assessments:approve", {"note": value()}),
-    Target("assessments:follow_up", {"title": value("Follow-up of Demoland")}),
+    Target("followup:start", {"title": value("Follow-up of Demoland")}),
     Target("assessments:team", {"username": value("abuse.nonmember.demo", "abuse.lead.demo", "nobody"),
                                 "role": value("assessor", "lead", "observer"), "clearance": value(*LEVELS)}),
     Target("assessments:member", {"role": value("assessor", "observer"), "clearance": value(*LEVELS),

@@ -191,15 +191,6 @@ def test_missions_add(client, assessment, team):
     assert assessment.missions.get().title == "Second mission (moved)"
 
 
-def test_follow_up(client, assessment, team):
-    c = client_for(client, team["lead"])
-    response = c.post(url("follow_up", assessment), {"title": "Demoland follow-up"}, follow=True)
-    new = Assessment.objects.get(title="Demoland follow-up")
-    assert new.previous == assessment
-    assert "need confirmation" in response.content.decode()
-    assert client_for(client, team["assessor"]).post(url("follow_up", assessment), {"title": "x"}).status_code == 403
-
-
 # --- Team ---------------------------------------------------------------------------------------------------------
 
 
@@ -344,8 +335,7 @@ def test_history_hides_classified_and_masks_names(client, assessment, team):
 
 PAGES = ["detail", "edit", "scope", "missions", "team", "institutions", "institution_add", "activities",
          "activity_add", "national", "history"]
-POSTS = ["edit", "scope", "missions", "status", "approve", "follow_up", "team", "institution_add", "activity_add",
-         "national"]
+POSTS = ["edit", "scope", "missions", "status", "approve", "team", "institution_add", "activity_add", "national"]
 
 
 @pytest.mark.parametrize("name", sorted(set(PAGES + POSTS)))
