@@ -18,11 +18,9 @@ from django.db.models.fields.files import FieldFile
 
 from soma.accounts import audit, audit_triggers
 from soma.accounts.models import HistoryEntry
+from soma.kernel import clearance
 
 SKIPPED_FIELDS = {"version", "updated_at", "created_at", "added_at", "file_token"}
-# Names of individuals are restricted material whatever the classification of the record holding them.
-RESTRICTED_FIELDS = {"contact_point", "participants", "clearance_notes"}
-LEVELS = ["public", "restricted", "confidential"]
 
 
 def snapshot(obj: models.Model | None) -> dict | None:
@@ -62,7 +60,7 @@ def _level_of(obj) -> str:
         return own
     related = [getattr(obj, name, None) for name in ("source", "activity", "response", "finding")]
     found = [r.classification for r in related if r is not None and getattr(r, "classification", None)]
-    return max(found, key=LEVELS.index, default="public")
+    return str(clearance.highest(found))
 
 
 def _as_stored(value):
@@ -80,10 +78,11 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
         after = {key: after[key] for key in changed}
     levels = [_level_of(obj), (before or {}).get("classification"), (after or {}).get("classification")]
     touched = set(before or {}) | set(after or {})
-    if touched & RESTRICTED_FIELDS:
-        levels.append("restricted")
+    # Names of people are restricted material whatever the classification of the record holding them.
+    if touched & (clearance.NAME_FIELDS | set(clearance.names_of_people(obj))):
+        levels.append(clearance.Level.RESTRICTED)
     # The entry holds both versions: it is as sensitive as the most sensitive of them.
-    level = max((lv for lv in levels if lv in LEVELS), key=LEVELS.index, default="public")
+    level = str(clearance.highest(lv for lv in levels if lv in clearance.Level.values))
     entry = HistoryEntry.objects.create(
         assessment=assessment,
         user=user if user is not None and user.is_authenticated else None,

@@ -98,12 +98,12 @@ def _set_visible_links(user, assessment, manager, chosen) -> None:
     chosen = list(chosen)
     if any(getattr(v, "assessment_id", assessment.pk) != assessment.pk for v in chosen):
         raise ServiceError("Links can only point within the same assessment.")
-    if any(not seen_by(user, assessment).may_see(getattr(v, "classification", "public")) for v in chosen):
+    seen = seen_by(user, assessment)
+    if any(not seen.may_see(getattr(v, "classification", "public")) for v in chosen):
         raise PermissionDenied("You cannot link to material above your clearance.")
-    levels = seen_by(user, assessment).levels
     current = manager.all()
     if hasattr(manager.model, "classification"):
-        hidden = list(current.exclude(classification__in=levels))
+        hidden = list(seen.above(current))
     else:
         hidden = []
     manager.set([*chosen, *hidden])

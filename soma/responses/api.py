@@ -59,8 +59,8 @@ class ResponseSerializer(serializers.Serializer):
         if not response.pk:
             return []
         request, assessment = self.context["request"], self.context["assessment"]
-        levels = seen_by(request.user, assessment).levels
-        shown = [c for c in response.citations.all() if (c.source or c.activity).classification in levels]
+        seen = seen_by(request.user, assessment)
+        shown = [c for c in response.citations.all() if seen.citation_visible(c)]
         return CitationSerializer(shown, many=True).data
 
 

@@ -135,3 +135,7 @@ def test_advisory_group_and_mission_notes_stay_out_of_the_public_bundle_and_the_
         assert PERSON not in response.content.decode(), url
     client.force_login(team["assessor"])
     assert PERSON in client.get(f"/assessments/{assessment.pk}/missions/").content.decode()
+    # their history entries hold the names too: restricted, whatever the public record they describe
+    for object_type in ("assessment", "mission"):
+        entry = assessment.history.filter(object_type=object_type).order_by("-at", "-pk").first()
+        assert entry.classification == "restricted", object_type

@@ -376,7 +376,7 @@ def _plan(user, assessment, result: Preview, questions: dict) -> None:
         for question, values in submission.answers.items():
             incoming.setdefault(question, []).append((submission, values))
     existing = {r.question: r for r in assessment.responses.filter(question__in=list(incoming))}
-    cleared = set(seen_by(user, assessment).levels)
+    seen = seen_by(user, assessment)
     for key in [q for q in questions if q in incoming]:  # in guide order
         entries = incoming[key]
         narrative = "\n\n".join(
@@ -394,7 +394,7 @@ def _plan(user, assessment, result: Preview, questions: dict) -> None:
                     % {"question": key, "rows": rows, "field": name.replace("_", " ")}))
         response = existing.get(key)
         text = questions[key].text
-        if response is not None and response.classification not in cleared:
+        if response is not None and not seen.may_see(response.classification):
             result.skipped.append(Skipped(key, text, _("an answer exists at a classification above your clearance"),
                                           narrative))
             continue
