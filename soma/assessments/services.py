@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Model
 
 from soma.accounts import audit, history
 from soma.assessments.models import (
@@ -26,7 +28,12 @@ from soma.catalog import selectors as catalog_selectors
 from soma.kernel.access import Action, PermissionDenied, Role, membership, require
 from soma.kernel.clearance import Level, rank, seen_by
 from soma.kernel.errors import ServiceError
-from soma.kernel.versioning import lock_version, save_next_version
+from soma.kernel.versioning import lock_existing, save_next_version
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+M = TypeVar("M", bound=Model)
 
 PLAN_FIELDS = (
     "title",
@@ -67,7 +74,7 @@ def scope_warnings(assessment: Assessment, keys: list[str]) -> list[str]:
     return []
 
 
-def resolve_scope(tree, entries: list[str]) -> list[str]:
+def resolve_scope(tree: Any, entries: list[str]) -> list[str]:
     """Turn section codes ("V") and subsection codes ("V.C", "XII") into subsection ids, in guide order."""
     wanted, unknown = set(), []
     for entry in entries:
@@ -89,7 +96,8 @@ def resolve_scope(tree, entries: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def create_assessment(user, *, scope: list[str], missions: list[dict] | None = None, catalog=None, **fields) -> Created:
+def create_assessment(user: User, *, scope: list[str], missions: list[dict] | None = None, catalog: Any = None,
+                      **fields: Any) -> Created:
     """Create an assessment with its creator as lead (cleared for everything) and its scope."""
     if not user or not user.is_authenticated:
         raise ServiceError("Sign in to create an assessment.")
@@ -137,7 +145,7 @@ def _with_new_work_level(fields: dict, current: Assessment) -> dict:
     return fields
 
 
-def _refuse_withheld(user, assessment, obj, fields: dict) -> None:
+def _refuse_withheld(user: User, assessment: Assessment, obj: Any, fields: dict) -> None:
     """What a user may not see, their save must not touch: names of people above their clearance."""
     withheld = sorted(set(fields) & set(seen_by(user, assessment).withheld(obj)))
     if withheld:
@@ -146,19 +154,19 @@ def _refuse_withheld(user, assessment, obj, fields: dict) -> None:
             "assessment. Leave them out; the lead can change them.")
 
 
-def _check_dates(start, end) -> None:
+def _check_dates(start: date | None, end: date | None) -> None:
     if start and end and end < start:
         raise ServiceError("The end date is before the start date. Correct one of them.")
 
 
 @transaction.atomic
-def update_plan(user, assessment: Assessment, *, expected_version: int, **fields) -> list[str]:
+def update_plan(user: User, assessment: Assessment, *, expected_version: int, **fields: Any) -> list[str]:
     require(user, Action.MANAGE, assessment)
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    current = lock_version(Assessment.objects.filter(pk=assessment.pk), expected_version,
-                           message="Someone else changed the plan since you opened it. Reload to see their changes.")
+    current = lock_existing(Assessment.objects.filter(pk=assessment.pk), expected_version,
+                            message="Someone else changed the plan since you opened it. Reload to see their changes.")
     _refuse_withheld(user, current, current, fields)
     _check_dates(fields.get("start_date", current.start_date), fields.get("end_date", current.end_date))
     fields = _with_new_work_level(fields, current)
@@ -173,7 +181,7 @@ def update_plan(user, assessment: Assessment, *, expected_version: int, **fields
 
 
 @transaction.atomic
-def set_scope(user, assessment: Assessment, entries: list[str]) -> list[str]:
+def set_scope(user: User, assessment: Assessment, entries: list[str]) -> list[str]:
     require(user, Action.MANAGE, assessment)
     keys = resolve_scope(catalog_selectors.tree(assessment.catalog), entries)
     if not keys:
@@ -190,7 +198,8 @@ def set_scope(user, assessment: Assessment, entries: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def add_member(user, assessment: Assessment, member, role: str, clearance: str = "restricted") -> Membership:
+def add_member(user: User, assessment: Assessment, member: User, role: str, clearance: str = "restricted"
+               ) -> Membership:
     require(user, Action.MANAGE, assessment)
     if assessment.memberships.filter(user=member).exists():
         raise ServiceError(f"{member} is already on the team. Change their role instead.")
@@ -201,7 +210,8 @@ def add_member(user, assessment: Assessment, member, role: str, clearance: str =
 
 
 @transaction.atomic
-def change_member(user, assessment: Assessment, membership: Membership, *, role: str, clearance: str) -> Membership:
+def change_member(user: User, assessment: Assessment, membership: Membership, *, role: str,
+                  clearance: str) -> Membership:
     require(user, Action.MANAGE, assessment)
     if membership.assessment_id != assessment.pk:
         raise ServiceError("That person is not on this assessment's team.")
@@ -217,7 +227,7 @@ def change_member(user, assessment: Assessment, membership: Membership, *, role:
 
 
 @transaction.atomic
-def remove_member(user, assessment: Assessment, membership: Membership) -> None:
+def remove_member(user: User, assessment: Assessment, membership: Membership) -> None:
     require(user, Action.MANAGE, assessment)
     if membership.assessment_id != assessment.pk:
         raise ServiceError("That person is not on this assessment's team.")
@@ -229,7 +239,7 @@ def remove_member(user, assessment: Assessment, membership: Membership) -> None:
     assessment.__dict__.pop("_memberships", None)
 
 
-def _leads(assessment) -> int:
+def _leads(assessment: Assessment) -> int:
     return assessment.memberships.filter(role=Role.LEAD).count()
 
 
@@ -237,7 +247,7 @@ def _leads(assessment) -> int:
 
 
 @transaction.atomic
-def approve_final(user, assessment: Assessment, note: str = "") -> FinalApproval:
+def approve_final(user: User, assessment: Assessment, note: str = "") -> FinalApproval:
     member = membership(user, assessment)
     if member is None:
         require(user, Action.VIEW, assessment)
@@ -251,7 +261,7 @@ def approve_final(user, assessment: Assessment, note: str = "") -> FinalApproval
 
 
 @transaction.atomic
-def change_status(user, assessment: Assessment, to_status: str, note: str = "") -> StatusChange:
+def change_status(user: User, assessment: Assessment, to_status: str, note: str = "") -> StatusChange:
     """Move one stage forward or back. Only the lead moves the status; final needs a reviewer's approval."""
     require(user, Action.MANAGE, assessment)
     if to_status not in STATUS_ORDER:
@@ -273,7 +283,7 @@ def change_status(user, assessment: Assessment, to_status: str, note: str = "") 
     return change
 
 
-def _approved_since_review(assessment) -> bool:
+def _approved_since_review(assessment: Assessment) -> bool:
     entered = assessment.status_changes.filter(to_status=Status.REVIEW).order_by("-at", "-pk").first()
     approvals = assessment.final_approvals.all()
     if entered:
@@ -284,7 +294,7 @@ def _approved_since_review(assessment) -> bool:
 # --- Stakeholders, missions, activities, national questions ------------------------------------------------------
 
 
-def _save(user, assessment, obj, fields: dict, action=Action.EDIT):
+def _save(user: User, assessment: Assessment, obj: M, fields: dict, action: Action = Action.EDIT) -> M:
     require(user, action, assessment)
     if obj.pk and not seen_by(user, assessment).may_see(getattr(obj, "classification", "public")):
         raise PermissionDenied("That is classified above your clearance.")
@@ -293,9 +303,8 @@ def _save(user, assessment, obj, fields: dict, action=Action.EDIT):
     _refuse_withheld(user, assessment, obj, fields)
     before = history.snapshot(obj) if obj.pk else None
     m2m = {name: fields.pop(name) for name in list(fields) if name in {f.name for f in obj._meta.many_to_many}}
-    for name, value in fields.items():
+    for name, value in {**fields, "assessment": assessment}.items():
         setattr(obj, name, value)
-    obj.assessment = assessment
     obj.full_clean(exclude=["assessment"])
     obj.save()
     for name, value in m2m.items():
@@ -305,7 +314,8 @@ def _save(user, assessment, obj, fields: dict, action=Action.EDIT):
 
 
 @transaction.atomic
-def save_institution(user, assessment, institution: Institution | None = None, **fields) -> Institution:
+def save_institution(user: User, assessment: Assessment, institution: Institution | None = None,
+                     **fields: Any) -> Institution:
     institution = institution or Institution()
     if not fields.get("sections") and not institution.sections and fields.get("category"):
         fields["sections"] = SECTIONS_BY_CATEGORY.get(fields["category"], [])
@@ -313,13 +323,13 @@ def save_institution(user, assessment, institution: Institution | None = None, *
 
 
 @transaction.atomic
-def save_mission(user, assessment, mission: Mission | None = None, **fields) -> Mission:
+def save_mission(user: User, assessment: Assessment, mission: Mission | None = None, **fields: Any) -> Mission:
     _check_dates(fields.get("start_date"), fields.get("end_date"))
     return _save(user, assessment, mission or Mission(), fields, Action.MANAGE)
 
 
 @transaction.atomic
-def save_activity(user, assessment, activity: Activity | None = None, **fields) -> Activity:
+def save_activity(user: User, assessment: Assessment, activity: Activity | None = None, **fields: Any) -> Activity:
     from soma.assessments.selectors import question_keys
 
     seen = seen_by(user, assessment)
@@ -335,7 +345,8 @@ def save_activity(user, assessment, activity: Activity | None = None, **fields) 
 
 
 @transaction.atomic
-def add_national_question(user, assessment, subsection: str, text: str, parent_key: str = "") -> NationalQuestion:
+def add_national_question(user: User, assessment: Assessment, subsection: str, text: str,
+                          parent_key: str = "") -> NationalQuestion:
     require(user, Action.MANAGE, assessment)
     text = " ".join(text.split())
     if not text:
@@ -361,7 +372,7 @@ def add_national_question(user, assessment, subsection: str, text: str, parent_k
 
 
 @transaction.atomic
-def confirm_carried_over(user: Any, assessment: Assessment, obj: Any) -> None:
+def confirm_carried_over(user: User, assessment: Assessment, obj: Any) -> None:
     """Mark a carried-over answer, source or recommendation (any row of the assessment with `carried_over` and
     `confirmed`, see soma.followup) as checked for this assessment."""
     require(user, Action.EDIT, assessment)

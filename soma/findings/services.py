@@ -26,7 +26,7 @@ from soma.findings.models import (
 from soma.kernel.access import Action, PermissionDenied, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
-from soma.kernel.versioning import lock_version, save_next_version
+from soma.kernel.versioning import lock_existing, save_next_version
 from soma.search.services import similar
 
 M = TypeVar("M", bound=Model)
@@ -65,7 +65,7 @@ def save_versioned_content(user: Any, assessment: Assessment, obj: M, fields: di
     require(user, Action.EDIT, assessment)
     if obj.pk:
         _check_reachable(user, assessment, obj)
-        obj = lock_version(type(obj).objects.filter(pk=obj.pk), expected_version)
+        obj = lock_existing(type(obj).objects.filter(pk=obj.pk), expected_version)
     before = history.snapshot(obj) if obj.pk else None
     if not obj.pk and "classification" not in fields:
         fields["classification"] = seen_by(user, assessment).default_classification()

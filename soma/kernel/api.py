@@ -43,7 +43,7 @@ class AssessmentAPIView(APIView):
     """Base of the assessment endpoints: the assessment by the URL's `pk` (404 for non-members, fetched once per
     request) and the services' refusals as HTTP answers."""
 
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS or PageNumberPagination
+    pagination_class: Any = api_settings.DEFAULT_PAGINATION_CLASS or PageNumberPagination
 
     def assessment(self) -> Any:
         """Fetched and checked once per request (the view instance lives for one request)."""

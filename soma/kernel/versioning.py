@@ -4,6 +4,7 @@ since. Used by every versioned row (the plan, answers, findings, conclusions, re
 Two steps around the caller's own checks and history (both inside the caller's transaction):
 
     current = lock_version(Model.objects.filter(pk=pk), expected_version, message=...)   # or raises EditConflict
+    (lock_existing: the same for a row that must be there)
     ...check, take the history snapshot, set the new values...
     save_next_version(current)
 
@@ -40,9 +41,25 @@ def lock_version(
     current = rows.select_for_update().first()
     if check is not None:
         check(current)
-    stored = current.version if current is not None else 0
+    stored = version_of(current)
     if expected_version is not None and stored != expected_version:
         raise conflict(current, message=message, theirs=theirs, mine=mine)
+    return current
+
+
+def lock_existing(
+    rows: QuerySet[M],
+    expected_version: int | None,
+    *,
+    message: str = STALE_MESSAGE,
+    check: Callable[[M | None], None] | None = None,
+) -> M:
+    """lock_version for a row that must be there (the plan, a finding): a row deleted since the user loaded it is
+    a conflict; without an expected version, the model's DoesNotExist."""
+    current = lock_version(rows, expected_version, message=message, check=check)
+    if current is None:
+        model: Any = rows.model
+        raise model.DoesNotExist(f"No {model._meta.verbose_name} to save.")
     return current
 
 
@@ -67,11 +84,17 @@ def save_next_version(obj: M, **save_kwargs: Any) -> M:
     if obj._state.adding:
         obj.save(**save_kwargs)
         return obj
-    stored = obj.version
-    obj.version = F("version") + 1
+    row: Any = obj  # a versioned model: it has a `version` field
+    stored = row.version
+    row.version = F("version") + 1
     update_fields = save_kwargs.get("update_fields")
     if update_fields is not None and "version" not in update_fields:
         save_kwargs["update_fields"] = [*update_fields, "version"]
     obj.save(**save_kwargs)
-    obj.version = stored + 1
+    row.version = stored + 1
     return obj
+
+
+def version_of(row: Model | None) -> int:
+    """The stored version of a row; 0 for no row (a first save names version 0)."""
+    return int(getattr(row, "version", 0)) if row is not None else 0

@@ -9,7 +9,7 @@ from soma.assessments import services
 from soma.assessments.models import Assessment
 from soma.kernel.access import PermissionDenied
 from soma.kernel.errors import STALE_MESSAGE, EditConflict, ServiceError
-from soma.kernel.versioning import lock_version, save_next_version
+from soma.kernel.versioning import lock_existing, lock_version, save_next_version
 from soma.responses import services as response_services
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +73,15 @@ def test_the_check_comes_before_the_version_so_a_conflict_never_shows_what_is_re
 
     with pytest.raises(PermissionDenied):
         lock_version(rows(assessment), assessment.version - 1, check=refuse, theirs=lambda row: {"title": row.title})
+
+
+def test_a_row_that_must_be_there_and_is_gone(assessment):
+    gone = Assessment.objects.filter(pk=-1)
+    with pytest.raises(EditConflict):  # deleted since the user loaded it
+        lock_existing(gone, 4)
+    with pytest.raises(Assessment.DoesNotExist):
+        lock_existing(gone, None)
+    assert lock_existing(rows(assessment), assessment.version).pk == assessment.pk
 
 
 def test_no_expected_version_saves_without_the_check(assessment):
