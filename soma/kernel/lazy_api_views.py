@@ -32,6 +32,10 @@ class LazyAPIView:
         self.__name__ = self.__qualname__ = name
         self._view: Any = None
 
+    @property
+    def loaded(self) -> bool:
+        return self._view is not None
+
     def view(self) -> Any:
         if self._view is None:
             self._view = getattr(import_module(self.__module__), self.__name__).as_view()
