@@ -6,11 +6,11 @@ soma.followup.services.
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 
 from soma.accounts import history
 from soma.assessments import selectors as assessment_selectors
@@ -29,11 +29,13 @@ from soma.kernel.errors import ServiceError
 from soma.kernel.versioning import lock_existing, save_next_version
 from soma.search.services import similar
 
-M = TypeVar("M", bound=Model)
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 
 @transaction.atomic
-def set_review_state(user, assessment: Assessment, obj, state: str):
+def set_review_state(user: User, assessment: Assessment, obj: Any, state: str) -> Any:
     """Assessors mark work ready; reviewers (and the lead) mark it reviewed or return it."""
     if state not in ReviewState.values:
         raise ServiceError(f"Unknown review state '{state}'.")
@@ -48,7 +50,7 @@ def set_review_state(user, assessment: Assessment, obj, state: str):
     return obj
 
 
-def _check_reachable(user, assessment, obj) -> None:
+def _check_reachable(user: User, assessment: Assessment, obj: Any) -> None:
     """The object belongs to this assessment and is within the user's clearance."""
     if obj.assessment_id != assessment.pk:
         raise ServiceError("That belongs to another assessment.")
@@ -56,8 +58,8 @@ def _check_reachable(user, assessment, obj) -> None:
         raise PermissionDenied("That is classified above your clearance.")
 
 
-def save_versioned_content(user: Any, assessment: Assessment, obj: M, fields: dict,
-                           expected_version: int | None) -> M:
+def save_versioned_content(user: User, assessment: Assessment, obj: Any, fields: dict,
+                           expected_version: int | None) -> Any:
     """Save classified, versioned content (a finding, conclusion, recommendation or report chapter) as its next
     version: the editing right, the user's clearance on the row and on its new classification, the model's own
     validation, links only within what the user may see, a reviewed text back to draft when it changes, and the
@@ -91,7 +93,7 @@ def save_versioned_content(user: Any, assessment: Assessment, obj: M, fields: di
     return obj
 
 
-def _set_visible_links(user, assessment, manager, chosen) -> None:
+def _set_visible_links(user: User, assessment: Assessment, manager: Any, chosen: Iterable[Any]) -> None:
     """Make the links the user can see exactly `chosen`; links to material above the user's clearance stay as
     they are. A form or request only ever offers what its user may see, so what it leaves out of `chosen` is
     not a removal of the rest."""
@@ -110,7 +112,8 @@ def _set_visible_links(user, assessment, manager, chosen) -> None:
 
 
 @transaction.atomic
-def save_finding(user, assessment, finding: Finding | None = None, *, expected_version=None, **fields) -> Finding:
+def save_finding(user: User, assessment: Assessment, finding: Finding | None = None, *,
+                 expected_version: int | None = None, **fields: Any) -> Finding:
     require(user, Action.EDIT, assessment)
     tree = catalog_selectors.tree(assessment.catalog)
     for key in fields.get("provisions", []):
@@ -123,12 +126,14 @@ def save_finding(user, assessment, finding: Finding | None = None, *, expected_v
 
 
 @transaction.atomic
-def save_conclusion(user, assessment, conclusion=None, *, expected_version=None, **fields) -> Conclusion:
+def save_conclusion(user: User, assessment: Assessment, conclusion: Conclusion | None = None, *,
+                    expected_version: int | None = None, **fields: Any) -> Conclusion:
     return save_versioned_content(user, assessment, conclusion or Conclusion(), fields, expected_version)
 
 
 @transaction.atomic
-def save_recommendation(user, assessment, recommendation=None, *, expected_version=None, **fields):
+def save_recommendation(user: User, assessment: Assessment, recommendation: Recommendation | None = None, *,
+                        expected_version: int | None = None, **fields: Any) -> Recommendation:
     require(user, Action.EDIT, assessment)
     recommendation = recommendation or Recommendation()
     if "area" in fields:
@@ -162,7 +167,7 @@ def _area_keys(subsections: set[str]) -> set[str]:
     return subsections | sections
 
 
-def suggestions(assessment, area: str) -> dict[str, list]:
+def suggestions(assessment: Assessment, area: str) -> dict[str, list]:
     """Toolkit sections and Framework items that the cross-reference graph links to an assessment area."""
     tree = catalog_selectors.tree(assessment.catalog)
     item = tree.get(area) or tree.get(f"guide:section:{area.split(':')[-1]}")
