@@ -91,9 +91,10 @@ def pages(get: str, post: str, outsiders_on_get: str = HIDE) -> dict:
 # A POST to a reading page that does not restrict methods just shows the page again (nothing is written).
 READ = pages("view", "view")
 # The view does not answer this method: members get 405. Outsiders still get 404 where the assessment is looked
-# up before the method check (assessment_view, member_page) ...
+# up before the method check (assessment_page with require_POST inside) ...
 WRONG_METHOD = "405"
-# ... and 405 where the view refuses the method first (evidence, responses): the same as for no assessment at all.
+# ... and 405 where the view refuses the method first (assessment_page(methods=["POST"]): evidence, responses):
+# the same as for no assessment at all.
 METHOD_FIRST = NOMETHOD
 
 EXPECTED: dict[str, dict[str, dict[str, str]]] = {
