@@ -14,7 +14,6 @@ from soma.catalog.selectors import Tree
 from soma.evidence.models import Citation
 from soma.findings.models import PRIORITY_ORDER, Implementation, Recommendation, Response, ReviewState
 from soma.kernel.clearance import Seen
-from soma.responses.services import corroboration
 
 
 def responses(seen: Seen) -> dict[str, Response]:
@@ -68,11 +67,6 @@ def _answers_for_overview(seen: Seen) -> dict[str, _Answer]:
         question: _Answer(narrative, review_state, de_jure, de_facto, pk in cited)
         for pk, question, narrative, review_state, de_jure, de_facto in rows
     }
-
-
-def response_corroboration(seen: Seen, response: Response) -> str:
-    cited = [c for c in response.citations.all() if seen.citation_visible(c)]
-    return corroboration(cited)
 
 
 def findings(seen: Seen) -> QuerySet:

@@ -22,6 +22,7 @@ from soma.kernel.api import (
     whole_number,
 )
 from soma.kernel.clearance import seen_by
+from soma.responses import selectors as response_selectors
 from soma.responses import services
 
 ImplementationField = named_choices("Implementation", Implementation.choices)
@@ -52,7 +53,7 @@ class ResponseSerializer(serializers.Serializer):
         if not response.pk:
             return "unsubstantiated"
         request = self.context["request"]
-        return finding_selectors.response_corroboration(seen_by(request.user, self.context["assessment"]), response)
+        return response_selectors.response_corroboration(seen_by(request.user, self.context["assessment"]), response)
 
     @extend_schema_field(CitationSerializer(many=True))
     def get_citations(self, response) -> list:

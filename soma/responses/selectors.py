@@ -20,6 +20,13 @@ from soma.assessments.selectors import Question, SubsectionHeading, SubsectionSc
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Corroboration, Response, ReviewState
 from soma.kernel.clearance import Seen
+from soma.responses.services import corroboration
+
+
+def response_corroboration(seen: Seen, response: Response) -> str:
+    """The corroboration of an answer, from the citations the user may see."""
+    cited = [c for c in response.citations.all() if seen.citation_visible(c)]
+    return corroboration(cited)
 
 
 def anchor(key: str) -> str:
@@ -195,5 +202,5 @@ def question_view(seen: Seen, q: Question, answer: Response | None = None, hidde
     view = QuestionView(question=q, anchor=anchor(q.key), response=answer, hidden=bool(hidden) and answer is None)
     if answer is not None:
         view.citations = [c for c in answer.citations.all() if seen.citation_visible(c)]
-        view.corroboration = finding_selectors.response_corroboration(seen, answer)
+        view.corroboration = response_corroboration(seen, answer)
     return view
