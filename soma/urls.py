@@ -2,10 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from soma.accounts import sign_in
+from soma.assessments import home
 from soma.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("jobs/<int:pk>/", core_views.job, name="job"),
     path("i18n/", include("django.conf.urls.i18n")),

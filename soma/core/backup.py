@@ -21,9 +21,12 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO, Any, BinaryIO
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections
 
@@ -120,9 +123,9 @@ def _dump_sqlite(target: Path) -> None:
         raise BackupError(f"The database copy failed SQLite's integrity check ({result}); nothing was written.")
 
 
-def _pg_env() -> dict:
-    db = settings.DATABASES["default"]
-    env = {**os.environ, "PGDATABASE": db["NAME"]}
+def _pg_env() -> dict[str, str]:
+    db: dict[str, Any] = {**settings.DATABASES["default"]}
+    env = {**os.environ, "PGDATABASE": str(db["NAME"])}
     for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if db.get(key):
             env[name] = str(db[key])
@@ -156,12 +159,11 @@ def migration_state(using: str = "default") -> dict[str, str]:
 
 
 def _catalog_versions() -> list[str]:
-    from soma.catalog.models import CatalogVersion
-
+    CatalogVersion = apps.get_model("catalog", "CatalogVersion")  # by name: core sits below the catalog
     return list(CatalogVersion.objects.order_by("loaded_at").values_list("version", flat=True))
 
 
-def _media_files():
+def _media_files() -> Iterator[tuple[Path, str]]:
     root = Path(settings.MEDIA_ROOT)
     if not root.is_dir():
         return
@@ -183,13 +185,20 @@ def _add(archive: tarfile.TarFile, name: str, path: Path) -> dict:
     return {"path": name, "size": size, "sha256": reader.digest.hexdigest()}
 
 
+def _member(archive: tarfile.TarFile, info: tarfile.TarInfo) -> IO[bytes]:
+    handle = archive.extractfile(info)
+    if handle is None:  # checked to be a regular file before; a link or folder has no content to read
+        raise BackupError(f"The archive member {info.name} has no content.")
+    return handle
+
+
 class _HashingReader:
     """Hashes what tarfile reads, so that each member is read once for the archive and its checksum."""
 
-    def __init__(self, handle):
+    def __init__(self, handle: BinaryIO):
         self.handle, self.digest = handle, hashlib.sha256()
 
-    def read(self, size=-1):
+    def read(self, size: int = -1) -> bytes:
         data = self.handle.read(size)
         self.digest.update(data)
         return data
@@ -199,7 +208,7 @@ class _BytesReader:
     def __init__(self, data: bytes):
         self.data, self.at = data, 0
 
-    def read(self, size=-1):
+    def read(self, size: int | None = -1) -> bytes:
         end = len(self.data) if size is None or size < 0 else self.at + size
         chunk, self.at = self.data[self.at:end], min(end, len(self.data))
         return chunk
@@ -238,7 +247,7 @@ def _check(path: Path, work: Path) -> Checked:
                     raise BackupError(f"The archive member {info.name} is a link or a special file; refused.")
                 if info.name in found or (info.name == MANIFEST and manifest_data is not None):
                     raise BackupError(f"The archive holds {info.name} twice.")
-                handle = archive.extractfile(info)
+                handle = _member(archive, info)
                 if info.name == MANIFEST:
                     manifest_data = handle.read(10 * CHUNK)
                     continue
@@ -401,7 +410,7 @@ def _stage(checked: Checked, files_dir: Path, db_file: Path, db_member: str) -> 
                 expected = checked.members.get(info.name)
                 if expected is None or not info.isreg() or not _safe_name(info.name):
                     raise BackupError(f"The archive changed while it was being restored ({info.name}).")
-                handle = archive.extractfile(info)
+                handle = _member(archive, info)
                 if info.name == SECRET_KEY_MEMBER:
                     secret = handle.read(CHUNK)
                     if hashlib.sha256(secret).hexdigest() != expected["sha256"]:

@@ -5,13 +5,6 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from soma.assessments import selectors
-
-
-@login_required
-def home(request):
-    return render(request, "core/home.html", {"assessments": selectors.my_assessments(request.user)})
-
 
 @never_cache
 @require_GET

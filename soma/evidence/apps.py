@@ -8,6 +8,8 @@ class EvidenceConfig(AppConfig):
     verbose_name = _("Evidence")
 
     def ready(self):
+        from soma.core import housekeeping
         from soma.evidence import files
 
         files.connect()
+        housekeeping.register(files.sweep_orphans)  # by the worker, at its start and hourly

@@ -9,14 +9,13 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Do every waiting job, then exit.")
 
     def handle(self, *args, batch, **options):
-        from soma.core import jobs
-        from soma.evidence.files import sweep_orphans
+        from soma.core import housekeeping, jobs
 
-        # Before taking new work: jobs left "running" by a worker that was killed are marked failed, and files
-        # left by a process killed mid-write are removed (see soma/core/jobs.py, soma/evidence/files.py).
+        # Before taking new work: jobs left "running" by a worker that was killed are marked failed, and the apps'
+        # housekeeping runs, e.g. files left by a process killed mid-write are removed (soma/evidence/apps.py).
         jobs.recover_abandoned()
-        sweep_orphans()
-        heartbeat = jobs.Heartbeat(every_hour=sweep_orphans)
+        housekeeping.run()
+        heartbeat = jobs.Heartbeat(every_hour=housekeeping.run)
         worker_id = heartbeat.start()
         # django-tasks' database worker does the work; this only gives it SOMA's name, defaults and lease.
         argv = ["--no-startup-delay", "--no-reload", "--worker-id", worker_id]
