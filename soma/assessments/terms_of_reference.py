@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -112,7 +113,7 @@ def read(path: Path) -> TermsOfReference:
             fields[key] = data[key]
     for key in DATE_KEYS:
         if data.get(key) is not None:
-            fields[key] = _date(data[key], lambda problem, key=key: fail(key, problem))
+            fields[key] = _date(data[key], partial(fail, key))
     if fields.get("start_date") and fields.get("end_date") and fields["end_date"] < fields["start_date"]:
         fail("end_date", "is before start_date.")
     for key in ("classification", "new_work_classification"):
@@ -138,7 +139,7 @@ def read(path: Path) -> TermsOfReference:
         entry = {"title": mission["title"].strip()[:200]}
         for date_key in DATE_KEYS:
             if mission.get(date_key) is not None:
-                entry[date_key] = _date(mission[date_key], lambda p, k=f"{key}.{date_key}": fail(k, p))
+                entry[date_key] = _date(mission[date_key], partial(fail, f"{key}.{date_key}"))
         if entry.get("start_date") and entry.get("end_date") and entry["end_date"] < entry["start_date"]:
             fail(f"{key}.end_date", "is before its start_date.")
         places = mission.get("places", "")

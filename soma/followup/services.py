@@ -41,35 +41,36 @@ def start_follow_up(user: User, previous: Assessment, *, title: str, **fields: A
         Membership.objects.create(assessment=new, user=membership.user, role=membership.role,
                                   clearance=membership.clearance)
     institutions = {}
-    for old in previous.institutions.all():
-        institutions[old.pk] = Institution.objects.create(
-            assessment=new, name=old.name, category=old.category, sections=old.sections,
-            contact_point=old.contact_point, clearance_notes=old.clearance_notes, notes=old.notes,
+    for institution in previous.institutions.all():
+        institutions[institution.pk] = Institution.objects.create(
+            assessment=new, name=institution.name, category=institution.category, sections=institution.sections,
+            contact_point=institution.contact_point, clearance_notes=institution.clearance_notes,
+            notes=institution.notes,
         )
     for question in previous.national_questions.all():
         NationalQuestion.objects.create(assessment=new, subsection=question.subsection, number=question.number,
                                         text=question.text, parent_key=question.parent_key, created_by=user)
-    for old in previous.sources.all():
+    for source in previous.sources.all():
         Source.objects.create(
-            assessment=new, title=old.title, kind=old.kind, date=old.date, author=old.author, link=old.link,
-            file=old.file.name if old.file else "", file_token=old.file_token, file_name=old.file_name,
-            file_type=old.file_type, file_size=old.file_size, reliability=old.reliability,
-            credibility=old.credibility, classification=old.classification, notes=old.notes,
-            carried_over=True, confirmed=False, added_by=user,
+            assessment=new, title=source.title, kind=source.kind, date=source.date, author=source.author,
+            link=source.link, file=source.file.name if source.file else "", file_token=source.file_token,
+            file_name=source.file_name, file_type=source.file_type, file_size=source.file_size,
+            reliability=source.reliability, credibility=source.credibility, classification=source.classification,
+            notes=source.notes, carried_over=True, confirmed=False, added_by=user,
         )
-    for old in previous.responses.all():
+    for answer in previous.responses.all():
         Response.objects.create(
-            assessment=new, question=old.question, narrative=old.narrative, de_jure=old.de_jure,
-            de_facto=old.de_facto, classification=old.classification, carried_over=True, confirmed=False,
+            assessment=new, question=answer.question, narrative=answer.narrative, de_jure=answer.de_jure,
+            de_facto=answer.de_facto, classification=answer.classification, carried_over=True, confirmed=False,
             updated_by=user,
         )
-    for old in previous.recommendations.prefetch_related("institutions"):
+    for earlier in previous.recommendations.prefetch_related("institutions"):
         recommendation = Recommendation.objects.create(
-            assessment=new, text=old.text, area=old.area, priority=old.priority, rank=old.rank,
-            sequence=old.sequence, timeline=old.timeline, estimated_cost=old.estimated_cost,
-            currency=old.currency, status=old.status, toolkit=old.toolkit, framework=old.framework,
-            classification=old.classification, carried_over=True, confirmed=False,
+            assessment=new, text=earlier.text, area=earlier.area, priority=earlier.priority, rank=earlier.rank,
+            sequence=earlier.sequence, timeline=earlier.timeline, estimated_cost=earlier.estimated_cost,
+            currency=earlier.currency, status=earlier.status, toolkit=earlier.toolkit, framework=earlier.framework,
+            classification=earlier.classification, carried_over=True, confirmed=False,
         )
-        recommendation.institutions.set([institutions[i.pk] for i in old.institutions.all()])
+        recommendation.institutions.set([institutions[i.pk] for i in earlier.institutions.all()])
     history.record(user, new, "created", new, None, {"follows": previous.pk, "carried_over": True})
     return new
