@@ -5,6 +5,8 @@ Every write answers an htmx request with the question's fragment (autosave) and 
 redirect back to the question's anchor, so the page works without JavaScript too.
 """
 
+from contextlib import contextmanager
+from functools import wraps
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -189,15 +191,44 @@ def _refused(request, assessment, item, error, status=403):
     return _respond(request, assessment, item, status=status)
 
 
+class _Refused(Exception):
+    """A write on one question refused: answered on the question by `question_write` (see _refused)."""
+
+    def __init__(self, item, error, status=403):
+        super().__init__(str(error))
+        self.item, self.status = item, status
+
+
+@contextmanager
+def _refusals(item):
+    """The services' refusals of a write on this question: the role or clearance 403, anything else 400."""
+    try:
+        yield
+    except PermissionDenied as error:
+        raise _Refused(item, error) from None
+    except ServiceError as error:
+        raise _Refused(item, error, 400) from None
+
+
+def _question_write(view):
+    @wraps(view)
+    def write(request, assessment, *args, **kwargs):
+        try:
+            return view(request, assessment, *args, **kwargs)
+        except _Refused as refused:
+            return _refused(request, assessment, refused.item, refused, refused.status)
+
+    return write
+
+
 @questions_page_post
+@_question_write
 def save(request, assessment, question):
     item = _start(request, assessment, question)
-    try:
+    with _refusals(item):
         require(request.user, Action.EDIT, assessment)
-    except PermissionDenied as error:
-        return _refused(request, assessment, item, error)
     if item.hidden:
-        return _refused(request, assessment, item, HIDDEN_MESSAGE)
+        raise _Refused(item, HIDDEN_MESSAGE)
     form = ResponseForm(request.POST, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-%s")
     if not form.is_valid():
         _prepare(request, assessment, item, True, form=form)
@@ -257,74 +288,60 @@ def _conflict(request, assessment, question, conflict, mine):
 
 
 @questions_page_post
+@_question_write
 def review(request, assessment, question):
     item = _start(request, assessment, question)
     form = ReviewForm(request.POST)
     if item.response is None or not form.is_valid():
-        return _refused(request, assessment, item, _("Save an answer before asking for or giving a review."), 400)
-    try:
+        raise _Refused(item, _("Save an answer before asking for or giving a review."), 400)
+    with _refusals(item):
         services.set_review_state(request.user, assessment, item.response, form.cleaned_data["state"])
-    except PermissionDenied as error:
-        return _refused(request, assessment, item, error)
-    except ServiceError as error:
-        return _refused(request, assessment, item, error, 400)
     item = selectors.question_view(seen_by(request.user, assessment), item.question, load=True)
     _prepare(request, assessment, item, can(request.user, Action.EDIT, assessment))
     return _respond(request, assessment, item, message=_("Review state changed."))
 
 
 @questions_page_post
+@_question_write
 def confirm(request, assessment, question):
     """A carried-over answer checked and kept as it is."""
     item = _start(request, assessment, question)
     if item.response is None:
-        return _refused(request, assessment, item, _("There is no answer to confirm."), 400)
-    try:
+        raise _Refused(item, _("There is no answer to confirm."), 400)
+    with _refusals(item):
         assessment_services.confirm_carried_over(request.user, assessment, item.response)
-    except PermissionDenied as error:
-        return _refused(request, assessment, item, error)
-    except ServiceError as error:
-        return _refused(request, assessment, item, error, 400)
     item = selectors.question_view(seen_by(request.user, assessment), item.question, load=True)
     _prepare(request, assessment, item, True)
     return _respond(request, assessment, item, message=_("Answer confirmed for this assessment."))
 
 
 @questions_page_post
+@_question_write
 def cite(request, assessment, question):
     item = _start(request, assessment, question)
-    try:
+    with _refusals(item):
         require(request.user, Action.EDIT, assessment)
-    except PermissionDenied as error:
-        return _refused(request, assessment, item, error)
     if item.response is None:
-        return _refused(request, assessment, item, _("Write and save an answer before citing evidence for it."), 400)
+        raise _Refused(item, _("Write and save an answer before citing evidence for it."), 400)
     form = CitationForm(request.POST, user=request.user, assessment=assessment, auto_id=f"{item.anchor}-cite-%s")
     if not form.is_valid():
         _prepare(request, assessment, item, True, cite_form=form)
         return _respond(request, assessment, item, status=400)
-    try:
+    with _refusals(item):
         evidence_services.cite(request.user, assessment, response=item.response, **form.cleaned_data)
-    except PermissionDenied as error:
-        return _refused(request, assessment, item, error)
-    except ServiceError as error:
-        return _refused(request, assessment, item, error, 400)
     item = selectors.question_view(seen_by(request.user, assessment), item.question, load=True)
     _prepare(request, assessment, item, True)
     return _respond(request, assessment, item, message=_("Citation added."))
 
 
 @questions_page_post
+@_question_write
 def uncite(request, assessment, citation_pk):
     citation = selectors.citation(seen_by(request.user, assessment), citation_pk)
     q = selectors.question(seen_by(request.user, assessment), citation.response.question)
     item = selectors.question_view(seen_by(request.user, assessment), q, load=True)
-    try:
+    with _refusals(item):
         evidence_services.uncite(request.user, assessment, citation)
-    except PermissionDenied as error:
-        return _refused(request, assessment, item, error)
-    except ServiceError as error:
-        return _refused(request, assessment, item, error, 400)
     item = selectors.question_view(seen_by(request.user, assessment), q, load=True)
     _prepare(request, assessment, item, True)
     return _respond(request, assessment, item, message=_("Citation removed."))
