@@ -241,7 +241,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["institutions"].queryset = institutions
         if not institutions.exists():
             self.fields["institutions"].help_text = _("No stakeholders yet: add them on the Stakeholders tab.")
-        self.fields["classification"].choices = [c for c in Classification.choices if c[0] in levels]
+        self.fields["classification"].choices = clearance.classification_choices(levels)
         withhold_names(self, may_see_restricted)
 
 

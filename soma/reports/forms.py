@@ -4,13 +4,16 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from soma.assessments.models import Classification
-
 
 class ChapterForm(forms.Form):
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
+    classification = forms.ChoiceField(label=_("Classification"))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, classifications: list[tuple[str, str]], **kwargs):
+        """`classifications`: the levels the writer may classify at (soma.kernel.clearance.Seen)."""
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].choices = classifications
 
 
 class IssueForm(forms.Form):

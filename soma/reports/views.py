@@ -112,20 +112,21 @@ def download(request, assessment, report_pk, fmt):
 @reports_page
 def chapters(request, assessment):
     """The narrative chapters; each saves on its own, and a concurrent edit keeps both texts."""
-    rows = selectors.chapters(seen_by(request.user, assessment))
+    seen = seen_by(request.user, assessment)
+    rows = selectors.chapters(seen)
     forms_by_key, status = {}, 200
-    new_level = seen_by(request.user, assessment).default_classification()
+    new_level, levels = seen.default_classification(), seen.classification_choices()
     for chapter, row, _hidden in rows:
         initial = {"text": row.text if row else "", "classification": row.classification if row else new_level,
                    "expected_version": row.version if row else None}
-        forms_by_key[chapter.value] = forms.ChapterForm(initial=initial, prefix=chapter.value)
+        forms_by_key[chapter.value] = forms.ChapterForm(initial=initial, prefix=chapter.value, classifications=levels)
     conflict = None
     if request.method == "POST":
         require(request.user, Action.EDIT, assessment)
         key = request.POST.get("chapter", "")
         if key not in forms_by_key:
             raise Refused(_("Choose one of the report's chapters."), 400)
-        form = forms.ChapterForm(request.POST, prefix=key)
+        form = forms.ChapterForm(request.POST, prefix=key, classifications=levels)
         forms_by_key[key] = form
         if form.is_valid():
             try:
@@ -133,7 +134,7 @@ def chapters(request, assessment):
                                       classification=form.cleaned_data["classification"],
                                       expected_version=form.cleaned_data["expected_version"])
             except EditConflict as stale:
-                current = next(row for chapter, row, _hidden in selectors.chapters(seen_by(request.user, assessment))
+                current = next(row for chapter, row, _hidden in selectors.chapters(seen)
                                if chapter.value == key)
                 form.add_error(None, str(stale))
                 conflict = {"key": key, "theirs": current.text if current else "",

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from soma.assessments.models import Classification
 from soma.exchange.bundle import check, services, tasks
 from soma.exchange.safe_files import UnsafeFile, read_limited
-from soma.kernel.clearance import seen_by
+from soma.kernel.clearance import classification_choices, seen_by
 from soma.kernel.pages import assessment_page
 
 
@@ -27,7 +26,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, levels: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = [(value, label) for value, label in Classification.choices if value in levels]
+        self.fields["audience"].choices = classification_choices(levels)
 
 
 def export_form(user, assessment, data=None) -> ExportForm:
