@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SOMA_DATA_DIR ?= data
 PYTEST_ARGS ?=
 
-.PHONY: run setup test lint bench clean
+.PHONY: run setup test lint typecheck bench clean
 
 $(BIN)/soma: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ run: setup
 test: $(BIN)/soma
 	SOMA_DATA_DIR=.pytest-data $(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(BIN)/ruff check .
+	SOMA_DATA_DIR=.pytest-data $(BIN)/mypy
+
+typecheck: $(BIN)/soma
+	SOMA_DATA_DIR=.pytest-data $(BIN)/mypy
 
 lint: $(BIN)/soma
 	$(BIN)/ruff check .

@@ -74,3 +74,10 @@ def run_worker(monkeypatch):
 
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     return lambda: call_command("worker", "--batch")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests are slow tests too: `-m "not slow"` leaves them out of the quick loop."""
+    for item in items:
+        if item.get_closest_marker("e2e") or "tests/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.slow)

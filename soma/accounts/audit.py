@@ -29,11 +29,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from soma.accounts.models import AuditEntry
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from soma.accounts.models import HistoryEntry
+
+T = TypeVar("T")
 
 GENESIS = "0" * 64
 EVENTS = {
@@ -64,7 +72,8 @@ EVENTS = {
 _PG_LOCK = 0x50A4_A0D1
 
 
-def record(event: str, *, user=None, assessment=None, request=None, **details) -> AuditEntry:
+def record(event: str, *, user: Any = None, assessment: Any = None, request: HttpRequest | None = None,
+           **details: Any) -> AuditEntry:
     """Append one entry. Call it inside the transaction of the change it records, so both commit or neither.
 
     Writers are serialised (a PostgreSQL advisory lock held until commit; SQLite's IMMEDIATE transactions), so
@@ -175,23 +184,23 @@ def last(n: int) -> Iterator[AuditEntry]:
 # --- Helpers for the places that record ----------------------------------------------------------------------------
 
 
-def content_digest(before, after) -> str:
+def content_digest(before: object, after: object) -> str:
     """SHA-256 of a history entry's before/after, written as the trail's hash input is (sorted keys, no spaces)."""
     content = json.dumps({"before": before, "after": after}, sort_keys=True, separators=(",", ":"),
                          ensure_ascii=False, default=str)
     return hashlib.sha256(content.encode()).hexdigest()
 
 
-def content_changed(user, entry, entry_digest: str = "") -> AuditEntry:
+def content_changed(user: Any, entry: HistoryEntry, entry_digest: str = "") -> AuditEntry:
     """A HistoryEntry was written: name it and fingerprint its content, never copy it. `entry_digest` covers the
     whole entry (soma.accounts.history.fingerprint); `soma audit verify` compares both with the history table."""
-    details = {"entry_digest": entry_digest} if entry_digest else {}
+    details: dict[str, Any] = {"entry_digest": entry_digest} if entry_digest else {}
     return record("content_changed", user=user, assessment=entry.assessment_id, history_entry=entry.pk,
                   object_type=entry.object_type, object_id=entry.object_id, action=entry.action,
                   classification=entry.classification, digest=content_digest(entry.before, entry.after), **details)
 
 
-def membership(event: str, user, member, before: dict | None = None) -> AuditEntry:
+def membership(event: str, user: Any, member: Any, before: dict | None = None) -> AuditEntry:
     details = {"member_id": member.user_id, "member": member.user.get_username()}
     if before is not None:
         details["before"] = {"role": before.get("role"), "clearance": before.get("clearance")}
@@ -199,7 +208,7 @@ def membership(event: str, user, member, before: dict | None = None) -> AuditEnt
     return record(event, user=user, assessment=member.assessment_id, **details)
 
 
-def export(user, assessment, format: str, **details) -> AuditEntry:
+def export(user: Any, assessment: Any, format: str, **details: Any) -> AuditEntry:
     """An export left SOMA. Its audience defaults to the exporter's clearance, which bounds what it holds."""
     from soma.kernel.access import membership
     from soma.kernel.clearance import clearance_of
@@ -208,7 +217,7 @@ def export(user, assessment, format: str, **details) -> AuditEntry:
     return record("export", user=user, assessment=assessment, format=format, **details)
 
 
-def imported(user, assessment, format: str, **details):
+def imported(user: Any, assessment: T, format: str, **details: Any) -> T:
     """Record an import and hand the assessment back (so a caller can wrap its return value)."""
     record("import", user=user, assessment=assessment, format=format, **details)
     return assessment
@@ -219,7 +228,7 @@ def imported(user, assessment, format: str, **details):
 _client_ip: contextvars.ContextVar[str] = contextvars.ContextVar("soma_audit_client_ip", default="")
 
 
-def request_started(sender, environ=None, scope=None, **kwargs) -> None:
+def request_started(sender: object, environ: dict | None = None, scope: dict | None = None, **kwargs: Any) -> None:
     """Keep the client's address for the entries written while this request is handled (WSGI or ASGI)."""
     if environ is not None:
         address = _address(environ)
@@ -228,17 +237,17 @@ def request_started(sender, environ=None, scope=None, **kwargs) -> None:
     _client_ip.set(_normal_ip(address))
 
 
-def request_finished(sender, **kwargs) -> None:
+def request_finished(sender: object, **kwargs: Any) -> None:
     _client_ip.set("")
 
 
-def _ip(request) -> str:
+def _ip(request: HttpRequest | None) -> str:
     if request is not None:
         return _normal_ip(_address(request.META))
     return _client_ip.get()
 
 
-def _address(meta) -> str:
+def _address(meta: dict) -> str:
     """The client's address by the same rule as sign-in lockouts (behind SOMA_PROXY_COUNT proxies)."""
     from soma.accounts.sign_in import client_address
 
@@ -257,21 +266,23 @@ def _normal_ip(address: str) -> str:
 FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
-def signed_in(sender, request=None, user=None, **kwargs) -> None:
+def signed_in(sender: object, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:
     record("sign_in", user=user, request=request)
 
 
-def sign_in_failed(sender, credentials=None, request=None, **kwargs) -> None:
+def sign_in_failed(sender: object, credentials: dict | None = None, request: HttpRequest | None = None,
+                   **kwargs: Any) -> None:
     # Django has already masked the password in `credentials`; only the username is kept.
     tried = str((credentials or {}).get("username", ""))[:150]
     record("sign_in_failed", request=request, username=tried)
 
 
-def signed_out(sender, request=None, user=None, **kwargs) -> None:
+def signed_out(sender: object, request: HttpRequest | None = None, user: Any = None, **kwargs: Any) -> None:
     record("sign_out", user=user, request=request)
 
 
-def user_before_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+def user_before_save(sender: Any, instance: Any, raw: bool = False, update_fields: Iterable[str] | None = None,
+                     **kwargs: Any) -> None:
     if raw or instance.pk is None or (update_fields is not None and not set(update_fields) & set(FLAGS)):
         return
     instance._audit_flags = (
@@ -279,11 +290,11 @@ def user_before_save(sender, instance, raw=False, update_fields=None, **kwargs) 
     )
 
 
-def _account(instance) -> dict:
+def _account(instance: Any) -> dict:
     return {"account_id": instance.pk, "account": instance.get_username()}
 
 
-def user_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
+def user_saved(sender: object, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
     """Account events name the account in `details`; who made the change is not known here (an administrator's
     change also shows as an admin_change entry beside it, with the administrator as actor)."""
     if raw:
@@ -303,11 +314,11 @@ def user_saved(sender, instance, created=False, raw=False, **kwargs) -> None:
                after={f: after[f] for f in changed})
 
 
-def user_deleted(sender, instance, **kwargs) -> None:
+def user_deleted(sender: object, instance: Any, **kwargs: Any) -> None:
     record("user_deleted", **_account(instance))
 
 
-def admin_logged(sender, instance, created=False, raw=False, **kwargs) -> None:
+def admin_logged(sender: object, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
     """Django's admin logs its own changes; the trail keeps who, what kind of object and which fields."""
     if raw or not created:
         return

@@ -13,7 +13,12 @@ Content history allows two changes, each through one narrow path:
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "accounts_auditentry"
 HISTORY = "accounts_historyentry"
@@ -103,23 +108,23 @@ NAMES = {
 }
 
 
-def _run(connection, statements) -> None:
+def _run(connection: BaseDatabaseWrapper, statements: Iterable[str]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
 
 
-def install(connection, tables=TABLES) -> None:
+def install(connection: BaseDatabaseWrapper, tables: Collection[str] = TABLES) -> None:
     for table in tables:
         _run(connection, STATEMENTS.get((table, connection.vendor), ((), ()))[0])
 
 
-def remove(connection, tables=TABLES) -> None:
+def remove(connection: BaseDatabaseWrapper, tables: Collection[str] = TABLES) -> None:
     for table in tables:
         _run(connection, STATEMENTS.get((table, connection.vendor), ((), ()))[1])
 
 
-def present(connection, tables=TABLES) -> set[str]:
+def present(connection: BaseDatabaseWrapper, tables: Collection[str] = TABLES) -> set[str]:
     """The names of the protecting triggers that exist on these tables."""
     names = NAMES.get(connection.vendor)
     if names is None:
@@ -136,23 +141,23 @@ def present(connection, tables=TABLES) -> set[str]:
     return found
 
 
-def missing(connection, tables=TABLES) -> set[str]:
+def missing(connection: BaseDatabaseWrapper, tables: Collection[str] = TABLES) -> set[str]:
     names = NAMES.get(connection.vendor, {})
     wanted = set().union(*(names.get(table, set()) for table in tables))
     return wanted - present(connection, tables)
 
 
-def table_exists(connection, table: str = TABLE) -> bool:
+def table_exists(connection: BaseDatabaseWrapper, table: str = TABLE) -> bool:
     return table in connection.introspection.table_names()
 
 
-def existing_tables(connection) -> tuple[str, ...]:
+def existing_tables(connection: BaseDatabaseWrapper) -> tuple[str, ...]:
     names = set(connection.introspection.table_names())
     return tuple(table for table in TABLES if table in names)
 
 
 @contextmanager
-def history_purge(connection, assessment_id: int):
+def history_purge(connection: BaseDatabaseWrapper, assessment_id: int) -> Iterator[None]:
     """Inside the caller's transaction: let the history entries of this one assessment be deleted."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

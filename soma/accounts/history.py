@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
@@ -19,6 +20,11 @@ from django.db.models.fields.files import FieldFile
 from soma.accounts import audit, audit_triggers
 from soma.accounts.models import HistoryEntry
 from soma.kernel import clearance
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    from soma.assessments.models import Assessment
 
 SKIPPED_FIELDS = {"version", "updated_at", "created_at", "added_at", "file_token"}
 
@@ -39,7 +45,7 @@ def snapshot(obj: models.Model | None) -> dict | None:
     return data
 
 
-def _plain(value):
+def _plain(value: Any) -> Any:
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -53,7 +59,7 @@ def _plain(value):
     return value
 
 
-def _level_of(obj) -> str:
+def _level_of(obj: models.Model) -> str:
     """An object's classification; a citation is as sensitive as what it cites and what it supports."""
     own = getattr(obj, "classification", None)
     if own:
@@ -63,12 +69,13 @@ def _level_of(obj) -> str:
     return str(clearance.highest(found))
 
 
-def _as_stored(value):
+def _as_stored(value: Any) -> Any:
     """The value as the database's JSON column gives it back, so that digests taken now match later reads."""
     return None if value is None else json.loads(json.dumps(value, default=str))
 
 
-def record(user, assessment, action: str, obj: models.Model, before: dict | None, after: dict | None) -> None:
+def record(user: User | AnonymousUser | None, assessment: Assessment, action: str, obj: models.Model,
+           before: dict | None, after: dict | None) -> None:
     before, after = _as_stored(before), _as_stored(after)
     if before is not None and after is not None:
         changed = {key for key in after if before.get(key) != after.get(key)}
@@ -87,7 +94,7 @@ def record(user, assessment, action: str, obj: models.Model, before: dict | None
         assessment=assessment,
         user=user if user is not None and user.is_authenticated else None,
         action=action,
-        object_type=obj._meta.model_name,
+        object_type=obj._meta.model_name or "",
         object_id=str(getattr(obj, "question", None) or obj.pk),
         label=str(obj)[:300],
         before=before,
@@ -114,7 +121,7 @@ def fingerprint(fields: Mapping) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def purge(assessment_id: int, user=None) -> int:
+def purge(assessment_id: int, user: User | None = None) -> int:
     """Delete an assessment's history, through the one path the database permits, and record it in the audit trail.
     Called when the assessment is deleted (a pre_delete receiver), inside the deleting transaction."""
     using = router.db_for_write(HistoryEntry)
@@ -130,7 +137,8 @@ def purge(assessment_id: int, user=None) -> int:
     return len(ids)
 
 
-def assessment_deleting(sender, instance, using=None, **kwargs) -> None:
+def assessment_deleting(sender: type[models.Model], instance: models.Model, using: str | None = None,
+                        **kwargs: Any) -> None:
     """pre_delete of an assessment: its history goes first (the cascade would otherwise meet the triggers)."""
     if instance.pk is not None:
         purge(instance.pk)

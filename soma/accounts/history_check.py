@@ -15,7 +15,9 @@ The audit trail's own hash chain (soma.accounts.audit.verify) proves the digests
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -39,7 +41,7 @@ class Report:
         return not self.problems
 
 
-def _what(object_type: str, object_id: str, assessment_id) -> str:
+def _what(object_type: str | None, object_id: str | None, assessment_id: int | None) -> str:
     return f"{object_type} {object_id} of assessment {assessment_id}"
 
 
@@ -48,7 +50,7 @@ def check() -> Report:
     by_name = _models_by_name()
     live = set(by_name["assessment"]._base_manager.values_list("pk", flat=True)) if "assessment" in by_name else set()
     expected: dict[int, tuple[int, int | None, int | None, dict]] = {}
-    purged: dict[int, int] = {}
+    purged: dict[int | None, int] = {}
     trail = (AuditEntry.objects.filter(event__in=("content_changed", "history_purged")).order_by("sequence")
              .values_list("sequence", "event", "assessment_id", "actor_id", "details"))
     for sequence, event, assessment_id, actor_id, details in trail.iterator(chunk_size=CHUNK):
@@ -111,12 +113,12 @@ def _differs(row: dict, recorded: tuple) -> str:
     return ""
 
 
-def _models_by_name() -> dict[str, type]:
-    found: dict[str, type] = {}
+def _models_by_name() -> dict[str, Any]:
+    found: dict[str, Any] = {}
     for model in apps.get_models():
         if model._meta.app_label == "accounts":
             continue
-        found.setdefault(model._meta.model_name, model)
+        found.setdefault(model._meta.model_name or "", model)
     return found
 
 
@@ -153,7 +155,7 @@ def _check_content(states: dict, report: Report, by_name: dict[str, type], live:
                                        "behind SOMA's back.")
 
 
-def _current(model, object_type: str, records: dict) -> dict[tuple[int, str], object]:
+def _current(model: Any, object_type: str, records: dict) -> dict[tuple[int, str], Any]:
     """The records named, by (assessment id, object id): answers are named by their question, the rest by id."""
     fields = {f.name for f in model._meta.concrete_fields}
     m2m = [f.name for f in model._meta.many_to_many]
@@ -176,7 +178,7 @@ def _current(model, object_type: str, records: dict) -> dict[tuple[int, str], ob
     return found
 
 
-def _went_with_a_parent(model, state: dict) -> bool:
+def _went_with_a_parent(model: Any, state: dict) -> bool:
     """A record deleted by a cascade (a member's account deleted, an audited event) has no entry of its own: the
     record it belonged to is gone too."""
     for field_ in model._meta.concrete_fields:
@@ -188,12 +190,12 @@ def _went_with_a_parent(model, state: dict) -> bool:
     return False
 
 
-def _in_chunks(rows, name: str, values: list):
+def _in_chunks(rows: models.QuerySet, name: str, values: list) -> Iterator[Any]:
     for start in range(0, len(values), 500):
         yield from rows.filter(**{f"{name}__in": values[start:start + 500]})
 
 
-def _changed_fields(model, obj, state: dict) -> list[str]:
+def _changed_fields(model: Any, obj: Any, state: dict) -> list[str]:
     now = history._as_stored(history.snapshot(obj))
     changed = []
     for name, (value, _entry) in state.items():
@@ -205,7 +207,7 @@ def _changed_fields(model, obj, state: dict) -> list[str]:
     return changed
 
 
-def _same(model, name: str, recorded, current) -> bool:
+def _same(model: Any, name: str, recorded: Any, current: Any) -> bool:
     """Equal once both are read as the field reads them (a recorded "12.5" and a stored Decimal("12.50"))."""
     try:
         field_ = model._meta.get_field(name)

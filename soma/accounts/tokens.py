@@ -9,13 +9,17 @@ The owner, or an administrator, issues a new token (`soma manage drf_create_toke
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from django.contrib.auth.models import User
 
 from soma.accounts import audit
 
 log = logging.getLogger(__name__)
 
 
-def revoke_on_password_change(sender, instance, created=False, raw=False, **kwargs) -> None:
+def revoke_on_password_change(sender: type[User], instance: User, created: bool = False, raw: bool = False,
+                              **kwargs: Any) -> None:
     """post_save of the user model. set_password() keeps the new password in `_password` until save() has
     finished; a hash upgrade at sign-in clears it first, so it does not count as a change."""
     from rest_framework.authtoken.models import Token

@@ -17,10 +17,10 @@ class ItemSerializer(serializers.Serializer):
     title = serializers.CharField(source="display_title")
     text = serializers.CharField(source="display_text")
     attrs = serializers.DictField()
-    label = serializers.SerializerMethodField()
-    parent = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field named like an attribute of DRF's Field
+    parent = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field named like an attribute of DRF's Field
     children = serializers.SerializerMethodField()
-    source = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field named like an attribute of DRF's Field
 
     def get_label(self, item) -> str:
         return selectors.label(item)
@@ -42,7 +42,7 @@ class ItemSerializer(serializers.Serializer):
 class RelatedEntrySerializer(serializers.Serializer):
     id = serializers.CharField()
     kind = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like an attribute of DRF's Field
     relation = serializers.CharField()
 
 

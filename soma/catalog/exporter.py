@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from soma.catalog.models import Item
+    from soma.catalog.selectors import Tree
+
 
 class NoCatalog(Exception):
     pass
@@ -25,13 +31,13 @@ def export(version: str | None = None) -> dict:
     }
 
 
-def _source(item) -> dict | None:
+def _source(item: Item) -> dict | None:
     if not item.source_file:
         return None
     return {"file": item.source_file, "lines": [item.source_start, item.source_end]}
 
 
-def _guide(tree) -> dict:
+def _guide(tree: Tree) -> dict:
     sections = []
     for section in tree.children("guide", kind="guide_section"):
         sections.append(
@@ -51,7 +57,7 @@ def _guide(tree) -> dict:
     return {"sections": sections, "methodology": methodology}
 
 
-def _subsection(tree, sub) -> dict:
+def _subsection(tree: Tree, sub: Item) -> dict:
     requirements = []
     for req in tree.children(sub.key, kind="requirement"):
         paragraphs = req.attrs.get("paragraphs") or [None]
@@ -92,7 +98,7 @@ def _subsection(tree, sub) -> dict:
     }
 
 
-def _provision(tree, item) -> dict:
+def _provision(tree: Tree, item: Item) -> dict:
     return {
         "id": item.key,
         "code": item.code,
@@ -103,7 +109,7 @@ def _provision(tree, item) -> dict:
     }
 
 
-def _protocol(tree) -> dict:
+def _protocol(tree: Tree) -> dict:
     articles = []
     for chapter in tree.children("protocol", kind="protocol_chapter"):
         for article in tree.children(chapter.key):
@@ -126,7 +132,7 @@ def _protocol(tree) -> dict:
     return {"articles": articles}
 
 
-def _framework(tree) -> dict:
+def _framework(tree: Tree) -> dict:
     pillars = []
     for pillar in tree.children("ffa", kind="ffa_pillar"):
         sections = [
@@ -158,7 +164,7 @@ def _framework(tree) -> dict:
     }
 
 
-def _toolkit(tree) -> dict:
+def _toolkit(tree: Tree) -> dict:
     tools = []
     for tool in tree.children("toolkit"):
         sections = [
@@ -175,7 +181,7 @@ def _toolkit(tree) -> dict:
     return {"tools": tools}
 
 
-def _working_group(tree) -> dict:
+def _working_group(tree: Tree) -> dict:
     papers = []
     for paper in tree.children("wg"):
         items = [
@@ -192,7 +198,7 @@ def _working_group(tree) -> dict:
     return {"papers": papers}
 
 
-def _instruments(tree) -> list[dict]:
+def _instruments(tree: Tree) -> list[dict]:
     return [
         {
             "id": instrument.key,

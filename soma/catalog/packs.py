@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.db import transaction
 
 if TYPE_CHECKING:  # jsonschema loads when a pack is validated, not when `soma` lists its commands
     import jsonschema
+    from django.contrib.auth.models import User
+
+    from soma.catalog.models import CatalogVersion, Pack
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CONTENT_VERSION = "2026.11"
@@ -38,13 +42,13 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema)
 
 
-def validate_pack(data) -> list[str]:
+def validate_pack(data: Any) -> list[str]:
     """Schema problems of one pack, each naming its place (e.g. `items[12].kind: ...`)."""
     errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
     return [f"{_place(error.absolute_path)}: {error.message}" for error in errors[:50]]
 
 
-def _place(path) -> str:
+def _place(path: Iterable[str | int]) -> str:
     place = ""
     for part in path:
         place += f"[{part}]" if isinstance(part, int) else (f".{part}" if place else str(part))
@@ -85,7 +89,7 @@ def builtin_packs() -> tuple[dict, list[dict]]:
 # --- Loading ---------------------------------------------------------------------------------------------
 
 
-def load_builtin(*, make_current: bool = True):
+def load_builtin(*, make_current: bool = True) -> tuple[CatalogVersion, bool]:
     """Load the committed content as a new catalog version, unless that version is already loaded."""
     from soma.catalog.models import CatalogVersion
 
@@ -110,7 +114,7 @@ def load_builtin(*, make_current: bool = True):
     return version, True
 
 
-def add_pack(data: dict, *, version=None, user=None):
+def add_pack(data: dict, *, version: CatalogVersion | None = None, user: User | None = None) -> Pack:
     """Add an administrator's pack to a catalog version (the current one by default), all or nothing."""
     from soma.catalog.models import CatalogVersion, Pack
 
@@ -130,14 +134,14 @@ def add_pack(data: dict, *, version=None, user=None):
 class _Loader:
     """Writes packs into one catalog version; raises PackError (rolling back) on any reference it cannot keep."""
 
-    def __init__(self, version, user=None):
+    def __init__(self, version: CatalogVersion, user: User | None = None):
         from soma.catalog.models import Item
 
         self.version = version
         self.user = user
-        self.ids = dict(Item.objects.filter(catalog=version).values_list("key", "pk"))
+        self.ids: dict[str, int | None] = dict(Item.objects.filter(catalog=version).values_list("key", "pk"))
 
-    def load_all(self, packs: list[dict]) -> list:
+    def load_all(self, packs: list[dict]) -> list[Pack]:
         loaded = [self._pack(data) for data in packs]
         problems = []
         for pack_row, data in zip(loaded, packs, strict=True):
@@ -150,7 +154,7 @@ class _Loader:
             raise PackError("The pack refers to ids the catalog does not hold:\n  " + "\n  ".join(problems[:50]))
         return loaded
 
-    def _pack(self, data: dict):
+    def _pack(self, data: dict) -> Pack:
         from soma.catalog.models import Item, Pack
 
         header = data["pack"]
@@ -228,7 +232,7 @@ class _Loader:
             item.save()
         return problems
 
-    def _translations(self, pack, data: dict) -> list[str]:
+    def _translations(self, pack: Pack, data: dict) -> list[str]:
         from soma.catalog.models import ItemTranslation
 
         problems, rows = [], []
@@ -246,7 +250,7 @@ class _Loader:
         ItemTranslation.objects.bulk_create(rows, batch_size=500)
         return problems
 
-    def _links(self, pack, data: dict) -> list[str]:
+    def _links(self, pack: Pack, data: dict) -> list[str]:
         from soma.catalog.models import Link
 
         problems, rows = [], []

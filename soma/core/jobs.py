@@ -21,7 +21,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.conf import settings
 from django.db import DatabaseError, connections, transaction
@@ -30,6 +30,13 @@ from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
 from soma.core.models import Job, WorkerBeat
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
+    from django_tasks.base import Task
+
+    from soma.assessments.models import Assessment
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +60,12 @@ class Result(NamedTuple):
     message: str = ""
 
 
-def start(user, kind: str, label: str, task, *args, assessment=None, **kwargs) -> Job:
+def start(user: User, kind: str, label: str, task: Task, *args: Any, assessment: Assessment | None = None,
+          **kwargs: Any) -> Job:
     """Create the job and enqueue `task(job_id, *args, **kwargs)` once the surrounding transaction commits."""
     job = Job.objects.create(user=user, kind=kind, label=label, assessment=assessment)
 
-    def enqueue():
+    def enqueue() -> None:
         result = task.enqueue(job.pk, *args, **kwargs)
         Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
 
@@ -99,13 +107,13 @@ def run(job_id: int, work: Callable[[], str | Result | None]) -> None:
         done(job_id, outcome or "")
 
 
-def jobs_for(user, *, assessment=None):
+def jobs_for(user: User, *, assessment: Assessment | None = None) -> QuerySet[Job]:
     """The user's own jobs (newest first), optionally for one assessment."""
     rows = Job.objects.filter(user=user)
     return rows.filter(assessment=assessment) if assessment is not None else rows
 
 
-def job_for(user, pk) -> Job:
+def job_for(user: User, pk: int | str) -> Job:
     from django.http import Http404
 
     try:

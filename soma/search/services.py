@@ -23,6 +23,7 @@ from soma.catalog import selectors
 from soma.search import catalog_index
 
 if TYPE_CHECKING:
+    import tantivy
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
 
@@ -66,19 +67,21 @@ class Filters:
     article: int | None = None  # Protocol article number
 
     @classmethod
-    def clean(cls, document=None, section=None, article=None) -> Filters:
+    def clean(cls, document: str | None = None, section: str | None = None,
+              article: str | int | None = None) -> Filters:
         if document and document not in selectors.DOCUMENTS:
             raise SearchError(f"Unknown document '{document}'. Use one of: {', '.join(selectors.DOCUMENTS)}.")
         if section and not re.fullmatch(r"[IVXL]{1,5}", section):
             raise SearchError(f"Unknown guide section '{section}'. Use a Roman numeral from I to XIII.")
+        number = None
         if article not in (None, ""):
             try:
-                article = int(article)
+                number = int(article)  # type: ignore[arg-type]  # a str or an int here; anything else is refused
             except (TypeError, ValueError):
                 raise SearchError(f"Protocol article must be a number from 1 to 25, not '{article}'.") from None
-            if not 1 <= article <= 25:
-                raise SearchError(f"Protocol article must be a number from 1 to 25, not {article}.")
-        return cls(document or None, section or None, article or None)
+            if not 1 <= number <= 25:
+                raise SearchError(f"Protocol article must be a number from 1 to 25, not {number}.")
+        return cls(document or None, section or None, number or None)
 
 
 @cache
@@ -165,6 +168,8 @@ def search(
     for score, address in result.hits:
         doc = searcher.doc(address)
         item = indexed.tree.get(doc["key"][0])
+        if item is None:  # the index is built from this tree; kept for the type checker
+            continue
         weighted = round(score * catalog_index.SEARCHABLE_KINDS.get(item.kind, 1.0), 4)
         ranked.append((weighted, item.key, item, doc))
     ranked.sort(key=lambda entry: (-entry[0], entry[1]))
@@ -173,7 +178,7 @@ def search(
     return [_hit(indexed.tree, item, score, snippets(doc), url) for score, _key, item, doc in ranked[:limit]]
 
 
-def similar(text: str, document: str, limit: int = 5, kinds: tuple[str, ...] = ()) -> list:
+def similar(text: str, document: str, limit: int = 5, kinds: tuple[str, ...] = ()) -> list[Item]:
     """Catalog items of one document whose text best matches `text` (for suggestions, not for users' queries)."""
     indexed = catalog_index.current()
     clauses = parse(text, expand=False)
@@ -183,7 +188,7 @@ def similar(text: str, document: str, limit: int = 5, kinds: tuple[str, ...] = (
     query, _errors = indexed.index.parse_query_lenient(query_text, ["title", "body"], {"title": 2.0})
     searcher = indexed.index.searcher()
     items = [indexed.tree.get(searcher.doc(address)["key"][0]) for _score, address in searcher.search(query, 50).hits]
-    return [item for item in items if not kinds or item.kind in kinds][:limit]
+    return [item for item in items if item is not None and (not kinds or item.kind in kinds)][:limit]
 
 
 def _filter_clauses(filters: Filters) -> str:
@@ -197,14 +202,15 @@ def _filter_clauses(filters: Filters) -> str:
     return "".join(parts)
 
 
-def tantivy_snippets(searcher, query, schema):
+def tantivy_snippets(searcher: tantivy.Searcher, query: tantivy.Query,
+                     schema: tantivy.Schema) -> Callable[[tantivy.Document], str]:
     import tantivy
 
     body = tantivy.SnippetGenerator.create(searcher, query, schema, "body")
     body.set_max_num_chars(220)
     title = tantivy.SnippetGenerator.create(searcher, query, schema, "title")
 
-    def snippet(doc) -> str:
+    def snippet(doc: tantivy.Document) -> str:
         for generator in (body, title):
             html_text = generator.snippet_from_doc(doc).to_html()
             if "<b>" in html_text:

@@ -1,9 +1,16 @@
 """Filters for the catalog browse pages: labels, relation and kind names, text split into paragraphs."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django import template
 from django.utils.translation import gettext_lazy as _
 
 from soma.catalog import selectors
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 register = template.Library()
 
@@ -69,22 +76,22 @@ def catalog_label(item) -> str:
 
 
 @register.filter
-def relation_label(relation: str) -> str:
+def relation_label(relation: str) -> str | StrPromise:
     return RELATIONS.get(relation, relation.replace("_", " "))
 
 
 @register.filter
-def kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str | StrPromise:
     return KINDS.get(kind, kind.replace("_", " "))
 
 
 @register.filter
-def wg_item_kind(value: str) -> str:
+def wg_item_kind(value: str) -> str | StrPromise:
     return WG_ITEM_KINDS.get(value, value)
 
 
 @register.filter
-def stage_label(value: str) -> str:
+def stage_label(value: str) -> str | StrPromise:
     return STAGES.get(value, value.replace("_", " "))
 
 
