@@ -172,6 +172,7 @@ def test_exports_and_an_import_are_recorded(assessment, lead, colleague, start):
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_an_issued_report_is_recorded_with_its_hash(assessment, lead, start):
     report = issue_report(lead, assessment, "public")

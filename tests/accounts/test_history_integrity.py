@@ -79,6 +79,7 @@ def test_an_untouched_assessment_verifies_intact(assessment):
     assert f"{entries} entries match the trail" in out
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_the_whole_demo_verifies_intact_and_quickly(catalog):
     """Three assessments written through every service (answers, sources, citations, findings, recommendations,

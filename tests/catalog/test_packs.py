@@ -11,6 +11,7 @@ from soma.catalog import packs, selectors
 from soma.catalog.models import CatalogVersion, Item, Link, Pack
 
 
+@pytest.mark.slow
 def test_builtin_load_is_idempotent(db):
     CatalogVersion.objects.all().delete()
     version, created = packs.load_builtin()

@@ -49,6 +49,7 @@ def manifest_of(path: Path) -> dict:
         return json.load(archive.extractfile("manifest.json"))
 
 
+@pytest.mark.slow
 def test_backup_then_restore_gives_back_the_data_and_files(soma):
     before, files_before = soma.python(STATE), media_files(soma)
     assert len(files_before) == 1 and before["sources"][0][1]
@@ -132,6 +133,7 @@ result = {"responses": len(rows), "saves": sum(version for _q, version in rows),
 """
 
 
+@pytest.mark.slow
 def test_backup_taken_while_another_process_writes_restores_consistently(soma, tmp_path):
     stop, progress = tmp_path / "stop", tmp_path / "progress"
     script = "import os, sys\nimport django, json\ndjango.setup()\n" + WRITER + "\nprint(result)\n"
@@ -219,6 +221,7 @@ def _no_manifest(members, manifest):
     (_manifest_escape_only, "unsafe path in the manifest"),
     (_no_manifest, "not a SOMA backup manifest"),
 ], ids=["changed-byte", "missing-member", "dotdot-member", "dotdot-manifest", "empty-manifest"])
+@pytest.mark.slow
 def test_a_tampered_archive_is_refused_and_nothing_changes(soma, tmp_path, change, says):
     good = tmp_path / "good.tar.gz"
     soma.soma("backup", "--output", str(good))
@@ -233,6 +236,7 @@ def test_a_tampered_archive_is_refused_and_nothing_changes(soma, tmp_path, chang
     assert not (tmp_path / "escaped.txt").exists() and not (soma.folder / "escaped.txt").exists()
 
 
+@pytest.mark.slow
 def test_links_and_unreadable_files_are_refused(soma, tmp_path):
     good = tmp_path / "good.tar.gz"
     soma.soma("backup", "--output", str(good))
@@ -254,6 +258,7 @@ def test_links_and_unreadable_files_are_refused(soma, tmp_path):
     assert soma.python(STATE) == state
 
 
+@pytest.mark.slow
 def test_other_database_and_newer_schema_are_refused(soma, tmp_path):
     archive = tmp_path / "backup.tar.gz"
     soma.soma("backup", "--output", str(archive))
@@ -281,6 +286,7 @@ def test_other_database_and_newer_schema_are_refused(soma, tmp_path):
     assert soma.python(STATE) == state
 
 
+@pytest.mark.slow
 def test_secret_key_only_on_request(soma, tmp_path):
     archive = tmp_path / "with-key.tar.gz"
     soma.soma("backup", "--output", str(archive), "--include-secret-key")
@@ -326,6 +332,7 @@ def _not_soma(members, manifest):
         members[name] = path.read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", [_corrupt_database, _not_soma], ids=["corrupt", "not-soma"])
 def test_a_damaged_database_with_matching_checksums_is_refused_before_anything_changes(soma, tmp_path, change):
     good = tmp_path / "good.tar.gz"

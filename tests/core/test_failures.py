@@ -99,6 +99,7 @@ def _import(big):
     return [sys.executable, "-m", "soma.cli", "import", str(big.bundle), "--user", "amina.demo"]
 
 
+@pytest.mark.slow
 def test_import_killed_mid_way_leaves_no_rows(big):
     before = big.python(COUNTS)
     _kill_while_writing(big, _import(big))
@@ -113,6 +114,7 @@ def test_import_killed_mid_way_leaves_no_rows(big):
     assert "714 responses, 300 sources" in done.stdout
 
 
+@pytest.mark.slow
 def test_import_killed_mid_way_leaves_no_stored_file_after_the_sweep(big):
     """A file cannot roll back with the transaction: the killed import's files stay on disk without rows until
     the sweep that the background worker runs at start (here without its one-hour grace period)."""
@@ -139,6 +141,7 @@ def _source_files(instance: Instance) -> dict[str, list[str]]:
     return folders
 
 
+@pytest.mark.slow
 def test_the_next_assessment_does_not_inherit_the_files_of_a_killed_import(big):
     """SQLite hands the id of the killed import's rolled-back assessment out again: its folder must start empty."""
     before = _source_files(big)
@@ -166,6 +169,7 @@ def test_the_next_assessment_does_not_inherit_the_files_of_a_killed_import(big):
     assert {folder: names for folder, names in after.items() if folder not in left} == before  # others untouched
 
 
+@pytest.mark.slow
 def test_report_killed_mid_way_leaves_no_issued_report(big):
     before = big.python(COUNTS)
     argv = [sys.executable, "-m", "soma.cli", "report", str(big.assessment), "--user", "amina.demo", "--issue",
@@ -282,6 +286,7 @@ result = {"session": client.cookies["sessionid"].value, "token": Token.objects.c
 """
 
 
+@pytest.mark.slow
 def test_database_outage_answers_503_and_recovers_without_restart(tmp_path):
     instance = Instance(tmp_path / "data", vendor="postgresql")
     proxy = server = None
@@ -369,6 +374,7 @@ result = {q: [v, n] for q, v, n in Response.objects.values_list("question", "ver
 """
 
 
+@pytest.mark.slow
 def test_concurrent_writers_on_sqlite_are_not_locked_out(tmp_path):
     instance = Instance(tmp_path / "data", vendor="sqlite")
     instance.soma("migrate", "-v0")

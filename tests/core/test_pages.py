@@ -67,6 +67,7 @@ def test_healthz_up(client):
     assert response.json()["database"] == "up"
 
 
+@pytest.mark.slow
 def test_healthz_down_when_database_unreachable(tmp_path):
     """A real outage: a PostgreSQL address where nothing listens."""
     script = (

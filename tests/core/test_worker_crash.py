@@ -82,6 +82,7 @@ def _stop(process) -> None:
     process.wait(timeout=30)
 
 
+@pytest.mark.slow
 def test_a_job_of_a_killed_worker_ends_failed_when_a_new_worker_starts(soma):
     first = _worker(soma)
     second = None
@@ -110,6 +111,7 @@ def test_a_job_of_a_killed_worker_ends_failed_when_a_new_worker_starts(soma):
     assert soma.python(JOB)["workers"] == 0  # a worker stopped cleanly removes its lease
 
 
+@pytest.mark.slow
 def test_serve_with_gunicorn_runs_a_background_worker(soma):
     port = free_port()
     server = soma.popen([sys.executable, "-m", "soma.cli", "serve", "--workers", "1", "--bind", f"127.0.0.1:{port}"],

@@ -87,6 +87,7 @@ PAGES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ["lead", "assessor"])
 def test_list_pages_and_api_lists_make_the_same_queries_for_3_and_30_rows(client, assessment, team, who):
     client.force_login(team[who])
@@ -116,6 +117,7 @@ def _page_save(client, assessment, version: int, text: str) -> int:
     return queries(client, "post", url, data=data, headers={"HX-Request": "true"})
 
 
+@pytest.mark.slow
 def test_saving_one_answer_makes_the_same_queries_for_3_and_30_answers(client, assessment, team):
     client.force_login(team["assessor"])
     api, page = {}, {}

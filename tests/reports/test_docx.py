@@ -148,6 +148,7 @@ def small_snapshot(**changes) -> dict:
     return snapshot
 
 
+@pytest.mark.slow
 def test_the_document_opens_and_holds_the_parts_in_order_under_their_headings(demo_file):
     snapshot, data = demo_file()
     lines = body_lines(data)
@@ -168,6 +169,7 @@ def test_a_profile_may_leave_parts_out_and_reorder_nothing():
     assert level_one == [HEADINGS[k] for k in ("boilerplate", "findings", "conclusions", "annex_sources")]
 
 
+@pytest.mark.slow
 def test_every_page_header_states_the_classification(demo_file):
     for audience, label in (("public", "PUBLIC"), ("restricted", "RESTRICTED")):
         _snapshot, data = demo_file(audience)
@@ -324,6 +326,7 @@ def test_only_rendered_fields_reach_the_file():
     assert "MARKER-SHOWN-title" in header  # the search sees headers too
 
 
+@pytest.mark.slow
 def test_the_same_snapshot_renders_to_the_same_file(demo_file):
     snapshot, data = demo_file()
     assert render_docx(snapshot) == data

@@ -25,6 +25,7 @@ LOGO = base64.b64decode(
 )
 
 
+@pytest.mark.slow
 def test_an_issued_report_is_frozen_and_its_hash_is_of_its_snapshot(planted, team):
     report = services.issue_report(team["lead"], planted, "public")
     assert report.content_hash == services.content_hash(report.snapshot)
@@ -61,6 +62,7 @@ def test_nobody_gets_a_version_above_their_clearance(planted, team):
     assert composer.compose(team["assessor"], planted, "restricted")["audience"] == "restricted"
 
 
+@pytest.mark.slow
 def test_issuing_from_the_page_runs_in_the_background_with_progress(client, planted, team, run_worker,
                                                                      django_capture_on_commit_callbacks):
     client.force_login(team["lead"])
@@ -82,6 +84,7 @@ def test_issuing_from_the_page_runs_in_the_background_with_progress(client, plan
     assert planted.history.filter(action="issued", classification="restricted").exists()
 
 
+@pytest.mark.slow
 def test_a_restricted_report_is_hidden_from_a_member_cleared_for_public_only(client, planted, team):
     report = services.issue_report(team["lead"], planted, "restricted")
     client.force_login(team["observer"])
@@ -92,6 +95,7 @@ def test_a_restricted_report_is_hidden_from_a_member_cleared_for_public_only(cli
     assert client.get(reverse("reports:download", args=[planted.pk, report.pk, "docx"])).status_code == 200
 
 
+@pytest.mark.slow
 def test_the_pdf_has_contents_page_numbers_and_running_heads_with_the_classification(planted, team):
     report = services.issue_report(team["lead"], planted, "restricted")
     reader = PdfReader(io.BytesIO(bytes(report.pdf)))
@@ -125,6 +129,7 @@ def test_a_profile_sets_cover_logo_boilerplate_and_parts(planted, team):
     assert PdfReader(io.BytesIO(bytes(report.pdf))).metadata.author == profile.organisation
 
 
+@pytest.mark.slow
 def test_an_arabic_report_is_right_to_left(planted, team):
     from soma.reports.render_html import render_html
 
