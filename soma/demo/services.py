@@ -12,18 +12,26 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 
 from soma.assessments import services
-from soma.assessments.models import Assessment
+from soma.assessments.models import Activity, Assessment, Institution
 from soma.evidence import services as evidence_services
+from soma.evidence.models import Source
 from soma.findings import services as finding_services
+from soma.findings.models import Response
 from soma.followup import services as followup_services
 from soma.responses import services as response_services
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 USERS = {
     "lead": ("lead.demo", "Lena", "Varo"),
@@ -49,7 +57,7 @@ class DemoResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def demo_assessments():
+def demo_assessments() -> QuerySet[Assessment]:
     return Assessment.objects.filter(created_by__username=USERS["lead"][0], title__in=TITLES)
 
 
@@ -64,7 +72,7 @@ def remove() -> int:
     for assessment in demo_assessments():
         for source in assessment.sources.exclude(file=""):
             name, storage = source.file.name, source.file.storage
-            transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+            transaction.on_commit(partial(storage.delete, name))
         assessment.delete()
         count += 1
     return count
@@ -94,7 +102,7 @@ def build(password: str | None = None, reset: bool = False) -> DemoResult:
     return result
 
 
-def _users(password: str) -> dict:
+def _users(password: str) -> dict[str, User]:
     model = get_user_model()
     hashed = make_password(password)  # one slow hash for the four users who share the demo password
     users = {}
@@ -136,7 +144,7 @@ INSTITUTIONS = [
 ]
 
 
-def _institutions(user, assessment) -> dict[str, object]:
+def _institutions(user: User, assessment: Assessment) -> dict[str, Institution]:
     made = {}
     for category, name, contact, notes in INSTITUTIONS:
         made[name] = services.save_institution(
@@ -211,7 +219,8 @@ NEW_SOURCES = {
 }
 
 
-def _sources(user, assessment, table: dict, lead=None) -> dict:
+def _sources(user: User, assessment: Assessment, table: dict[str, tuple], lead: User | None = None
+             ) -> dict[str, Source]:
     """Add the sources; material above the user's clearance is added by the lead, as in a real team."""
     made = {}
     for key, (title, kind, when, author, reliability, credibility, level, notes) in table.items():
@@ -272,7 +281,7 @@ BASELINE_RECOMMENDATIONS = [
 ]
 
 
-def _baseline(users) -> Assessment:
+def _baseline(users: dict[str, User]) -> Assessment:
     lead = users["lead"]
     assessment = services.create_assessment(
         lead,
@@ -572,7 +581,7 @@ REPORT_CHAPTERS = [
 ]
 
 
-def _report_chapters(user, assessment) -> None:
+def _report_chapters(user: User, assessment: Assessment) -> None:
     from soma.reports import services as report_services
 
     for chapter, classification, text in REPORT_CHAPTERS:
@@ -580,7 +589,7 @@ def _report_chapters(user, assessment) -> None:
                                      expected_version=None)
 
 
-def _follow_up(users, baseline) -> Assessment:
+def _follow_up(users: dict[str, User], baseline: Assessment) -> Assessment:
     lead, assessor, reviewer = users["lead"], users["assessor"], users["reviewer"]
     assessment = followup_services.start_follow_up(
         lead,
@@ -622,8 +631,9 @@ def _follow_up(users, baseline) -> Assessment:
         services.confirm_carried_over(assessor, assessment, sources[key])
     sources |= _sources(assessor, assessment, NEW_SOURCES, lead=lead)
 
-    def cite_all(response, cited):
+    def cite_all(response: Response, cited: list[tuple[str, str, str]]) -> None:
         for key, pinpoint, stance in cited:
+            what: dict[str, Activity | Source]
             if key.startswith("activity:"):
                 what = {"activity": activities[key.split(":", 1)[1]]}
             else:
@@ -707,7 +717,7 @@ def _follow_up(users, baseline) -> Assessment:
 # --- Planned (joint, planning) ----------------------------------------------------------------------------------------
 
 
-def _planned(users) -> Assessment:
+def _planned(users: dict[str, User]) -> Assessment:
     lead = users["lead"]
     assessment = services.create_assessment(
         lead,
