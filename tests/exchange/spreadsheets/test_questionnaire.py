@@ -16,7 +16,6 @@ from soma.responses import services as response_services
 from tests.exchange.spreadsheets.helpers import (
     MARKER,
     RESTRICTED_MARKER,
-    build_demoland,
     load,
     row_of,
     save,
@@ -26,10 +25,6 @@ from tests.exchange.spreadsheets.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def demoland(catalog, django_user_model):
-    return build_demoland(django_user_model)
 
 ANSWERED = "guide:I.A:q01"  # answered in the demo, public
 NATIONAL = "guide:VI.C:n01"

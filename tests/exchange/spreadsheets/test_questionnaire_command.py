@@ -5,16 +5,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from soma.findings.models import Response
-from tests.exchange.spreadsheets.helpers import MARKER, build_demoland, load, row_of, save, state, xml_text
+from tests.exchange.spreadsheets.helpers import MARKER, load, row_of, save, state, xml_text
 
 pytestmark = pytest.mark.django_db
 
 ANSWERED = "guide:I.A:q01"
-
-
-@pytest.fixture
-def demoland(catalog, django_user_model):
-    return build_demoland(django_user_model)
 
 
 def test_export_writes_both_workbooks_as_the_member_sees_them(demoland, tmp_path):

@@ -7,14 +7,10 @@ import pytest
 from soma.exchange.spreadsheets.recommendations import HEADER_ROW, export_recommendations
 from soma.findings import services
 from soma.findings.models import PRIORITY_ORDER
-from tests.exchange.spreadsheets.helpers import build_demoland, load, xml_text
+from tests.exchange.spreadsheets.helpers import load, xml_text
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def demoland(catalog, django_user_model):
-    return build_demoland(django_user_model)
 
 SECRET = "ORCHID-5519-RESTRICTED-RECOMMENDATION"
 

@@ -11,7 +11,6 @@ from soma.exchange.spreadsheets import questionnaire
 from soma.findings.models import Response
 from soma.responses import services as response_services
 from tests.exchange.spreadsheets.helpers import (
-    build_demoland,
     load,
     row_of,
     save,
@@ -20,10 +19,6 @@ from tests.exchange.spreadsheets.helpers import (
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture
-def demoland(catalog, django_user_model):
-    return build_demoland(django_user_model)
 
 ANSWERED = "guide:I.A:q01"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
