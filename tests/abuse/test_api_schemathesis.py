@@ -78,6 +78,7 @@ def test_schema_lists_every_endpoint(api_schema):
     assert listed == OPERATIONS, "the OpenAPI schema and the API's URL patterns differ"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_no_server_error(api_schema, world, token, method, path):

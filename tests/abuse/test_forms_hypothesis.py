@@ -237,6 +237,7 @@ def test_every_post_form_is_fuzzed():
     assert not missing, f"form pages without a hostile-input test: add them to TARGETS in {__file__}: {missing}"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.id)
 def test_hostile_form_input_is_refused_cleanly(lead, world, target):

@@ -43,6 +43,7 @@ def test_unknown_command_says_what_to_do(tmp_path):
     assert "soma --help" in result.stderr
 
 
+@pytest.mark.slow
 def test_setup_migrates_and_creates_admin_once(tmp_path):
     first = soma("setup", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr

@@ -34,6 +34,7 @@ def _files(folder: Path, pattern: str) -> list[Path]:
     return [p for p in folder.glob(pattern) if p.is_file()]
 
 
+@pytest.mark.slow
 def test_everything_soma_writes_in_its_data_folder_is_private(soma, tmp_path):
     folder = soma.folder
     folder.chmod(0o755)  # as an administrator's mkdir leaves it
@@ -58,6 +59,7 @@ result = Assessment.objects.get(title=demo.FOLLOW_UP_TITLE).pk
         assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in database), database
 
 
+@pytest.mark.slow
 def test_setup_makes_an_existing_data_folder_private(soma):
     soma.soma("setup", "--no-admin")
     for path in [soma.folder, *soma.folder.rglob("*")]:  # as an earlier version, with umask 022, left them

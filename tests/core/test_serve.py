@@ -27,6 +27,7 @@ def wait_for(url: str, timeout: float = 30) -> int:
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("extra", [[], ["--workers", "2"]], ids=["django", "gunicorn"])
 def test_serve_answers_health_and_static(tmp_path, extra):
     env = {**os.environ, "SOMA_DATA_DIR": str(tmp_path)}
