@@ -60,7 +60,7 @@ def matches(expected: str, response, api: bool) -> bool:
 
 # --- What each role gets ---------------------------------------------------------------------------------------------
 
-# What the four member roles get, by what the request needs (soma/accounts/permissions.py ALLOWED).
+# What the four member roles get, by what the request needs (soma/kernel/access.py ALLOWED).
 MEMBERS = {
     "view": {"observer": VIEW, "assessor": VIEW, "reviewer": VIEW, "lead": VIEW},
     "edit": {"observer": DENY, "assessor": PASS, "reviewer": DENY, "lead": PASS},

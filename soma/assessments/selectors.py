@@ -10,10 +10,10 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from soma.accounts import permissions
 from soma.assessments.models import Assessment, Membership, NationalQuestion
 from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import Item
+from soma.kernel.access import Action, remember_membership, require
 from soma.kernel.clearance import NAME_FIELDS, Seen
 
 
@@ -36,8 +36,8 @@ def get_assessment(user: Any, pk: Any) -> Assessment:
     if member is None:
         raise Http404("No such assessment.")
     assessment = member.assessment
-    permissions.remember_membership(assessment, user, member)
-    permissions.require(user, permissions.Action.VIEW, assessment)
+    remember_membership(assessment, user, member)
+    require(user, Action.VIEW, assessment)
     return assessment
 
 

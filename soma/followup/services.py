@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from soma.accounts import history, permissions
-from soma.accounts.permissions import Action
+from soma.accounts import history
 from soma.assessments.models import Assessment, Institution, Membership, NationalQuestion
 from soma.assessments.services import create_assessment
 from soma.evidence.models import Source
 from soma.findings.models import Recommendation, Response
+from soma.kernel.access import Action, require
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def start_follow_up(user: User, previous: Assessment, *, title: str, **fields: Any) -> Assessment:
     """A new assessment of the same jurisdiction; answers, sources and recommendations come across as carried
     over, each needing confirmation or update."""
-    permissions.require(user, Action.MANAGE, previous)
+    require(user, Action.MANAGE, previous)
     scope = list(previous.scope.values_list("subsection", flat=True))
     created = create_assessment(
         user,

@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from soma.accounts import permissions
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Approval, Institution
 from soma.catalog import selectors as catalog_selectors
@@ -29,6 +28,7 @@ from soma.evidence.models import Source
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import PRIORITY_ORDER, Corroboration, Finding, Implementation, Priority, Recommendation
 from soma.kernel import clearance
+from soma.kernel.access import PermissionDenied
 from soma.kernel.clearance import AUDIENCE_LABELS, Seen
 from soma.reports.models import PART_KEYS, Chapter, ReportProfile
 from soma.responses.services import corroboration
@@ -36,7 +36,7 @@ from soma.responses.services import corroboration
 FORMAT_VERSION = 1
 
 
-class AudienceRefused(permissions.PermissionDenied):
+class AudienceRefused(PermissionDenied):
     """The user asked for a version classified above their clearance."""
 
 

@@ -7,9 +7,9 @@ import json
 
 from django.db import transaction
 
-from soma.accounts import audit, history, permissions
-from soma.accounts.permissions import Action
+from soma.accounts import audit, history
 from soma.findings.services import save_versioned_content
+from soma.kernel.access import Action, require
 from soma.reports import composer
 from soma.reports.models import Chapter, IssuedReport, ReportProfile, ReportText
 
@@ -19,7 +19,7 @@ def save_chapter(user, assessment, chapter: str, *, text: str, classification: s
     """Save one narrative chapter; a save that started from an older version is refused (EditConflict) so that
     nobody's text is overwritten unseen."""
     chapter = Chapter(chapter)
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     row = ReportText.objects.filter(assessment=assessment, chapter=chapter).first() or ReportText(chapter=chapter)
     fields = {"text": text, "classification": classification, "updated_by": user}
     return save_versioned_content(user, assessment, row, fields, expected_version if row.pk else None)
@@ -40,7 +40,7 @@ def issue_report(user, assessment, audience: str, *, profile: ReportProfile | No
     from soma.reports.render_html import render_html
     from soma.reports.render_pdf import html_to_pdf
 
-    permissions.require(user, Action.MANAGE, assessment)
+    require(user, Action.MANAGE, assessment)
     progress(5, "Gathering the content")
     snapshot = composer.compose(user, assessment, audience, profile, language)
     digest = content_hash(snapshot)

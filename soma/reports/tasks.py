@@ -11,8 +11,8 @@ from soma.core import jobs
 @task()
 def issue_report_task(job_id: int, user_id: int, assessment_id: int, audience: str, profile_id: int | None,
                       language: str) -> None:
-    from soma.accounts import permissions
     from soma.assessments import selectors
+    from soma.kernel.access import PermissionDenied
     from soma.reports import services
     from soma.reports.models import ReportProfile
 
@@ -27,7 +27,7 @@ def issue_report_task(job_id: int, user_id: int, assessment_id: int, audience: s
         try:
             report = services.issue_report(user, assessment, audience, profile=profile, language=language,
                                            progress=lambda percent, step: jobs.progress(job_id, percent, step))
-        except permissions.PermissionDenied as denied:
+        except PermissionDenied as denied:
             raise jobs.JobError(str(denied)) from None
         return reverse("reports:issued", args=[assessment.pk, report.pk])
 

@@ -13,12 +13,11 @@ from typing import Any
 
 from django.http import Http404
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.selectors import Question, SubsectionHeading, SubsectionScope
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Corroboration, Response, ReviewState
+from soma.kernel.access import Action, can
 from soma.kernel.clearance import Seen
 from soma.responses.services import corroboration
 
@@ -180,8 +179,8 @@ def subsection(seen: Seen, key: str) -> Workspace:
         questions=primaries,
         previous=place.previous,
         next=place.next,
-        can_edit=permissions.can(user, Action.EDIT, assessment),
-        can_review=permissions.can(user, Action.REVIEW, assessment),
+        can_edit=can(user, Action.EDIT, assessment),
+        can_review=can(user, Action.REVIEW, assessment),
     )
 
 

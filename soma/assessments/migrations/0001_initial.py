@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django_countries.fields
-import soma.accounts.permissions
+import soma.kernel.access
 from django.conf import settings
 from django.db import migrations, models
 
@@ -124,7 +124,7 @@ class Migration(migrations.Migration):
             name='Membership',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[(soma.accounts.permissions.Role['LEAD'], 'Lead'), (soma.accounts.permissions.Role['ASSESSOR'], 'Assessor'), (soma.accounts.permissions.Role['REVIEWER'], 'Reviewer'), (soma.accounts.permissions.Role['OBSERVER'], 'Observer')], max_length=20, verbose_name='role')),
+                ('role', models.CharField(choices=[(soma.kernel.access.Role['LEAD'], 'Lead'), (soma.kernel.access.Role['ASSESSOR'], 'Assessor'), (soma.kernel.access.Role['REVIEWER'], 'Reviewer'), (soma.kernel.access.Role['OBSERVER'], 'Observer')], max_length=20, verbose_name='role')),
                 ('clearance', models.CharField(choices=[('public', 'Public'), ('restricted', 'Restricted'), ('confidential', 'Confidential')], default='restricted', max_length=20, verbose_name='clearance')),
                 ('added_at', models.DateTimeField(auto_now_add=True)),
                 ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='assessments.assessment')),

@@ -20,8 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from soma.accounts import audit, permissions
-from soma.accounts.permissions import Action
+from soma.accounts import audit
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Classification
 from soma.exchange import safe_files
@@ -29,6 +28,7 @@ from soma.exchange.models import ImportConflict
 from soma.exchange.safe_files import put
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Implementation, Response
+from soma.kernel.access import Action, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
 from soma.responses import selectors as responses_selectors
@@ -445,7 +445,7 @@ def import_questionnaire(user, assessment, data: bytes, *, file_name: str = "",
                          progress: Callable[[int, str], None] | None = None) -> ImportSummary:
     """Bring a filled-in questionnaire back. All rows are checked first; then every change is written in one
     transaction through save_response, or nothing is (ImportRefused lists each problem with its cell)."""
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     report = progress or (lambda percent, step: None)
     report(2, _("Opening the workbook"))
     book = _open(data)
@@ -519,7 +519,7 @@ def conflicts(user, assessment):
 @transaction.atomic
 def dismiss_conflict(user, assessment, pk) -> None:
     """The member has merged a kept row (or does not need it): remove it."""
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     deleted, _rows_deleted = ImportConflict.objects.filter(assessment=assessment, user=user, pk=pk).delete()
     if not deleted:
         raise ServiceError(_("That kept row is already gone."))

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from soma.accounts.permissions import PermissionDenied
 from soma.core import jobs
 from soma.exchange.models import PendingUpload
 from soma.exchange.spreadsheets import questionnaire
+from soma.kernel.access import PermissionDenied
 
 KIND = "questionnaire"
 

@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action
 from soma.assessments import selectors as assessment_selectors
 from soma.core import jobs
 from soma.exchange import safe_files
 from soma.exchange.models import PendingUpload
 from soma.exchange.spreadsheets import questionnaire, recommendations, tasks
+from soma.kernel.access import Action, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
 from soma.kernel.pages import Refused, assessment_page, page_context
@@ -56,7 +55,7 @@ def recommendations_export(request, assessment):
 @assessment_page(tab="exchange")
 @require_http_methods(["GET", "POST"])
 def questionnaire_import(request, assessment):
-    permissions.require(request.user, Action.EDIT, assessment)  # the role is checked before the file is read
+    require(request.user, Action.EDIT, assessment)  # the role is checked before the file is read
     error, status = "", 200
     if request.method == "POST":
         upload = request.FILES.get("file")

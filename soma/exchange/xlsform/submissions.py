@@ -37,13 +37,13 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from soma.accounts import audit, permissions
-from soma.accounts.permissions import Action
+from soma.accounts import audit
 from soma.assessments import selectors
 from soma.evidence import services as evidence_services
 from soma.exchange.safe_files import MAX_UPLOAD_BYTES, UnsafeFile, check_xlsx
 from soma.exchange.xlsform import form_writer
 from soma.findings.models import Implementation, Response, ReviewState
+from soma.kernel.access import Action, require
 from soma.kernel.clearance import seen_by
 from soma.responses import services as response_services
 
@@ -271,7 +271,7 @@ def _status_values() -> dict[str, str]:
 
 def preview(user, assessment, activity, data: bytes, file_name: str = "") -> Preview:
     """What importing the file would do, writing nothing. Raises UnsafeFile for a file that cannot be read."""
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     activity = selectors.activity(seen_by(user, assessment), activity.pk)
     kind, header, rows, first = read_table(data, file_name)
     result = Preview(file_name=file_name, digest=hashlib.sha256(data).hexdigest(), kind=kind, activity=activity)

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from soma.accounts.permissions import PermissionDenied
 from soma.assessments.models import Assessment
 from soma.core import jobs
 from soma.core.models import Job
 from soma.exchange.models import PendingUpload
 from soma.exchange.xlsform import submissions
+from soma.kernel.access import PermissionDenied
 
 KIND = "xlsform_submissions"
 

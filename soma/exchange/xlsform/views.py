@@ -11,11 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from soma.accounts import permissions
-from soma.accounts.permissions import Action
 from soma.assessments import selectors
 from soma.exchange.safe_files import UnsafeFile, read_limited
 from soma.exchange.xlsform import form_writer, submissions, tasks
+from soma.kernel.access import Action, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.pages import Refused, assessment_page, page_context
 
@@ -79,7 +78,7 @@ def export(request, assessment):
 @assessment_page(tab="exchange")
 def submissions_import(request, assessment):
     user = request.user
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     activities = selectors.activities(seen_by(user, assessment))
     form = ImportForm(request.POST or None, request.FILES or None, activities=activities)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +102,7 @@ def submissions_import(request, assessment):
 @require_POST
 def submissions_apply(request, assessment):
     user = request.user
-    permissions.require(user, Action.EDIT, assessment)
+    require(user, Action.EDIT, assessment)
     upload = tasks.held(user, assessment, request.POST.get("upload"))
     if upload is None:
         raise Refused(_("The uploaded file is no longer kept. Upload it again."), 400)

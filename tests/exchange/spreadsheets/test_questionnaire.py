@@ -6,12 +6,12 @@ import zipfile
 import openpyxl
 import pytest
 
-from soma.accounts.permissions import PermissionDenied
-from soma.assessments.services import ServiceError
 from soma.exchange.models import ImportConflict
 from soma.exchange.spreadsheets import questionnaire
 from soma.exchange.spreadsheets.questionnaire import ImportRefused
 from soma.findings.models import Response
+from soma.kernel.access import PermissionDenied
+from soma.kernel.errors import ServiceError
 from soma.responses import services as response_services
 from tests.exchange.spreadsheets.helpers import (
     MARKER,

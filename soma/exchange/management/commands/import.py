@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from soma.accounts import permissions
 from soma.assessments import selectors
+from soma.kernel.access import PermissionDenied
 
 
 class Command(BaseCommand):
@@ -63,6 +63,6 @@ class Command(BaseCommand):
             with path.open("rb") as handle:
                 data = read_limited(handle, what=f"The file {path.name}")
             result = import_questionnaire(member, assessment, data, file_name=path.name)
-        except (permissions.PermissionDenied, ImportRefused, UnsafeFile) as refused:
+        except (PermissionDenied, ImportRefused, UnsafeFile) as refused:
             raise CommandError(str(refused)) from None
         self.stdout.write(str(result))

@@ -8,10 +8,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from soma.accounts.permissions import PermissionDenied
 from soma.assessments import selectors
 from soma.exchange.safe_files import UnsafeFile, read_limited
 from soma.exchange.xlsform import form_writer, submissions
+from soma.kernel.access import PermissionDenied
 from soma.kernel.clearance import seen_by
 
 

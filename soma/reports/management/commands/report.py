@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
-from soma.accounts import permissions
 from soma.assessments import selectors
+from soma.kernel.access import PermissionDenied
 from soma.reports import composer, left_out, services
 from soma.reports.models import ReportProfile
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"Issued report {report.pk}: {report.title}; content hash {report.content_hash}")
             else:
                 data = _render(composer.compose(member, record, audience, chosen, language), fmt)
-        except permissions.PermissionDenied as denied:
+        except PermissionDenied as denied:
             raise CommandError(str(denied)) from None
         if output:
             Path(output).write_bytes(data)
