@@ -109,7 +109,7 @@ def test_assessor_answers_and_stale_version_conflicts_with_both_texts(assessment
 
 def test_clearance_hides_a_confidential_response(assessment, team):
     response_services.save_response(team["lead"], assessment, QUESTION, expected_version=0,
-                                   narrative="Intelligence on the Port Azur network.", classification="confidential")
+                                    narrative="Intelligence on the Port Azur network.", classification="confidential")
     base = f"/api/assessments/{assessment.pk}"
     assessor, reviewer = client_for(team["assessor"]), client_for(team["reviewer"])
     assert assessor.get(base + f"/responses/{QUESTION}/").json()["narrative"] == ""

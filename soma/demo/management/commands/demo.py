@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from soma.assessments.services import ServiceError
 from soma.demo import services as demo_data
+from soma.kernel.errors import ServiceError
 
 
 class Command(BaseCommand):
