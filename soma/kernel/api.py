@@ -7,7 +7,8 @@ a request that cannot be carried out 400, an edit that lost to someone else's sa
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,12 @@ from rest_framework.views import APIView
 from soma.kernel.access import PermissionDenied
 from soma.kernel.errors import EditConflict, ServiceError
 from soma.kernel.pages import default_fetch
+
+if TYPE_CHECKING:  # for the types only: the kernel imports no app
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
+    from soma.assessments.models import Assessment
 
 # The largest whole number that SQLite and PostgreSQL store (a signed 64-bit integer): the top of every id.
 MAX_INTEGER = 2**63 - 1
@@ -45,13 +52,14 @@ class AssessmentAPIView(APIView):
 
     pagination_class: Any = api_settings.DEFAULT_PAGINATION_CLASS or PageNumberPagination
 
-    def assessment(self) -> Any:
+    def assessment(self) -> Assessment:
         """Fetched and checked once per request (the view instance lives for one request)."""
         if getattr(self, "_assessment", None) is None:
             self._assessment = default_fetch()(self.request.user, self.kwargs["pk"])
         return self._assessment
 
-    def paginated(self, items: Any, serializer_class: type[serializers.BaseSerializer], **context: Any) -> Response:
+    def paginated(self, items: QuerySet[Any] | Sequence[Any], serializer_class: type[serializers.BaseSerializer],
+                  **context: Any) -> Response:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(items, self.request, view=self)
         data = serializer_class(page, many=True, context={"request": self.request, **context}).data
@@ -103,7 +111,7 @@ def check_update(serializer_class: type[serializers.Serializer], data: Any) -> d
 # --- Field types shared by the endpoints --------------------------------------------------------------------------
 
 
-def named_choices(component: str, choices: Any) -> type[serializers.ChoiceField]:
+def named_choices(component: str, choices: Sequence[tuple[str, StrOrPromise]]) -> type[serializers.ChoiceField]:
     """A choice field whose enum is one named schema component (fields of different names may share it)."""
     values = [value for value, _label in choices]
 

@@ -15,14 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from soma.kernel.access import membership
+
+if TYPE_CHECKING:  # for the types only: the kernel imports no app
+    from django.contrib.auth.models import AnonymousUser, User
+    from django_stubs_ext import StrOrPromise
+
+    from soma.assessments.models import Assessment, Membership
+    from soma.evidence.models import Citation
+
+M = TypeVar("M", bound=Model)
 
 
 class Level(models.TextChoices):
@@ -79,23 +88,23 @@ def may_see(levels: Iterable[str], classification: str) -> bool:
     return str(classification) in {str(level) for level in levels}
 
 
-def visible(queryset: QuerySet, levels: Iterable[str], field: str = "classification") -> QuerySet:
+def visible(queryset: QuerySet[M], levels: Iterable[str], field: str = "classification") -> QuerySet[M]:
     """The rows of `queryset` classified within `levels` (`field` may follow a relation: "response__classification")."""
     return queryset.filter(**{f"{field}__in": [str(level) for level in levels]})
 
 
-def above(queryset: QuerySet, levels: Iterable[str], field: str = "classification") -> QuerySet:
+def above(queryset: QuerySet[M], levels: Iterable[str], field: str = "classification") -> QuerySet[M]:
     """The rows of `queryset` classified above `levels`: to count or name the fact, never to show them."""
     return queryset.exclude(**{f"{field}__in": [str(level) for level in levels]})
 
 
-def classification_choices(levels: Iterable[str]) -> list[tuple[str, str]]:
+def classification_choices(levels: Iterable[str]) -> list[tuple[str, StrOrPromise]]:
     """The classifications a form may offer: only those within the user's clearance (nobody classifies above it)."""
     allowed = {str(level) for level in levels}
     return [(value, label) for value, label in Level.choices if value in allowed]
 
 
-def default_classification(assessment: Any, levels: Iterable[str]) -> str:
+def default_classification(assessment: Assessment, levels: Iterable[str]) -> str:
     """The classification new content starts at when its creator (page, API or import) does not choose one: the
     lead's "classification of new work", never above the assessment's own classification, never above the
     creator's clearance (nobody starts work they could not see); public when the creator has no clearance."""
@@ -107,7 +116,7 @@ def default_classification(assessment: Any, levels: Iterable[str]) -> str:
 # --- Citations -----------------------------------------------------------------------------------------------------
 
 
-def citation_visible(citation: Any, levels: Iterable[str]) -> bool:
+def citation_visible(citation: Citation, levels: Iterable[str]) -> bool:
     """A citation shows when what it cites does: its source, or (for none) its activity."""
     cited = citation.source or citation.activity
     return cited is not None and may_see(levels, cited.classification)
@@ -137,9 +146,9 @@ NAMES_OF_PEOPLE: dict[str, tuple[str, ...]] = {
 NAME_FIELDS = frozenset(name for fields in NAMES_OF_PEOPLE.values() for name in fields) - {"notes"}
 
 
-def names_of_people(model: Any) -> tuple[str, ...]:
+def names_of_people(model: str | Model | type[Model]) -> tuple[str, ...]:
     """The fields of `model` (a model class or instance, or its model name such as "mission") holding names."""
-    name = model if isinstance(model, str) else model._meta.model_name
+    name = model if isinstance(model, str) else model._meta.model_name or ""
     return NAMES_OF_PEOPLE.get(name, ())
 
 
@@ -149,7 +158,7 @@ def names_allowed(levels: Iterable[str]) -> bool:
     return may_see(levels, Level.RESTRICTED)
 
 
-def withheld_fields(model: Any, levels: Iterable[str]) -> tuple[str, ...]:
+def withheld_fields(model: str | Model | type[Model], levels: Iterable[str]) -> tuple[str, ...]:
     """The fields of `model` that material for `levels` leaves out: names of people, below restricted."""
     levels = list(levels)
     return () if names_allowed(levels) else names_of_people(model)
@@ -158,12 +167,12 @@ def withheld_fields(model: Any, levels: Iterable[str]) -> tuple[str, ...]:
 # --- Memberships ---------------------------------------------------------------------------------------------------
 
 
-def clearance_of(member: Any | None) -> Level | None:
+def clearance_of(member: Membership | None) -> Level | None:
     """A membership's clearance; None for no membership."""
     return Level(member.clearance) if member is not None else None
 
 
-def cleared_levels(member: Any | None) -> list[str]:
+def cleared_levels(member: Membership | None) -> list[str]:
     """The levels a membership may see (none for no membership), lowest first."""
     return up_to(clearance_of(member))
 
@@ -174,7 +183,7 @@ def cleared_levels(member: Any | None) -> list[str]:
 class AboveClearance(Exception):
     """Material was asked for an audience above the user's clearance."""
 
-    def __init__(self, audience: Level):
+    def __init__(self, audience: Level) -> None:
         self.audience = audience
         super().__init__(f"The clearance does not allow the {AUDIENCE_LABELS[audience]}.")
 
@@ -185,9 +194,9 @@ class Seen:
     and whether names of people are in. Built once per request, report or export by `seen_by()` and handed to
     the selectors, which filter through it and nothing else."""
 
-    user: Any
-    assessment: Any
-    membership: Any
+    user: User
+    assessment: Assessment
+    membership: Membership
     audience: Level
     levels: tuple[str, ...]
 
@@ -202,22 +211,22 @@ class Seen:
     def may_see(self, classification: str) -> bool:
         return may_see(self.levels, classification)
 
-    def visible(self, queryset: QuerySet, field: str = "classification") -> QuerySet:
+    def visible(self, queryset: QuerySet[M], field: str = "classification") -> QuerySet[M]:
         return visible(queryset, self.levels, field)
 
-    def above(self, queryset: QuerySet, field: str = "classification") -> QuerySet:
+    def above(self, queryset: QuerySet[M], field: str = "classification") -> QuerySet[M]:
         return above(queryset, self.levels, field)
 
-    def withheld(self, model: Any) -> tuple[str, ...]:
+    def withheld(self, model: str | Model | type[Model]) -> tuple[str, ...]:
         return withheld_fields(model, self.levels)
 
-    def citation_visible(self, citation: Any) -> bool:
+    def citation_visible(self, citation: Citation) -> bool:
         return citation_visible(citation, self.levels)
 
     def citations_q(self, prefix: str = "") -> Q:
         return citations_visible_q(self.levels, prefix)
 
-    def classification_choices(self) -> list[tuple[str, str]]:
+    def classification_choices(self) -> list[tuple[str, StrOrPromise]]:
         return classification_choices(self.levels)
 
     def default_classification(self) -> str:
@@ -228,16 +237,16 @@ class Seen:
         return _seen(self.user, self.assessment, self.membership, audience)
 
 
-def seen_by(user: Any, assessment: Any, audience: str | None = None) -> Seen:
+def seen_by(user: User | AnonymousUser | None, assessment: Assessment, audience: str | None = None) -> Seen:
     """The assessment as `user` sees it, for `audience` (default: their clearance). Http404 for non-members (the
     assessment's existence is not revealed); AboveClearance for an audience above their clearance."""
     member = membership(user, assessment)
-    if member is None:
+    if member is None or user is None or not user.is_authenticated:  # only the signed-in have a membership
         raise Http404("No such assessment.")
     return _seen(user, assessment, member, audience)
 
 
-def _seen(user: Any, assessment: Any, member: Any, audience: str | None) -> Seen:
+def _seen(user: User, assessment: Assessment, member: Membership, audience: str | None) -> Seen:
     clearance = Level(member.clearance)
     level = clearance if audience is None else Level(audience)
     if RANK[level] > RANK[clearance]:

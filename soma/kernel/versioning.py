@@ -31,8 +31,8 @@ def lock_version(
     *,
     message: str = STALE_MESSAGE,
     check: Callable[[M | None], None] | None = None,
-    theirs: Callable[[M], dict] | None = None,
-    mine: dict | None = None,
+    theirs: Callable[[M], dict[str, Any]] | None = None,
+    mine: dict[str, Any] | None = None,
 ) -> M | None:
     """The stored row of `rows` (None if there is none, which counts as version 0), locked for this
     transaction. `check` runs on it first (e.g. a clearance check, so a conflict never shows what the user may
@@ -67,8 +67,8 @@ def conflict(
     current: M | None,
     *,
     message: str = STALE_MESSAGE,
-    theirs: Callable[[M], dict] | None = None,
-    mine: dict | None = None,
+    theirs: Callable[[M], dict[str, Any]] | None = None,
+    mine: dict[str, Any] | None = None,
 ) -> EditConflict:
     """The conflict for a save that lost to `current` (also for a row someone created first)."""
     stored = None
