@@ -4,26 +4,46 @@ it (soma.kernel.clearance.Seen, already checked) and returns only what that user
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import QuerySet
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from soma.assessments.models import Assessment, Membership, NationalQuestion
+from soma.assessments.models import (
+    Activity,
+    Assessment,
+    FinalApproval,
+    Institution,
+    Membership,
+    Mission,
+    NationalQuestion,
+    StatusChange,
+)
 from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import Item
 from soma.kernel.access import Action, remember_membership, require
 from soma.kernel.clearance import NAME_FIELDS, Seen
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def assessments_for(user: Any) -> QuerySet[Assessment]:
+    from soma.accounts.models import HistoryEntry
+
+M = TypeVar("M", bound=Model)
+# (catalog tree, section, subsection, its guide question items, its national questions)
+Walked = tuple[catalog_selectors.Tree, Item, Item, list[Item], list[NationalQuestion]]
+
+
+def assessments_for(user: User | AnonymousUser | None) -> QuerySet[Assessment]:
     if user is None or not user.is_authenticated:
         return Assessment.objects.none()
     return Assessment.objects.filter(memberships__user=user).select_related("catalog").distinct()
 
 
-def get_assessment(user: Any, pk: Any) -> Assessment:
+def get_assessment(user: User | AnonymousUser | None, pk: int | str) -> Assessment:
     """The assessment if the user is a member; 404 otherwise (its existence is not revealed). The assessment
     and the user's membership come in one query; the membership is cached on the assessment for the request."""
     member = None
@@ -61,8 +81,8 @@ class SubsectionScope:
     title: str
     section_code: str
     questions: list[Question]
-    requirements: list = field(default_factory=list)
-    guidelines: list = field(default_factory=list)
+    requirements: list[Item] = field(default_factory=list)
+    guidelines: list[Item] = field(default_factory=list)
 
 
 def scope_keys(assessment: Assessment) -> list[str]:
@@ -71,10 +91,12 @@ def scope_keys(assessment: Assessment) -> list[str]:
 
 def tree_for(assessment: Assessment) -> catalog_selectors.Tree:
     """The catalog tree of the version this assessment is pinned to."""
-    return catalog_selectors.tree(assessment.catalog)
+    tree = catalog_selectors.tree(assessment.catalog)
+    assert tree is not None  # None only for no catalog version; an assessment always has one
+    return tree
 
 
-def _guide_question(item, subsection: str) -> Question:
+def _guide_question(item: Item, subsection: str) -> Question:
     return Question(
         key=item.key,
         subsection=subsection,
@@ -113,7 +135,7 @@ def _question_items(tree: catalog_selectors.Tree, sub: Item) -> list[Item]:
     return [q for q in tree.descendants(sub) if q.kind == "question"]
 
 
-def _walk_scope(seen: Seen):
+def _walk_scope(seen: Seen) -> Iterator[Walked]:
     """(section, subsection, its guide question items, its national questions) for each subsection in scope,
     in guide order."""
     tree, subsections = _subsections_in_scope(seen)
@@ -224,14 +246,16 @@ def question_in_scope(seen: Seen, key: str) -> Question | None:
     if item is None or item.kind != "question":
         return None
     sub = tree.ancestor_of_kind(item, "guide_subsection")
-    section = tree.by_pk.get(sub.parent_id) if sub is not None else None
+    section = tree.by_pk.get(sub.parent_id) if sub is not None and sub.parent_id is not None else None
     guide = tree.get("guide")
-    if section is None or section.kind != "guide_section" or guide is None or section.parent_id != guide.pk:
+    if sub is None or section is None or guide is None:
+        return None
+    if section.kind != "guide_section" or section.parent_id != guide.pk:
         return None
     return _guide_question(item, sub.key) if assessment.scope.filter(subsection=sub.key).exists() else None
 
 
-def stage_guidance(assessment: Assessment) -> list:
+def stage_guidance(assessment: Assessment) -> list[Item]:
     """The guide's methodology for the assessment's current stage."""
     tree = tree_for(assessment)
     return [m for m in tree.children("guide", kind="method_stage") if m.attrs.get("stage") == assessment.status]
@@ -239,7 +263,7 @@ def stage_guidance(assessment: Assessment) -> list:
 
 # --- Reads for the assessment's own pages ---------------------------------------------------------------------
 
-def my_assessments(user: Any) -> list[Assessment]:
+def my_assessments(user: User | AnonymousUser | None) -> list[Assessment]:
     """The user's assessments, each with `my_membership` (their role and clearance on it)."""
     from django.db.models import Prefetch
 
@@ -247,9 +271,10 @@ def my_assessments(user: Any) -> list[Assessment]:
     if mine is None:
         return []
     rows = assessments_for(user).prefetch_related(Prefetch("memberships", queryset=mine, to_attr="mine"))
-    result = []
+    result: list[Assessment] = []
     for assessment in rows:
-        assessment.my_membership = assessment.mine[0] if assessment.mine else None
+        row: Any = assessment  # my_membership is an attribute for the page, not a field
+        row.my_membership = assessment.mine[0] if assessment.mine else None
         result.append(assessment)
     return result
 
@@ -258,40 +283,40 @@ def members(seen: Seen) -> QuerySet[Membership]:
     return seen.assessment.memberships.select_related("user").order_by("role", "user__username")
 
 
-def membership(seen: Seen, pk: Any) -> Membership:
+def membership(seen: Seen, pk: int | str) -> Membership:
     return _one(members(seen), pk)
 
 
-def missions(seen: Seen) -> QuerySet:
+def missions(seen: Seen) -> QuerySet[Mission]:
     return seen.assessment.missions.all()
 
 
-def mission(seen: Seen, pk: Any) -> Any:
+def mission(seen: Seen, pk: int | str) -> Mission:
     return _one(missions(seen), pk)
 
 
-def institutions(seen: Seen) -> QuerySet:
+def institutions(seen: Seen) -> QuerySet[Institution]:
     return seen.assessment.institutions.all()
 
 
-def institution(seen: Seen, pk: Any) -> Any:
+def institution(seen: Seen, pk: int | str) -> Institution:
     return _one(institutions(seen), pk)
 
 
-def activities(seen: Seen) -> QuerySet:
+def activities(seen: Seen) -> QuerySet[Activity]:
     """Activities the user is cleared for, with their mission and institutions."""
     return seen.visible(seen.assessment.activities.select_related("mission").prefetch_related("institutions"))
 
 
-def activity(seen: Seen, pk: Any) -> Any:
+def activity(seen: Seen, pk: int | str) -> Activity:
     return _one(activities(seen), pk)
 
 
-def status_changes(seen: Seen) -> QuerySet:
+def status_changes(seen: Seen) -> QuerySet[StatusChange]:
     return seen.assessment.status_changes.select_related("by").order_by("-at", "-pk")
 
 
-def final_approvals_since_review(seen: Seen) -> list:
+def final_approvals_since_review(seen: Seen) -> list[FinalApproval]:
     """Reviewers' approvals given since the assessment last entered review (those that count for final)."""
     assessment = seen.assessment
     entered = assessment.status_changes.filter(to_status="review").order_by("-at", "-pk").first()
@@ -312,12 +337,12 @@ class Change:
     after: object
 
 
-def history(seen: Seen) -> QuerySet:
+def history(seen: Seen) -> QuerySet[HistoryEntry]:
     """History entries the user is cleared for, newest first (see history_changes for their fields)."""
     return seen.visible(seen.assessment.history.select_related("user").order_by("-at", "-pk"))
 
 
-def history_changes(seen: Seen, entry: Any) -> list[Change]:
+def history_changes(seen: Seen, entry: HistoryEntry) -> list[Change]:
     """An entry's changed fields; names of people are masked for users not cleared for restricted material."""
     hidden = set(seen.withheld(entry.object_type)) | (set() if seen.names_allowed else NAME_FIELDS)
     before, after = entry.before or {}, entry.after or {}
@@ -331,8 +356,8 @@ def history_changes(seen: Seen, entry: Any) -> list[Change]:
     return changes
 
 
-def _one(queryset: QuerySet, pk: Any) -> Any:
+def _one(queryset: QuerySet[M], pk: int | str) -> M:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist
         raise Http404("Not found in this assessment.") from None

@@ -24,6 +24,7 @@ from soma.assessments.models import (
     Status,
     StatusChange,
 )
+from soma.assessments.selectors import tree_for
 from soma.catalog import selectors as catalog_selectors
 from soma.kernel.access import Action, PermissionDenied, Role, membership, require
 from soma.kernel.clearance import Level, rank, seen_by
@@ -32,6 +33,10 @@ from soma.kernel.versioning import lock_existing, save_next_version
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+    from soma.catalog.models import CatalogVersion
+    from soma.evidence.models import Source
+    from soma.findings.models import Recommendation, Response
 
 M = TypeVar("M", bound=Model)
 
@@ -62,7 +67,7 @@ def scope_warnings(assessment: Assessment, keys: list[str]) -> list[str]:
     """The guide asks that a complete assessment always covers the legal framework (section I)."""
     if not assessment.comprehensive:
         return []
-    tree = catalog_selectors.tree(assessment.catalog)
+    tree = tree_for(assessment)
     legal = {sub.key for sub in tree.children("guide:section:I", kind="guide_subsection")}
     missing = sorted(legal - set(keys))
     if missing:
@@ -74,7 +79,7 @@ def scope_warnings(assessment: Assessment, keys: list[str]) -> list[str]:
     return []
 
 
-def resolve_scope(tree: Any, entries: list[str]) -> list[str]:
+def resolve_scope(tree: catalog_selectors.Tree, entries: list[str]) -> list[str]:
     """Turn section codes ("V") and subsection codes ("V.C", "XII") into subsection ids, in guide order."""
     wanted, unknown = set(), []
     for entry in entries:
@@ -92,12 +97,12 @@ def resolve_scope(tree: Any, entries: list[str]) -> list[str]:
             f"Not a guide section or subsection: {', '.join(unknown)}. Use codes such as I, V or V.C."
         )
     ordered = [s.key for s in tree.all("guide_subsection") if s.key in wanted]
-    return sorted(ordered, key=lambda key: tree.get(key).pk)
+    return sorted(ordered, key=lambda key: tree.by_key[key].pk)
 
 
 @transaction.atomic
-def create_assessment(user: User, *, scope: list[str], missions: list[dict] | None = None, catalog: Any = None,
-                      **fields: Any) -> Created:
+def create_assessment(user: User, *, scope: list[str], missions: list[dict[str, Any]] | None = None,
+                      catalog: CatalogVersion | None = None, **fields: Any) -> Created:
     """Create an assessment with its creator as lead (cleared for everything) and its scope."""
     if not user or not user.is_authenticated:
         raise ServiceError("Sign in to create an assessment.")
@@ -114,7 +119,7 @@ def create_assessment(user: User, *, scope: list[str], missions: list[dict] | No
     _check_dates(fields.get("start_date"), fields.get("end_date"))
     fields = _with_new_work_level(fields, Assessment())
     assessment = Assessment.objects.create(catalog=catalog, created_by=user, **fields)
-    keys = resolve_scope(catalog_selectors.tree(catalog), scope)
+    keys = resolve_scope(tree_for(assessment), scope)
     if not keys:
         raise ServiceError("Choose at least one guide section or subsection for the scope.")
     ScopeEntry.objects.bulk_create([ScopeEntry(assessment=assessment, subsection=key) for key in keys])
@@ -126,7 +131,7 @@ def create_assessment(user: User, *, scope: list[str], missions: list[dict] | No
     return Created(assessment, scope_warnings(assessment, keys))
 
 
-def _with_new_work_level(fields: dict, current: Assessment) -> dict:
+def _with_new_work_level(fields: dict[str, Any], current: Assessment) -> dict[str, Any]:
     """The classification of new work is capped at the assessment's own: refused when asked for above it,
     lowered with the assessment's when that goes below it (or when it was never chosen)."""
     levels = [str(level) for level in Level]
@@ -145,7 +150,7 @@ def _with_new_work_level(fields: dict, current: Assessment) -> dict:
     return fields
 
 
-def _refuse_withheld(user: User, assessment: Assessment, obj: Any, fields: dict) -> None:
+def _refuse_withheld(user: User, assessment: Assessment, obj: Model, fields: dict[str, Any]) -> None:
     """What a user may not see, their save must not touch: names of people above their clearance."""
     withheld = sorted(set(fields) & set(seen_by(user, assessment).withheld(obj)))
     if withheld:
@@ -183,7 +188,7 @@ def update_plan(user: User, assessment: Assessment, *, expected_version: int, **
 @transaction.atomic
 def set_scope(user: User, assessment: Assessment, entries: list[str]) -> list[str]:
     require(user, Action.MANAGE, assessment)
-    keys = resolve_scope(catalog_selectors.tree(assessment.catalog), entries)
+    keys = resolve_scope(tree_for(assessment), entries)
     if not keys:
         raise ServiceError("Choose at least one guide section or subsection for the scope.")
     before = sorted(assessment.scope.values_list("subsection", flat=True))
@@ -294,7 +299,7 @@ def _approved_since_review(assessment: Assessment) -> bool:
 # --- Stakeholders, missions, activities, national questions ------------------------------------------------------
 
 
-def _save(user: User, assessment: Assessment, obj: M, fields: dict, action: Action = Action.EDIT) -> M:
+def _save(user: User, assessment: Assessment, obj: M, fields: dict[str, Any], action: Action = Action.EDIT) -> M:
     require(user, action, assessment)
     if obj.pk and not seen_by(user, assessment).may_see(getattr(obj, "classification", "public")):
         raise PermissionDenied("That is classified above your clearance.")
@@ -372,7 +377,7 @@ def add_national_question(user: User, assessment: Assessment, subsection: str, t
 
 
 @transaction.atomic
-def confirm_carried_over(user: User, assessment: Assessment, obj: Any) -> None:
+def confirm_carried_over(user: User, assessment: Assessment, obj: Response | Source | Recommendation) -> None:
     """Mark a carried-over answer, source or recommendation (any row of the assessment with `carried_over` and
     `confirmed`, see soma.followup) as checked for this assessment."""
     require(user, Action.EDIT, assessment)
