@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from soma.assessments import services
-from soma.assessments.models import Activity, Assessment, Institution
+from soma.assessments.models import Assessment, Institution
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Source
 from soma.findings import services as finding_services
@@ -633,12 +633,10 @@ def _follow_up(users: dict[str, User], baseline: Assessment) -> Assessment:
 
     def cite_all(response: Response, cited: list[tuple[str, str, str]]) -> None:
         for key, pinpoint, stance in cited:
-            what: dict[str, Activity | Source]
-            if key.startswith("activity:"):
-                what = {"activity": activities[key.split(":", 1)[1]]}
-            else:
-                what = {"source": sources[key]}
-            evidence_services.cite(lead, assessment, response=response, pinpoint=pinpoint, stance=stance, **what)
+            activity = activities[key.split(":", 1)[1]] if key.startswith("activity:") else None
+            source = sources[key] if activity is None else None
+            evidence_services.cite(lead, assessment, response=response, pinpoint=pinpoint, stance=stance,
+                                   source=source, activity=activity)
 
     responses = {r.question: r for r in assessment.responses.all()}
     for question, narrative, de_jure, de_facto, cited in UPDATES:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +16,13 @@ from soma.evidence.models import Citation, Source
 from soma.kernel.access import Action, PermissionDenied, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from soma.assessments.models import Activity, Assessment
+    from soma.findings.models import Finding, Response
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # What desk-review documents come as; anything else is refused. Files are stored under a random name and
@@ -38,16 +46,17 @@ ALLOWED_TYPES = {
 SOURCE_FIELDS = ("title", "kind", "date", "author", "link", "reliability", "credibility", "classification", "notes")
 
 
-def check_upload(upload) -> tuple[str, str]:
+def check_upload(upload: UploadedFile) -> tuple[str, str]:
     """The safe display name and content type of an upload, or ServiceError saying what is wrong."""
-    name = clean_file_name(upload.name)
+    name = clean_file_name(str(upload.name))
     extension = PurePath(name).suffix.lower()
     if extension not in ALLOWED_TYPES:
         allowed = ", ".join(sorted(ALLOWED_TYPES))
         raise ServiceError(f"Files of type '{extension or 'none'}' are not accepted. Use one of: {allowed}.")
-    if upload.size > MAX_UPLOAD_BYTES:
+    size = upload.size or 0  # None only for a file of unknown size, which no upload is
+    if size > MAX_UPLOAD_BYTES:
         raise ServiceError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Upload a smaller copy.")
-    if upload.size == 0:
+    if size == 0:
         raise ServiceError("The file is empty.")
     content_type, magic = ALLOWED_TYPES[extension]
     head = upload.read(8)
@@ -61,7 +70,8 @@ def check_upload(upload) -> tuple[str, str]:
 
 
 @transaction.atomic
-def save_source(user, assessment, source: Source | None = None, *, upload=None, **fields) -> Source:
+def save_source(user: User, assessment: Assessment, source: Source | None = None, *,
+                upload: UploadedFile | None = None, **fields: Any) -> Source:
     require(user, Action.EDIT, assessment)
     unknown = set(fields) - set(SOURCE_FIELDS) - {"confirmed"}
     if unknown:
@@ -94,7 +104,7 @@ def save_source(user, assessment, source: Source | None = None, *, upload=None, 
 
 
 @transaction.atomic
-def delete_source(user, assessment, source: Source) -> int:
+def delete_source(user: User, assessment: Assessment, source: Source) -> int:
     """Delete a source together with its citations, recorded in the content history, so that it can be restored
     (restore_source): the rows and the stored file stay, marked deleted, out of every page, export and report.
     Returns the number of citations that went with it. Refused when some citation supports work above the
@@ -102,9 +112,10 @@ def delete_source(user, assessment, source: Source) -> int:
     require(user, Action.EDIT, assessment)
     if source.assessment_id != assessment.pk or not seen_by(user, assessment).may_see(source.classification):
         raise PermissionDenied("That source is classified above your clearance.")
-    source = Source.objects.select_for_update().filter(pk=source.pk).first()
-    if source is None:
+    locked = Source.objects.select_for_update().filter(pk=source.pk).first()
+    if locked is None:
         raise ServiceError("This source was already deleted.")
+    source = locked
     impact = selectors.deletion_impact(seen_by(user, assessment), source)
     if impact.hidden:
         raise ServiceError("This source is also cited in work classified above your clearance. Ask a team member "
@@ -124,7 +135,7 @@ def delete_source(user, assessment, source: Source) -> int:
 
 
 @transaction.atomic
-def restore_source(user, assessment, source: Source) -> int:
+def restore_source(user: User, assessment: Assessment, source: Source) -> int:
     """Put a deleted source back with the citations deleted with it; returns how many citations came back."""
     require(user, Action.EDIT, assessment)
     if source.assessment_id != assessment.pk or not seen_by(user, assessment).may_see(source.classification):
@@ -146,7 +157,7 @@ def restore_source(user, assessment, source: Source) -> int:
 
 
 @transaction.atomic
-def purge_source(user, assessment, source: Source) -> int:
+def purge_source(user: User, assessment: Assessment, source: Source) -> int:
     """Remove a deleted source for good (lead only): its row, the citations deleted with it and, once no other
     source refers to it, its file. Recorded in the content history; cannot be undone. Returns the citations."""
     require(user, Action.MANAGE, assessment)
@@ -175,7 +186,9 @@ def _delete_if_unused(name: str, source: Source) -> None:
 
 
 @transaction.atomic
-def cite(user, assessment, *, response=None, finding=None, source=None, activity=None, pinpoint="", stance="supports"):
+def cite(user: User, assessment: Assessment, *, response: Response | None = None, finding: Finding | None = None,
+         source: Source | None = None, activity: Activity | None = None, pinpoint: str = "",
+         stance: str = "supports") -> Citation:
     require(user, Action.EDIT, assessment)
     if (response is None) == (finding is None):
         raise ServiceError("A citation supports either a response or a finding.")
@@ -200,7 +213,7 @@ def cite(user, assessment, *, response=None, finding=None, source=None, activity
 
 
 @transaction.atomic
-def uncite(user, assessment, citation: Citation) -> None:
+def uncite(user: User, assessment: Assessment, citation: Citation) -> None:
     require(user, Action.EDIT, assessment)
     if citation.assessment_id != assessment.pk:
         raise ServiceError("That citation belongs to another assessment.")
