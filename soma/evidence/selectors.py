@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from soma.evidence.models import Source
@@ -16,6 +16,37 @@ from soma.kernel.clearance import Seen
 def sources(seen: Seen) -> QuerySet[Source]:
     """The sources at or below the user's clearance, each with `cited` (how many citations point to it)."""
     return seen.visible(seen.assessment.sources.all()).annotate(cited=Count("citations"))
+
+
+@dataclass(frozen=True)
+class SourceFilter:
+    """What the sources list is narrowed to; empty fields narrow nothing."""
+
+    text: str = ""  # in the title or the author
+    kind: str = ""
+    reliability: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.text or self.kind or self.reliability)
+
+
+def listed_sources(seen: Seen, wanted: SourceFilter = SourceFilter()) -> QuerySet[Source]:
+    """The sources list's rows: `sources(seen)` narrowed by `wanted`, in the list's order (title, then pk)."""
+    rows = sources(seen)
+    if wanted.text:
+        rows = rows.filter(Q(title__icontains=wanted.text) | Q(author__icontains=wanted.text))
+    if wanted.kind:
+        rows = rows.filter(kind=wanted.kind)
+    if wanted.reliability:
+        rows = rows.filter(reliability=wanted.reliability)
+    return rows.order_by("title", "pk")
+
+
+def position(seen: Seen, source: Source) -> int:
+    """How many sources the user sees before `source` in the unfiltered list's order (title, then pk): the
+    database compares the titles, so the count agrees with its ORDER BY whatever the collation."""
+    before = Q(title__lt=source.title) | Q(title=source.title, pk__lt=source.pk)
+    return seen.visible(seen.assessment.sources.filter(before)).count()
 
 
 def source(seen: Seen, pk: Any) -> Source:

@@ -3,7 +3,8 @@ evidence.services writes, evidence.selectors reads (only what the user is cleare
 role, or material above the user's clearance) is the kernel's refusal page, raised by the services."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +13,8 @@ from django.utils.translation import ngettext
 from soma.assessments import services as assessment_services
 from soma.evidence import selectors, services
 from soma.evidence.forms import SourceForm
-from soma.evidence.models import Credibility, Reliability
+from soma.evidence.list_filter import SourceFilterForm
+from soma.evidence.models import Credibility, Reliability, Source
 from soma.kernel.access import Action, can, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
@@ -21,15 +23,25 @@ from soma.kernel.pages import assessment_page, page_context
 sources_page = assessment_page(tab="sources")
 # A write: another method is 405 for anyone signed in, before the assessment is looked up.
 sources_page_post = assessment_page(tab="sources", methods=["POST"])
+# Rows per page: the template costs about 0.1 ms a row, and a full assessment has hundreds of sources.
+PAGE_SIZE = 50
 
 
 @sources_page
 def source_list(request, assessment):
     can_edit = can(request.user, Action.EDIT, assessment)
+    seen = seen_by(request.user, assessment)
+    filters = SourceFilterForm(request.GET)
+    wanted = filters.wanted()
+    page = Paginator(selectors.listed_sources(seen, wanted), PAGE_SIZE).get_page(request.GET.get("page"))
     context = page_context(
         request, assessment, "sources",
-        sources=selectors.sources(seen_by(request.user, assessment)),
-        deleted=selectors.deleted_sources(seen_by(request.user, assessment)) if can_edit else [],
+        page=page,
+        sources=page.object_list,
+        page_range=list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        filters=filters,
+        filtered=bool(wanted),
+        deleted=selectors.deleted_sources(seen) if can_edit else [],
         can_purge=can(request.user, Action.MANAGE, assessment),
         reliability=Reliability.choices,
         credibility=Credibility.choices,
@@ -47,6 +59,13 @@ def source_edit(request, assessment, source_pk):
     return _source_form(request, assessment, selectors.source(seen_by(request.user, assessment), source_pk))
 
 
+def _to_row(request, assessment, source: Source) -> HttpResponseRedirect:
+    """To the source's row on the (unfiltered) list page that holds it."""
+    number = selectors.position(seen_by(request.user, assessment), source) // PAGE_SIZE + 1
+    query = f"?page={number}" if number > 1 else ""
+    return redirect(reverse("evidence:list", args=[assessment.pk]) + f"{query}#source-{source.pk}")
+
+
 def _source_form(request, assessment, source):
     require(request.user, Action.EDIT, assessment)
     status = 200
@@ -62,7 +81,7 @@ def _source_form(request, assessment, source):
                 status = 400
             else:
                 messages.success(request, _("Source “%(title)s” saved.") % {"title": saved.title})
-                return redirect("evidence:list", pk=assessment.pk)
+                return _to_row(request, assessment, saved)
         else:
             status = 400
     else:
@@ -108,7 +127,7 @@ def source_restore(request, assessment, source_pk):
     messages.success(request, ngettext(
         "Source “%(title)s” restored with %(count)d citation.", "Source “%(title)s” restored with %(count)d citations.",
         count) % {"title": source.title, "count": count})
-    return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#source-{source.pk}")
+    return _to_row(request, assessment, source)
 
 
 @sources_page_post
@@ -134,7 +153,7 @@ def source_confirm(request, assessment, source_pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Source “%(title)s” confirmed for this assessment.") % {"title": source.title})
-    return redirect("evidence:list", pk=assessment.pk)
+    return _to_row(request, assessment, source)
 
 
 @sources_page
