@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -43,6 +44,7 @@ class Tree:
             self._children[item.parent_id].append(item)
         for siblings in self._children.values():
             siblings.sort(key=lambda item: (item.pack_id, item.position))
+        self._descendants: dict[int, tuple[Item, ...]] = {}
         self._out: dict[int, list[Link]] = defaultdict(list)
         self._in: dict[int, list[Link]] = defaultdict(list)
         for link in Link.objects.filter(catalog=catalog).order_by("pk"):
@@ -61,12 +63,16 @@ class Tree:
         return [child for child in self._children[item.pk] if kind is None or child.kind == kind]
 
     def descendants(self, item: Item) -> list[Item]:
-        found, stack = [], list(reversed(self._children[item.pk]))
-        while stack:
-            current = stack.pop()
-            found.append(current)
-            stack.extend(reversed(self._children[current.pk]))
-        return found
+        """Depth-first, in order; walked once per item and process (pages walk every subsection in scope)."""
+        found = self._descendants.get(item.pk)
+        if found is None:
+            walked, stack = [], list(reversed(self._children[item.pk]))
+            while stack:
+                current = stack.pop()
+                walked.append(current)
+                stack.extend(reversed(self._children[current.pk]))
+            found = self._descendants[item.pk] = tuple(walked)
+        return list(found)
 
     def ancestors(self, item: Item) -> list[Item]:
         chain = []
@@ -97,17 +103,40 @@ _trees_lock = threading.Lock()
 
 
 def tree(catalog: CatalogVersion | None = None) -> Tree | None:
-    """The in-memory tree of a catalog version (the current one by default), rebuilt when a pack is added."""
-    catalog = catalog or catalog_version()
-    if catalog is None:
-        return None
-    packs = tuple(Pack.objects.filter(catalog=catalog).order_by("pk").values_list("pk", "loaded_at"))
-    stamp = (catalog.pk, catalog.loaded_at, packs)
+    """The in-memory tree of a catalog version (the current one by default), rebuilt when a pack is added.
+
+    Whether the kept tree is still current costs one query (the version's packs and their load times). A catalog
+    row passed in is checked once: the tree found is remembered on that row, so a request that reads its
+    assessment's catalog once (get_assessment) checks it once however many selectors ask for the tree."""
+    if catalog is not None:
+        known = catalog.__dict__.get("_soma_tree")
+        if known is not None:
+            return known
+        packs = tuple(Pack.objects.filter(catalog=catalog).order_by("pk").values_list("pk", "loaded_at"))
+        found = _kept_tree(catalog.pk, catalog.loaded_at, packs, lambda: catalog)
+        if found.catalog is not catalog:  # the tree's own row lives as long as the process: never remembered on it
+            catalog.__dict__["_soma_tree"] = found
+        return found
+    rows = list(
+        Pack.objects.filter(catalog__is_current=True)
+        .order_by("pk")
+        .values_list("catalog_id", "catalog__loaded_at", "pk", "loaded_at")
+    )
+    if not rows:  # no pack loaded yet
+        current = catalog_version()
+        return tree(current) if current is not None else None
+    catalog_pk, loaded_at = rows[0][0], rows[0][1]
+    return _kept_tree(catalog_pk, loaded_at, tuple((pk, at) for _c, _l, pk, at in rows),
+                      lambda: CatalogVersion.objects.get(pk=catalog_pk))
+
+
+def _kept_tree(catalog_pk: int, loaded_at: object, packs: tuple, load: Callable[[], CatalogVersion]) -> Tree:
+    stamp = (catalog_pk, loaded_at, packs)
     with _trees_lock:
         cached = _trees.get(stamp)
         if cached is None:
-            cached = Tree(catalog)
-            for old in [key for key in _trees if key[0] == catalog.pk]:
+            cached = Tree(load())
+            for old in [key for key in _trees if key[0] == catalog_pk]:
                 del _trees[old]
             _trees[stamp] = cached
         return cached
