@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django import forms
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from soma.evidence import selectors as evidence_selectors
@@ -54,6 +55,11 @@ def _options(choices: list[tuple[str, str]], selected: object) -> SafeString:
     )
 
 
+# Option markup by (language, field, the values offered, the value selected): the same few dozen strings on every
+# page of every assessment, so built once per process.
+_OPTIONS_HTML: dict[tuple[str | None, str, tuple[str, ...], str], SafeString] = {}
+
+
 class PageChoices:
     """The answer form's choices for one user on one assessment, read once per page; the option markup of each
     (field, selected value) pair is built once and shared by every card."""
@@ -74,11 +80,20 @@ class PageChoices:
     def default_classification(self) -> str:
         return self.seen.default_classification()
 
+    @cached_property
+    def select_labels(self) -> list[tuple[str, str]]:
+        return [(name, str(label)) for name, label in self.SELECTS]
+
     def options(self, name: str, selected: object) -> SafeString:
-        if (name, selected) not in self._html:
+        found = self._html.get((name, selected))
+        if found is None:
             choices = {"classification": self.classification, "stance": self.STANCES}.get(name, Implementation.choices)
-            self._html[name, selected] = _options(choices, selected)
-        return self._html[name, selected]
+            key = (get_language(), name, tuple(str(value) for value, _label in choices), str(selected))
+            found = _OPTIONS_HTML.get(key)
+            if found is None:
+                found = _OPTIONS_HTML[key] = _options(choices, selected)
+            self._html[name, selected] = found
+        return found
 
 
 @dataclass
@@ -100,8 +115,8 @@ class AnswerFields:
     @classmethod
     def build(cls, choices: PageChoices, values: dict[str, object], errors=None) -> AnswerFields:
         errors = {name: list(messages) for name, messages in (errors or {}).items()}
-        selects = [Select(name, str(label), choices.options(name, values.get(name)), errors.get(name, []))
-                   for name, label in PageChoices.SELECTS]
+        selects = [Select(name, label, choices.options(name, values.get(name)), errors.get(name, []))
+                   for name, label in choices.select_labels]
         return cls(values=values, errors=errors, selects=selects)
 
     @classmethod
@@ -167,8 +182,9 @@ class EvidenceChoices:
         return read(seen_by(self.user, self.assessment)).get(pk=pk)
 
     def datalist(self, kind: str) -> SafeString:
-        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.by_label[kind]))
-        return format_html('<datalist id="{}">{}</datalist>', self.DATALIST_IDS[kind], options)
+        # escape() and one join: format_html per option was most of the cost of a list of 300 sources.
+        options = "".join(f'<option value="{escape(label)}"></option>' for label in self.by_label[kind])
+        return mark_safe(f'<datalist id="{escape(self.DATALIST_IDS[kind])}">{options}</datalist>')
 
 
 class CitationForm(forms.Form):

@@ -201,5 +201,5 @@ def question_view(seen: Seen, q: Question, answer: Response | None = None, hidde
     view = QuestionView(question=q, anchor=anchor(q.key), response=answer, hidden=bool(hidden) and answer is None)
     if answer is not None:
         view.citations = [c for c in answer.citations.all() if seen.citation_visible(c)]
-        view.corroboration = response_corroboration(seen, answer)
+        view.corroboration = corroboration(view.citations)  # response_corroboration's, from the same list
     return view
