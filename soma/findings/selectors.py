@@ -4,16 +4,33 @@ as the user sees it, a checked Seen); the overview."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
 
 from soma.assessments import selectors as assessment_selectors
 from soma.catalog.selectors import Tree
 from soma.evidence.models import Citation
-from soma.findings.models import PRIORITY_ORDER, Implementation, Recommendation, Response, ReviewState
+from soma.findings.models import (
+    PRIORITY_ORDER,
+    Conclusion,
+    Finding,
+    Implementation,
+    Recommendation,
+    Response,
+    ReviewState,
+)
 from soma.kernel.clearance import Seen
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from soma.assessments.models import Activity, Assessment, Institution
+    from soma.evidence.models import Source
+
+M = TypeVar("M", bound=Model)
 
 
 def responses(seen: Seen) -> dict[str, Response]:
@@ -22,7 +39,7 @@ def responses(seen: Seen) -> dict[str, Response]:
     return {response.question: response for response in rows}
 
 
-def responses_to(seen: Seen, questions: Any) -> dict[str, Response]:
+def responses_to(seen: Seen, questions: Iterable[str]) -> dict[str, Response]:
     """Like responses(), limited to the given question ids (a page showing some questions loads only those)."""
     rows = seen.visible(seen.assessment.responses.filter(question__in=list(questions))).prefetch_related(
         _citations()
@@ -69,28 +86,28 @@ def _answers_for_overview(seen: Seen) -> dict[str, _Answer]:
     }
 
 
-def findings(seen: Seen) -> QuerySet:
+def findings(seen: Seen) -> QuerySet[Finding]:
     linked = Prefetch("responses", queryset=Response.objects.defer("narrative"))  # shown by question id, not text
     return seen.visible(seen.assessment.findings.all()).prefetch_related(linked, _citations())
 
 
-def _with_visible_links(seen: Seen, rows: Any, name: str) -> list:
+def _with_visible_links(seen: Seen, rows: Iterable[M], name: str) -> list[M]:
     """Set `visible_<name>` on each row: its linked objects of that relation within the user's clearance."""
-    rows = list(rows)
-    for row in rows:
+    listed = list(rows)
+    for row in listed:
         setattr(row, f"visible_{name}", [o for o in getattr(row, name).all() if seen.may_see(o.classification)])
-    return rows
+    return listed
 
 
-def conclusions(seen: Seen) -> QuerySet:
+def conclusions(seen: Seen) -> QuerySet[Conclusion]:
     return seen.visible(seen.assessment.conclusions.all()).prefetch_related("findings")
 
 
 def recommendations(seen: Seen) -> list[Recommendation]:
     """By priority horizon, then area, rank and sequence."""
     rows = seen.visible(seen.assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
-    rows = _with_visible_links(seen, rows, "conclusions")
-    return sorted(rows, key=lambda r: (PRIORITY_ORDER.index(r.priority), r.area, r.rank, r.sequence, r.pk))
+    linked = _with_visible_links(seen, rows, "conclusions")
+    return sorted(linked, key=lambda r: (PRIORITY_ORDER.index(r.priority), r.area, r.rank, r.sequence, r.pk))
 
 
 # --- Overview ------------------------------------------------------------------------------------------------------
@@ -141,11 +158,11 @@ class GapRow:
         return self.status("de_facto")
 
     @property
-    def de_jure_label(self) -> str:
+    def de_jure_label(self) -> StrOrPromise:
         return Implementation(self.de_jure_status).label
 
     @property
-    def de_facto_label(self) -> str:
+    def de_facto_label(self) -> StrOrPromise:
         return Implementation(self.de_facto_status).label
 
 
@@ -159,11 +176,11 @@ class ProvisionRow:
     de_facto: str
 
     @property
-    def de_jure_label(self) -> str:
+    def de_jure_label(self) -> StrOrPromise:
         return Implementation(self.de_jure).label if self.de_jure else ""
 
     @property
-    def de_facto_label(self) -> str:
+    def de_facto_label(self) -> StrOrPromise:
         return Implementation(self.de_facto).label if self.de_facto else ""
 
 
@@ -189,7 +206,7 @@ def overview(seen: Seen) -> Overview:
     for sub in scope:
         section = sections.setdefault(
             sub.section_code,
-            SectionProgress(sub.section_code, tree.get(f"guide:section:{sub.section_code}").display_title),
+            SectionProgress(sub.section_code, tree.by_key[f"guide:section:{sub.section_code}"].display_title),
         )
         row = GapRow(sub.key, sub.code, sub.title)
         for key in sub.question_keys:
@@ -255,41 +272,41 @@ def article_number(key: str) -> int:
 # --- Pages: single objects, groupings and choices --------------------------------------------------------------
 
 
-def finding(seen: Seen, pk: Any) -> Any:
+def finding(seen: Seen, pk: int | str) -> Finding:
     """One finding the user may see, or 404."""
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(findings(seen), pk=pk)
 
 
-def conclusion(seen: Seen, pk: Any) -> Any:
+def conclusion(seen: Seen, pk: int | str) -> Conclusion:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(conclusions(seen), pk=pk)
 
 
-def recommendation(seen: Seen, pk: Any) -> Recommendation:
+def recommendation(seen: Seen, pk: int | str) -> Recommendation:
     from django.shortcuts import get_object_or_404
 
     rows = seen.visible(seen.assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
     return get_object_or_404(rows, pk=pk)
 
 
-def finding_citations(seen: Seen, finding: Any) -> list:
+def finding_citations(seen: Seen, finding: Finding) -> list[Citation]:
     """The citations of a finding whose source or activity the user may see."""
     rows = finding.citations.select_related("source", "activity")
     return [c for c in rows if seen.citation_visible(c)]
 
 
-def citable_sources(seen: Seen) -> QuerySet:
+def citable_sources(seen: Seen) -> QuerySet[Source]:
     return seen.visible(seen.assessment.sources.all()).order_by("title", "pk")
 
 
-def citable_activities(seen: Seen) -> QuerySet:
+def citable_activities(seen: Seen) -> QuerySet[Activity]:
     return seen.visible(seen.assessment.activities.all())
 
 
-def institutions(seen: Seen) -> QuerySet:
+def institutions(seen: Seen) -> QuerySet[Institution]:
     return seen.assessment.institutions.all()
 
 
@@ -309,13 +326,13 @@ def areas(seen: Seen) -> list[Area]:
     tree = assessment_selectors.tree_for(seen.assessment)
     result: dict[str, Area] = {}
     for sub in assessment_selectors.scope_outline(seen):
-        section = tree.get(f"guide:section:{sub.section_code}")
+        section = tree.by_key[f"guide:section:{sub.section_code}"]
         area = result.setdefault(section.key, Area(section.key, catalog_selectors.label(section)))
         area.subsections.append((sub.key, f"{sub.code} {sub.title}"))
     return list(result.values())
 
 
-def area_label(assessment: Any, key: str, tree: Tree | None = None) -> str:
+def area_label(assessment: Assessment, key: str, tree: Tree | None = None) -> str:
     """The catalog label of `key`; pass the tree when labelling many keys (it is looked up once, not per key)."""
     from soma.catalog import selectors as catalog_selectors
 
@@ -323,28 +340,27 @@ def area_label(assessment: Any, key: str, tree: Tree | None = None) -> str:
     return catalog_selectors.label(item) if item else key
 
 
-def labelled(assessment: Any, keys: list[str], tree: Tree | None = None) -> list[tuple[str, str]]:
+def labelled(assessment: Assessment, keys: list[str], tree: Tree | None = None) -> list[tuple[str, str]]:
     """[(catalog key, short label)] for keys stored on findings and recommendations."""
     tree = tree or assessment_selectors.tree_for(assessment)
     return [(key, area_label(assessment, key, tree)) for key in keys]
 
 
-def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, list]]]]:
+def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]]:
     """[(subsection key, subsection label, [(kind label, [findings])])] in guide order; kinds in model order."""
-    from soma.findings.models import Finding
-
     rows = _with_visible_links(seen, findings(seen), "responses")
     order = {sub.key: i for i, sub in enumerate(assessment_selectors.scope_outline(seen))}
     tree = assessment_selectors.tree_for(seen.assessment)
     kinds = list(Finding.Kind)
-    by_subsection: dict[str, list] = {}
-    for row in rows:
+    by_subsection: dict[str, list[Finding]] = {}
+    for each in rows:
+        row: Any = each  # provision_labels and visible_citations are attributes for the page
         row.provision_labels = labelled(seen.assessment, row.provisions, tree)
         row.visible_citations = [c for c in row.citations.all() if seen.citation_visible(c)]
         by_subsection.setdefault(row.subsection, []).append(row)
-    result = []
+    result: list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]] = []
     for key in sorted(by_subsection, key=lambda k: (order.get(k, len(order)), k)):
-        groups = []
+        groups: list[tuple[StrOrPromise, list[Finding]]] = []
         for kind in kinds:
             members = [f for f in by_subsection[key] if f.kind == kind.value]
             if members:
@@ -353,19 +369,20 @@ def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, list]]]
     return result
 
 
-def recommendations_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, str, list]]]]:
+def recommendations_grouped(seen: Seen) -> list[tuple[str, StrOrPromise, list[tuple[str, str, list[Recommendation]]]]]:
     """[(priority value, priority label, [(area key, area label, [recommendations by rank and sequence])])]."""
     from soma.findings.models import Priority
 
     rows = recommendations(seen)
     tree = assessment_selectors.tree_for(seen.assessment)
-    result = []
+    result: list[tuple[str, StrOrPromise, list[tuple[str, str, list[Recommendation]]]]] = []
     for priority in Priority:
         in_horizon = [r for r in rows if r.priority == priority.value]
         if not in_horizon:
             continue
-        by_area: dict[str, list] = {}
-        for row in in_horizon:
+        by_area: dict[str, list[Recommendation]] = {}
+        for each in in_horizon:
+            row: Any = each  # toolkit_labels and framework_labels are attributes for the page
             row.toolkit_labels = labelled(seen.assessment, row.toolkit, tree)
             row.framework_labels = labelled(seen.assessment, row.framework, tree)
             by_area.setdefault(row.area, []).append(row)
@@ -374,6 +391,6 @@ def recommendations_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, 
     return result
 
 
-def conclusions_list(seen: Seen) -> list:
+def conclusions_list(seen: Seen) -> list[Conclusion]:
     """The conclusions the user may see, each with `visible_findings`."""
     return _with_visible_links(seen, conclusions(seen), "findings")

@@ -7,7 +7,7 @@ soma.followup.services.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,7 @@ from soma.findings.models import (
     Conclusion,
     Finding,
     Recommendation,
+    Response,
     ReviewState,
     canonical_area,
 )
@@ -31,11 +32,20 @@ from soma.search.services import similar
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models import Model
+    from django.db.models.fields.related_descriptors import ManyRelatedManager
+
+    from soma.catalog.models import Item
+    from soma.reports.models import ReportText
+
+    # What is reviewed, and the classified, versioned content saved by save_versioned_content.
+    Reviewed = TypeVar("Reviewed", Response, Recommendation)
+    Content = TypeVar("Content", Finding, Conclusion, Recommendation, ReportText)
 
 
 
 @transaction.atomic
-def set_review_state(user: User, assessment: Assessment, obj: Any, state: str) -> Any:
+def set_review_state(user: User, assessment: Assessment, obj: Reviewed, state: str) -> Reviewed:
     """Assessors mark work ready; reviewers (and the lead) mark it reviewed or return it."""
     if state not in ReviewState.values:
         raise ServiceError(f"Unknown review state '{state}'.")
@@ -50,7 +60,8 @@ def set_review_state(user: User, assessment: Assessment, obj: Any, state: str) -
     return obj
 
 
-def _check_reachable(user: User, assessment: Assessment, obj: Any) -> None:
+def _check_reachable(user: User, assessment: Assessment,
+                     obj: Response | Finding | Conclusion | Recommendation | ReportText) -> None:
     """The object belongs to this assessment and is within the user's clearance."""
     if obj.assessment_id != assessment.pk:
         raise ServiceError("That belongs to another assessment.")
@@ -58,8 +69,8 @@ def _check_reachable(user: User, assessment: Assessment, obj: Any) -> None:
         raise PermissionDenied("That is classified above your clearance.")
 
 
-def save_versioned_content(user: User, assessment: Assessment, obj: Any, fields: dict,
-                           expected_version: int | None) -> Any:
+def save_versioned_content(user: User, assessment: Assessment, obj: Content, fields: dict[str, Any],
+                           expected_version: int | None) -> Content:
     """Save classified, versioned content (a finding, conclusion, recommendation or report chapter) as its next
     version: the editing right, the user's clearance on the row and on its new classification, the model's own
     validation, links only within what the user may see, a reviewed text back to draft when it changes, and the
@@ -84,7 +95,8 @@ def save_versioned_content(user: User, assessment: Assessment, obj: Any, fields:
         messages = [f"{name.replace('_', ' ')}: {' '.join(errs)}" for name, errs in error.message_dict.items()]
         raise ServiceError(" ".join(messages)) from None
     if obj.pk and getattr(obj, "review_state", None) == ReviewState.REVIEWED and history.snapshot(obj) != before:
-        obj.review_state = ReviewState.DRAFT  # a changed text needs reviewing again
+        reviewed: Any = obj  # a recommendation: the content with a review state
+        reviewed.review_state = ReviewState.DRAFT  # a changed text needs reviewing again
     save_next_version(obj)
     obj.refresh_from_db()
     for name, value in m2m.items():
@@ -93,7 +105,8 @@ def save_versioned_content(user: User, assessment: Assessment, obj: Any, fields:
     return obj
 
 
-def _set_visible_links(user: User, assessment: Assessment, manager: Any, chosen: Iterable[Any]) -> None:
+def _set_visible_links(user: User, assessment: Assessment, manager: ManyRelatedManager[Any, Any],
+                       chosen: Iterable[Model]) -> None:
     """Make the links the user can see exactly `chosen`; links to material above the user's clearance stay as
     they are. A form or request only ever offers what its user may see, so what it leaves out of `chosen` is
     not a removal of the rest."""
@@ -115,7 +128,7 @@ def _set_visible_links(user: User, assessment: Assessment, manager: Any, chosen:
 def save_finding(user: User, assessment: Assessment, finding: Finding | None = None, *,
                  expected_version: int | None = None, **fields: Any) -> Finding:
     require(user, Action.EDIT, assessment)
-    tree = catalog_selectors.tree(assessment.catalog)
+    tree = assessment_selectors.tree_for(assessment)
     for key in fields.get("provisions", []):
         item = tree.get(key)
         if item is None or item.kind not in ("protocol_article", "provision"):
@@ -143,7 +156,7 @@ def save_recommendation(user: User, assessment: Assessment, recommendation: Reco
             raise ServiceError(
                 f"{fields['area'][:40]} is not a guide section or subsection in this assessment's scope. "
                 "Give a section as guide:section:V or a subsection as guide:V.C.")
-    tree = catalog_selectors.tree(assessment.catalog)
+    tree = assessment_selectors.tree_for(assessment)
     kinds = {
         "toolkit": ("toolkit_section", "toolkit_tool"),
         "framework": ("ffa_paragraph", "ffa_cell", "ffa_table_section"),
@@ -167,14 +180,14 @@ def _area_keys(subsections: set[str]) -> set[str]:
     return subsections | sections
 
 
-def suggestions(assessment: Assessment, area: str) -> dict[str, list]:
+def suggestions(assessment: Assessment, area: str) -> dict[str, list[Item]]:
     """Toolkit sections and Framework items that the cross-reference graph links to an assessment area."""
-    tree = catalog_selectors.tree(assessment.catalog)
+    tree = assessment_selectors.tree_for(assessment)
     item = tree.get(area) or tree.get(f"guide:section:{area.split(':')[-1]}")
     if item is None:
         return {"toolkit": [], "ffa": []}
     graph = catalog_selectors.related(tree, item)
-    found = {"toolkit": [], "ffa": []}
+    found: dict[str, list[Item]] = {"toolkit": [], "ffa": []}
     for article in graph.articles:
         for document, entries in catalog_selectors.related(tree, article).groups.items():
             if document in found:
