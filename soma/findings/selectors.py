@@ -209,19 +209,17 @@ def overview(seen: Seen) -> Overview:
             SectionProgress(sub.section_code, tree.by_key[f"guide:section:{sub.section_code}"].display_title),
         )
         row = GapRow(sub.key, sub.code, sub.title)
-        for key in sub.question_keys:
-            response = answers.get(key)
-            for progress in (section, totals):
-                progress.questions += 1
-                if response and response.narrative.strip():
-                    progress.answered += 1
-                if response and response.review_state == ReviewState.REVIEWED:
-                    progress.reviewed += 1
-                if response and response.cited:
-                    progress.cited += 1
-            if response:
-                row.de_jure[response.de_jure] += 1
-                row.de_facto[response.de_facto] += 1
+        found = [response for response in map(answers.get, sub.question_keys) if response is not None]
+        row.de_jure.update(response.de_jure for response in found)
+        row.de_facto.update(response.de_facto for response in found)
+        answered = sum(1 for response in found if response.narrative.strip())
+        reviewed = sum(1 for response in found if response.review_state == ReviewState.REVIEWED)
+        cited = sum(1 for response in found if response.cited)
+        for progress in (section, totals):
+            progress.questions += len(sub.question_keys)
+            progress.answered += answered
+            progress.reviewed += reviewed
+            progress.cited += cited
         gap_map.append(row)
     by_subsection = {row.key: row for row in gap_map}
     provisions = []
@@ -346,21 +344,46 @@ def labelled(assessment: Assessment, keys: list[str], tree: Tree | None = None) 
     return [(key, area_label(assessment, key, tree)) for key in keys]
 
 
-def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]]:
-    """[(subsection key, subsection label, [(kind label, [findings])])] in guide order; kinds in model order."""
-    rows = _with_visible_links(seen, findings(seen), "responses")
+@dataclass(frozen=True)
+class AnswerRef:
+    """An answer a finding rests on, as the findings list names it: by its question id."""
+
+    pk: int
+    question: str
+
+
+def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, list]]]]:
+    """[(subsection key, subsection label, [(kind label, [findings])])] in guide order; kinds in model order.
+    Each finding carries `visible_responses` (AnswerRef, within the clearance) and `visible_citations` (the ids of
+    its citations whose evidence the user may see): the list shows question ids and a count, so both are read as
+    values in one query each instead of as models."""
+    from soma.findings.models import Finding
+
+    rows = list(seen.visible(seen.assessment.findings.all()))
+    answers: dict[int, list[AnswerRef]] = {}
+    links = Finding.responses.through.objects.filter(finding__assessment=seen.assessment)
+    links = seen.visible(seen.visible(links, "finding__classification"), "response__classification")
+    for finding_pk, response_pk, question in links.order_by("response_id").values_list(
+        "finding_id", "response_id", "response__question"
+    ):
+        answers.setdefault(finding_pk, []).append(AnswerRef(response_pk, question))
+    cited: dict[int, list[int]] = {}
+    citations = seen.visible(seen.assessment.citations.filter(seen.citations_q(), finding__isnull=False),
+                             "finding__classification")
+    for finding_pk, citation_pk in citations.order_by("pk").values_list("finding_id", "pk"):
+        cited.setdefault(finding_pk, []).append(citation_pk)
     order = {sub.key: i for i, sub in enumerate(assessment_selectors.scope_outline(seen))}
     tree = assessment_selectors.tree_for(seen.assessment)
     kinds = list(Finding.Kind)
-    by_subsection: dict[str, list[Finding]] = {}
-    for each in rows:
-        row: Any = each  # provision_labels and visible_citations are attributes for the page
+    by_subsection: dict[str, list] = {}
+    for row in rows:
+        row.visible_responses = answers.get(row.pk, [])
+        row.visible_citations = cited.get(row.pk, [])
         row.provision_labels = labelled(seen.assessment, row.provisions, tree)
-        row.visible_citations = [c for c in row.citations.all() if seen.citation_visible(c)]
         by_subsection.setdefault(row.subsection, []).append(row)
-    result: list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]] = []
+    result = []
     for key in sorted(by_subsection, key=lambda k: (order.get(k, len(order)), k)):
-        groups: list[tuple[StrOrPromise, list[Finding]]] = []
+        groups = []
         for kind in kinds:
             members = [f for f in by_subsection[key] if f.kind == kind.value]
             if members:
