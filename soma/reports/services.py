@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -13,9 +15,15 @@ from soma.kernel.access import Action, require
 from soma.reports import composer
 from soma.reports.models import Chapter, IssuedReport, ReportProfile, ReportText
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    from soma.assessments.models import Assessment
+
 
 @transaction.atomic
-def save_chapter(user, assessment, chapter: str, *, text: str, classification: str, expected_version: int | None):
+def save_chapter(user: User, assessment: Assessment, chapter: str, *, text: str, classification: str,
+                 expected_version: int | None) -> ReportText:
     """Save one narrative chapter; a save that started from an older version is refused (EditConflict) so that
     nobody's text is overwritten unseen."""
     chapter = Chapter(chapter)
@@ -25,14 +33,15 @@ def save_chapter(user, assessment, chapter: str, *, text: str, classification: s
     return save_versioned_content(user, assessment, row, fields, expected_version if row.pk else None)
 
 
-def content_hash(snapshot: dict) -> str:
+def content_hash(snapshot: dict[str, Any]) -> str:
     """SHA-256 of the snapshot in canonical JSON (sorted keys, no spaces): the same content, the same hash."""
     canonical = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def issue_report(user, assessment, audience: str, *, profile: ReportProfile | None = None, language: str | None = None,
-                 progress=lambda percent, step: None) -> IssuedReport:
+def issue_report(user: User, assessment: Assessment, audience: str, *, profile: ReportProfile | None = None,
+                 language: str | None = None,
+                 progress: Callable[[int, str], None] = lambda percent, step: None) -> IssuedReport:
     """Compose the report for the audience, render HTML, PDF and DOCX from that snapshot and keep them all.
     Only the lead issues reports, and only versions within their clearance. Nothing is kept unless every
     file rendered: the report row is written last, in one transaction."""
