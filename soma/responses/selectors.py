@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.selectors import Question, SubsectionHeading, SubsectionScope
+from soma.evidence.models import Citation
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Corroboration, Response, ReviewState
 from soma.kernel.access import Action, can
 from soma.kernel.clearance import Seen
 from soma.responses.services import corroboration
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from soma.assessments.models import Assessment
 
 
 def response_corroboration(seen: Seen, response: Response) -> str:
@@ -47,7 +53,7 @@ def response(seen: Seen, question: str) -> Response | None:
     return finding_selectors.responses_to(seen, [question]).get(question)
 
 
-def citation(seen: Seen, pk: Any) -> Any:
+def citation(seen: Seen, pk: int | str) -> Citation:
     """A citation on a response the user may see, of evidence the user may see; 404 otherwise."""
     found = (
         seen.visible(seen.assessment.citations.filter(pk=pk, response__isnull=False), "response__classification")
@@ -65,12 +71,12 @@ class QuestionView:
     anchor: str
     response: Response | None = None
     hidden: bool = False  # an answer exists above the user's clearance
-    citations: list = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
     corroboration: str = Corroboration.UNSUBSTANTIATED
     secondaries: list[QuestionView] = field(default_factory=list)
 
     @property
-    def corroboration_label(self) -> str:
+    def corroboration_label(self) -> StrOrPromise:
         return Corroboration(self.corroboration).label
 
     @property
@@ -126,10 +132,10 @@ class Requirement:
 
     key: str
     text: str
-    cites: list = field(default_factory=list)  # [(catalog key, label)]
+    cites: list[tuple[str, str]] = field(default_factory=list)  # [(catalog key, label)]
 
 
-def requirements(assessment: Any, scope: SubsectionScope) -> list[Requirement]:
+def requirements(assessment: Assessment, scope: SubsectionScope) -> list[Requirement]:
     from soma.catalog import selectors as catalog_selectors
 
     tree = assessment_selectors.tree_for(assessment)
