@@ -1,5 +1,6 @@
 """Django settings for SOMA, configured from the environment (see docs/configuration.md)."""
 
+import importlib.util
 import os
 import secrets
 from datetime import timedelta
@@ -59,7 +60,11 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
-    "rest_framework",
+    # Not "rest_framework" itself: the API answers JSON only (REST_FRAMEWORK below), so nothing needs its
+    # templates, static files or template tags, and an installed app's tag library is imported by the template
+    # engine and the system checks of every process: DRF's pulls in psycopg, requests, yaml and pygments, about
+    # as much as django.setup() itself, for `soma check` and each worker's first page. Its translations stay
+    # (LOCALE_PATHS). The framework still loads with the first API request.
     "rest_framework.authtoken",
     "drf_spectacular",
     "axes",
@@ -168,7 +173,9 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# SOMA's own first; then Django REST framework's messages (the API's errors, the token model), which its app
+# brought while it was installed (see INSTALLED_APPS).
+LOCALE_PATHS = [BASE_DIR / "locale", Path(importlib.util.find_spec("rest_framework").origin).parent / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -193,6 +200,9 @@ COUNTRIES_OVERRIDE = {"XD": _("Republic of Demoland"), "XE": _("Federal Republic
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 REST_FRAMEWORK = {
+    # JSON only, as docs/api.md promises for every answer under /api/ (DRF's default adds its browsable HTML API,
+    # whose templates came with the "rest_framework" app; see INSTALLED_APPS).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous request is answered 401 with a WWW-Authenticate header.
         "rest_framework.authentication.TokenAuthentication",

@@ -11,9 +11,11 @@ import textwrap
 import pytest
 
 HEAVY = ("matplotlib", "weasyprint", "docx", "openpyxl", "pyxform", "tantivy", "segno", "jsonschema")
-# The REST framework's bulk (rest_framework.compat imports django.contrib.postgres, hence psycopg): about half of
-# django.setup(). Its package and app config alone are light and load with django.setup().
-REST_FRAMEWORK = ("rest_framework.compat", "rest_framework.views", "drf_spectacular.utils", "psycopg")
+# The REST framework's bulk (rest_framework.compat imports django.contrib.postgres, hence psycopg, and requests,
+# yaml and pygments): about as much as django.setup(). Its package and the token app load with django.setup().
+# (yaml is left out: SOMA's catalog packs read YAML, and `soma --help` loads the command that imports them.)
+REST_FRAMEWORK = ("rest_framework.compat", "rest_framework.views", "rest_framework.templatetags.rest_framework",
+                  "drf_spectacular.utils", "psycopg", "requests", "pygments")
 
 
 def loaded_after(code: str, data_dir, watched: tuple[str, ...] = HEAVY) -> list[str]:
@@ -52,10 +54,11 @@ def test_first_request_of_a_worker_loads_no_heavy_library(tmp_path):
     """, tmp_path) == []
 
 
-def test_url_configuration_and_health_check_load_no_rest_framework(tmp_path):
-    """The API's views are named in the URL configuration, not imported (soma.kernel.lazy_api_views): reversing any
-    URL, an API one included, and answering /healthz leave the REST framework unloaded. (A page still loads
-    it: Django's template engine imports every installed app's template tag libraries, DRF's among them.)"""
+def test_url_configuration_and_first_pages_load_no_rest_framework(tmp_path):
+    """The API's views are named in the URL configuration, not imported (soma.kernel.lazy_api_views), and the
+    framework's app is not installed, so the template engine imports no tag library of its (soma/settings.py):
+    reversing any URL, an API one included, answering /healthz and rendering the sign-in page leave the REST
+    framework unloaded."""
     assert loaded_after("""
         import django
         django.setup()
@@ -65,6 +68,17 @@ def test_url_configuration_and_health_check_load_no_rest_framework(tmp_path):
         reverse("api-assessment-response", args=[1, "guide:V.C:q01"])
         response = Client(HTTP_HOST="localhost").get("/healthz")
         assert response.status_code == 200, response.status_code
+        response = Client(HTTP_HOST="localhost").get("/accounts/login/")
+        assert response.status_code == 200, response.status_code
+    """, tmp_path, REST_FRAMEWORK) == []
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["check"]])
+def test_soma_command_loads_no_rest_framework(tmp_path, argv):
+    """`soma check` runs the template engine's check, which imports every installed app's tag library."""
+    assert loaded_after(f"""
+        from soma.cli import main
+        main({argv!r})
     """, tmp_path, REST_FRAMEWORK) == []
 
 
