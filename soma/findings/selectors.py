@@ -352,13 +352,11 @@ class AnswerRef:
     question: str
 
 
-def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, list]]]]:
+def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]]:
     """[(subsection key, subsection label, [(kind label, [findings])])] in guide order; kinds in model order.
     Each finding carries `visible_responses` (AnswerRef, within the clearance) and `visible_citations` (the ids of
     its citations whose evidence the user may see): the list shows question ids and a count, so both are read as
     values in one query each instead of as models."""
-    from soma.findings.models import Finding
-
     rows = list(seen.visible(seen.assessment.findings.all()))
     answers: dict[int, list[AnswerRef]] = {}
     links = Finding.responses.through.objects.filter(finding__assessment=seen.assessment)
@@ -375,15 +373,16 @@ def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[str, list]]]
     order = {sub.key: i for i, sub in enumerate(assessment_selectors.scope_outline(seen))}
     tree = assessment_selectors.tree_for(seen.assessment)
     kinds = list(Finding.Kind)
-    by_subsection: dict[str, list] = {}
-    for row in rows:
+    by_subsection: dict[str, list[Finding]] = {}
+    for each in rows:
+        row: Any = each  # visible_responses, visible_citations and provision_labels are attributes for the page
         row.visible_responses = answers.get(row.pk, [])
         row.visible_citations = cited.get(row.pk, [])
         row.provision_labels = labelled(seen.assessment, row.provisions, tree)
         by_subsection.setdefault(row.subsection, []).append(row)
-    result = []
+    result: list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]] = []
     for key in sorted(by_subsection, key=lambda k: (order.get(k, len(order)), k)):
-        groups = []
+        groups: list[tuple[StrOrPromise, list[Finding]]] = []
         for kind in kinds:
             members = [f for f in by_subsection[key] if f.kind == kind.value]
             if members:
