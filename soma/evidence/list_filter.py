@@ -17,6 +17,9 @@ class SourceFilterForm(forms.Form):
     def __init__(self, data: object = None) -> None:
         super().__init__(data, auto_id="source-filter-%s", label_suffix="")
 
+    def choice_fields(self) -> list[forms.BoundField]:
+        return [self["kind"], self["reliability"]]
+
     def wanted(self) -> SourceFilter:
         """The filter asked for; a value that does not parse (a hand-edited URL) narrows nothing."""
         self.is_valid()
