@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from soma.catalog.models import CatalogVersion, Item, Link, Pack
@@ -143,7 +144,17 @@ def _kept_tree(catalog_pk: int, loaded_at: object, packs: tuple, load: Callable[
 
 
 def label(item: Item) -> str:
-    """A short heading for any item: "V.C Definition...", "Article 6(1)", "Toolkit 7.11", ..."""
+    """A short heading for any item: "V.C Definition...", "Article 6(1)", "Toolkit 7.11", ...; worked out once per
+    item and language (a tree's items never change: a new pack makes a new tree)."""
+    labels = item.__dict__.setdefault("_soma_labels", {})
+    language = get_language()
+    found = labels.get(language)
+    if found is None:
+        found = labels[language] = _label(item)
+    return found
+
+
+def _label(item: Item) -> str:
     kind, code, attrs = item.kind, item.code, item.attrs
     if kind == "guide_section":
         return f"{code}. {item.display_title}"

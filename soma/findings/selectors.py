@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
@@ -149,11 +150,12 @@ class GapRow:
     def status(self, which: str) -> str:
         return subsection_status(list(getattr(self, which)))
 
-    @property
+    # Read by the provisions and several times by the page, once the counts are complete: worked out once.
+    @cached_property
     def de_jure_status(self) -> str:
         return self.status("de_jure")
 
-    @property
+    @cached_property
     def de_facto_status(self) -> str:
         return self.status("de_facto")
 
@@ -238,8 +240,8 @@ def overview(seen: Seen) -> Overview:
         entry.subsections.append(row.code)
     for entry in merged.values():
         rows = [by_subsection[f"guide:{code}"] for code in entry.subsections]
-        entry.de_jure = combined_status([r.status("de_jure") for r in rows])
-        entry.de_facto = combined_status([r.status("de_facto") for r in rows])
+        entry.de_jure = combined_status([r.de_jure_status for r in rows])
+        entry.de_facto = combined_status([r.de_facto_status for r in rows])
     order = {"mandatory": 0, "optional": 1, None: 2}
     ordered = sorted(merged.values(), key=lambda p: (order.get(p.obligation, 2), article_number(p.key), p.key))
     return Overview(list(sections.values()), gap_map, ordered, totals)
