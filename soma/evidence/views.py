@@ -59,11 +59,15 @@ def source_edit(request, assessment, source_pk):
     return _source_form(request, assessment, selectors.source(seen_by(request.user, assessment), source_pk))
 
 
-def _to_row(request, assessment, source: Source) -> HttpResponseRedirect:
-    """To the source's row on the (unfiltered) list page that holds it."""
+def _row_url(request, assessment, source: Source) -> str:
+    """The source's row on the (unfiltered) list page that holds it."""
     number = selectors.position(seen_by(request.user, assessment), source) // PAGE_SIZE + 1
     query = f"?page={number}" if number > 1 else ""
-    return redirect(reverse("evidence:list", args=[assessment.pk]) + f"{query}#source-{source.pk}")
+    return reverse("evidence:list", args=[assessment.pk]) + f"{query}#source-{source.pk}"
+
+
+def _to_row(request, assessment, source: Source) -> HttpResponseRedirect:
+    return redirect(_row_url(request, assessment, source))
 
 
 def _source_form(request, assessment, source):
@@ -88,7 +92,8 @@ def _source_form(request, assessment, source):
         initial = SourceForm.initial_for(source) if source else {
             "classification": seen_by(request.user, assessment).default_classification()}
         form = SourceForm(initial=initial, user=request.user, assessment=assessment)
-    context = page_context(request, assessment, "sources", form=form, source=source)
+    back = _row_url(request, assessment, source) if source else reverse("evidence:list", args=[assessment.pk])
+    context = page_context(request, assessment, "sources", form=form, source=source, back=back)
     return render(request, "evidence/source_form.html", context, status=status)
 
 
@@ -111,7 +116,7 @@ def source_delete(request, assessment, source_pk):
                 % {"title": source.title})
             return redirect(reverse("evidence:list", args=[assessment.pk]) + f"#deleted-source-{source.pk}")
         return redirect("evidence:list", pk=assessment.pk)
-    context = page_context(request, assessment, "sources", source=source,
+    context = page_context(request, assessment, "sources", source=source, back=_row_url(request, assessment, source),
                            impact=selectors.deletion_impact(seen_by(request.user, assessment), source))
     return render(request, "evidence/source_delete.html", context)
 

@@ -86,11 +86,17 @@ def test_the_filter_narrows_and_the_page_links_keep_it(client, full, team):
 def test_editing_source_120_lands_on_page_3_at_its_row(client, full, team):
     client.force_login(team["lead"])
     edited = source(full, 120)
+    row = reverse("evidence:list", args=[full.pk]) + f"?page=3#source-{edited.pk}"
+    # Cancel on its form and Keep it on its deletion page go back to the same row.
+    form = client.get(reverse("evidence:edit", args=[full.pk, edited.pk])).content.decode()
+    assert f'<a href="{row}">Cancel</a>' in form
+    keep = client.get(reverse("evidence:delete", args=[full.pk, edited.pk])).content.decode()
+    assert f'href="{row}">Keep it</a>' in keep
     response = client.post(reverse("evidence:edit", args=[full.pk, edited.pk]), {
         "title": edited.title, "kind": "legislation", "date": "", "author": "", "link": "", "reliability": "B",
         "credibility": "2", "classification": "confidential", "notes": ""})
     assert response.status_code == 302
-    assert response["Location"] == reverse("evidence:list", args=[full.pk]) + f"?page=3#source-{edited.pk}"
+    assert response["Location"] == row
     page = client.get(response["Location"]).content.decode()
     assert f'<tr id="source-{edited.pk}">' in page and "Showing 101-150 of 300" in page
 
