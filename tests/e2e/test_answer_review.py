@@ -10,14 +10,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Demoland-Harbour-2026"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 @pytest.fixture
 def answered(catalog, live_server, django_user_model):
     """A lead, a reviewer and one saved answer; returns the question page's URL."""
@@ -35,14 +27,14 @@ def answered(catalog, live_server, django_user_model):
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-javascript"])
-def test_review_steps_send_the_pressed_button(browser, live_server, answered, javascript):
+def test_review_steps_send_the_pressed_button(browser, sign_in, answered, javascript):
     from soma.findings.models import Response
 
     context = browser.new_context(locale="en-GB", java_script_enabled=javascript)
     try:
         page = context.new_page()
         page.set_default_timeout(15000)
-        sign_in(page, live_server, "lead.demo")
+        sign_in(page, "lead.demo")
         page.goto(answered)
         answer = page.locator("#a-q-guide-V-C-q01")
         answer.get_by_role("button", name="Mark ready for review").click()
@@ -51,7 +43,7 @@ def test_review_steps_send_the_pressed_button(browser, live_server, answered, ja
         assert Response.objects.get(question="guide:V.C:q01").review_state == "ready"
         page.get_by_role("button", name="Sign out").click()
 
-        sign_in(page, live_server, "reviewer.demo")
+        sign_in(page, "reviewer.demo")
         page.goto(answered)
         answer = page.locator("#a-q-guide-V-C-q01")
         expect(answer.get_by_role("button", name="Mark ready for review")).to_have_count(0)

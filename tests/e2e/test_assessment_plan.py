@@ -6,12 +6,9 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_plan_an_assessment_of_demoland(page, live_server, django_user_model, catalog):
+def test_plan_an_assessment_of_demoland(page, sign_in, django_user_model, catalog):
     django_user_model.objects.create_user(username="lead.demo", password="Demoland-Harbour-2026")
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill("lead.demo")
-    page.get_by_label("Password").fill("Demoland-Harbour-2026")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "lead.demo", start="/")
 
     expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
     page.get_by_role("link", name="New assessment").click()

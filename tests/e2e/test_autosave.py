@@ -40,25 +40,17 @@ def workspace_url(live_server, assessment):
 
 
 def code_for(device, steps_ahead=0):
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
-    totp.time = time.time() + steps_ahead * device.step
-    return f"{totp.token():0{device.digits}d}"
+    """The device's code, as a callable for the sign-in helpers (they ask for it when the page does); None
+    without a device."""
+    if device is None:
+        return None
 
+    def code():
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
+        totp.time = time.time() + steps_ahead * device.step
+        return f"{totp.token():0{device.digits}d}"
 
-def sign_in(page, live_server, username, device=None, steps_ahead=0):
-    page.goto(f"{live_server.url}/accounts/login/")
-    fill_sign_in(page, username, device, steps_ahead)
-
-
-def fill_sign_in(page, username, device=None, steps_ahead=0):
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        expect(page.get_by_role("heading", name="Enter your code")).to_be_visible()
-        page.get_by_label("Code", exact=True).fill(code_for(device, steps_ahead))
-        page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    return code
 
 
 def stored(assessment):
@@ -74,13 +66,14 @@ def wait_for_stored(page, assessment, text, seconds=SLOW / 1000):
 
 
 @pytest.mark.parametrize("two_factor", [False, True], ids=["password", "two-factor"])
-def test_expired_session_keeps_the_text_and_sends_it_after_signing_in_again(browser, live_server, team, two_factor):
+def test_expired_session_keeps_the_text_and_sends_it_after_signing_in_again(browser, live_server, sign_in, fill_sign_in,
+                                                                            team, two_factor):
     device = TOTPDevice.objects.create(user=team["lead"], name="Phone", confirmed=True) if two_factor else None
     context = browser.new_context(locale="en-GB")
     try:
         page = context.new_page()
         page.set_default_timeout(15000)
-        sign_in(page, live_server, "lead.demo", device)
+        sign_in(page, "lead.demo", code=code_for(device))
         page.goto(workspace_url(live_server, team["assessment"]))
         box = page.locator(TEXTAREA)
         box.click()
@@ -101,7 +94,8 @@ def test_expired_session_keeps_the_text_and_sends_it_after_signing_in_again(brow
             ended.get_by_role("link", name="Sign in again").click()
         other = opened.value
         other.set_default_timeout(15000)
-        fill_sign_in(other, "lead.demo", device, steps_ahead=1)
+        fill_sign_in(other, "lead.demo", code=code_for(device, steps_ahead=1))
+        expect(other.get_by_role("button", name="Sign out")).to_be_visible()
         page.bring_to_front()
 
         full = ("Reports are recorded by the Demoland border police. Since 2021 in a central register."
@@ -116,9 +110,10 @@ def test_expired_session_keeps_the_text_and_sends_it_after_signing_in_again(brow
         context.close()
 
 
-def test_kept_text_survives_a_reload_and_a_stale_version_ends_in_the_conflict_view(page, live_server, team):
+def test_kept_text_survives_a_reload_and_a_stale_version_ends_in_the_conflict_view(page, live_server, sign_in,
+                                                                                   fill_sign_in, team):
     assessment = team["assessment"]
-    sign_in(page, live_server, "lead.demo")
+    sign_in(page, "lead.demo")
     page.goto(workspace_url(live_server, assessment))
     box = page.locator(TEXTAREA)
     box.fill("Lead: a central register since 2021.")
@@ -135,6 +130,7 @@ def test_kept_text_survives_a_reload_and_a_stale_version_ends_in_the_conflict_vi
 
     page.reload()  # signed out: the page asks to sign in first, then comes back to the questions
     fill_sign_in(page, "lead.demo")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     expect(page.locator(TEXTAREA)).to_have_value("Lead: a central register since 2021. Checked with the prosecutors.")
     notice = page.locator(f"{CARD} .kept-notice")
     expect(notice).to_contain_text("were not sent")
@@ -154,9 +150,9 @@ def test_kept_text_survives_a_reload_and_a_stale_version_ends_in_the_conflict_vi
     expect(page.locator(".kept-notice")).to_have_count(0)
 
 
-def test_the_last_of_quick_changes_wins_for_every_field(page, live_server, team):
+def test_the_last_of_quick_changes_wins_for_every_field(page, live_server, sign_in, team):
     assessment = team["assessment"]
-    sign_in(page, live_server, "lead.demo")
+    sign_in(page, "lead.demo")
     page.goto(workspace_url(live_server, assessment))
     held = []
 

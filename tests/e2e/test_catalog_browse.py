@@ -6,12 +6,10 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_browse_guide_subsection_article_and_back_to_a_question(page, live_server, django_user_model, catalog):
+def test_browse_guide_subsection_article_and_back_to_a_question(page, live_server, sign_in, django_user_model,
+                                                                 catalog):
     django_user_model.objects.create_user(username="reader.demo", password="Demoland-Harbour-2026")
-    page.goto(f"{live_server.url}/catalog/")
-    page.get_by_label("Username").fill("reader.demo")
-    page.get_by_label("Password").fill("Demoland-Harbour-2026")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "reader.demo", start="/catalog/")
 
     expect(page.get_by_role("heading", name="Catalog", exact=True)).to_be_visible()
     expect(page.get_by_role("search")).to_be_visible()

@@ -10,15 +10,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Demoland-Harbour-2026"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Your assessments")).to_be_visible()
-
-
-def test_from_assessment_to_reviewed_recommendation(browser, live_server, django_user_model, catalog):
+def test_from_assessment_to_reviewed_recommendation(browser, live_server, sign_in, django_user_model, catalog):
     from soma.assessments.models import Assessment
 
     django_user_model.objects.create_user(username="lead.demo", password=PASSWORD)
@@ -27,7 +19,7 @@ def test_from_assessment_to_reviewed_recommendation(browser, live_server, django
     lead_context = browser.new_context(locale="en-GB")
     page = lead_context.new_page()
     page.set_default_timeout(15000)
-    sign_in(page, live_server, "lead.demo")
+    sign_in(page, "lead.demo")
 
     # Creation, through the form.
     page.get_by_role("link", name="New assessment").click()
@@ -103,7 +95,7 @@ def test_from_assessment_to_reviewed_recommendation(browser, live_server, django
     reviewer_context = browser.new_context(locale="en-GB")
     page = reviewer_context.new_page()
     page.set_default_timeout(15000)
-    sign_in(page, live_server, "reviewer.demo")
+    sign_in(page, "reviewer.demo")
     page.goto(f"{base}/recommendations/")
     card = page.locator(".record").filter(has_text="Amend the Penal Code")
     expect(card.get_by_role("link", name="Edit")).to_have_count(0)

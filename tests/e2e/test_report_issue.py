@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Demoland-Harbour-2026"
 
 
-def test_issue_a_report_and_follow_its_progress(page, live_server, django_user_model, catalog):
+def test_issue_a_report_and_follow_its_progress(page, live_server, sign_in, django_user_model, catalog):
     from django.core.management import call_command
 
     from soma.assessments import services
@@ -18,10 +18,7 @@ def test_issue_a_report_and_follow_its_progress(page, live_server, django_user_m
     assessment = services.create_assessment(
         lead, title="Republic of Demoland assessment", jurisdictions=["XD"], scope=["I.A"]
     ).assessment
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("lead.demo")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "lead.demo")
 
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
     page.get_by_role("link", name="Reports").click()

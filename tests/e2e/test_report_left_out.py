@@ -9,8 +9,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Demoland-Harbour-2026"
 
 
-def test_issuing_a_public_report_that_leaves_work_out_needs_confirmation(page, live_server, django_user_model,
-                                                                         catalog):
+def test_issuing_a_public_report_that_leaves_work_out_needs_confirmation(page, live_server, sign_in,
+                                                                         django_user_model, catalog):
     from django.core.management import call_command
 
     from soma.assessments import services
@@ -27,10 +27,7 @@ def test_issuing_a_public_report_that_leaves_work_out_needs_confirmation(page, l
         response_services.save_response(lead, assessment, question, expected_version=0, narrative=text,
                                         de_jure="in_place", de_facto="partly")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("lead.leftout.demo")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "lead.leftout.demo")
     page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
     page.get_by_role("link", name="Reports").click()
 

@@ -10,14 +10,6 @@ PASSWORD = "Demoland-Harbour-2026"
 TEXTAREA = "#q-guide-V-C-q01-narrative"
 
 
-def sign_in(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-
-
 @pytest.fixture
 def workspace_url(catalog, live_server, django_user_model):
     from soma.assessments import services
@@ -31,8 +23,8 @@ def workspace_url(catalog, live_server, django_user_model):
     return live_server.url + reverse("responses:subsection", args=[assessment.pk, "guide:V.C"])
 
 
-def test_autosave_then_reload_shows_the_answer(page, live_server, workspace_url):
-    sign_in(page, live_server, "lead.demo")
+def test_autosave_then_reload_shows_the_answer(page, sign_in, workspace_url):
+    sign_in(page, "lead.demo")
     page.goto(workspace_url)
     expect(page.get_by_role("heading", name="V.C Case management and data storage")).to_be_visible()
     box = page.locator(TEXTAREA)
@@ -47,13 +39,13 @@ def test_autosave_then_reload_shows_the_answer(page, live_server, workspace_url)
     expect(page.locator(TEXTAREA)).to_have_value("Reports are recorded by the Demoland border police.")
 
 
-def test_two_people_editing_get_a_conflict_view_with_both_texts(browser, live_server, workspace_url):
+def test_two_people_editing_get_a_conflict_view_with_both_texts(browser, sign_in, workspace_url):
     contexts = [browser.new_context(locale="en-GB") for _ in range(2)]
     try:
         lead, assessor = (context.new_page() for context in contexts)
         for page, name in ((lead, "lead.demo"), (assessor, "assessor.demo")):
             page.set_default_timeout(15000)
-            sign_in(page, live_server, name)
+            sign_in(page, name)
             page.goto(workspace_url)
         lead.locator(TEXTAREA).fill("Lead: a central register since 2021.")
         lead.keyboard.press("Control+Enter")
@@ -78,7 +70,7 @@ def test_two_people_editing_get_a_conflict_view_with_both_texts(browser, live_se
             context.close()
 
 
-def test_cite_a_source_picked_by_its_title_from_the_page_list(page, live_server, workspace_url, django_user_model):
+def test_cite_a_source_picked_by_its_title_from_the_page_list(page, sign_in, workspace_url, django_user_model):
     """The sources to cite are one list for the whole page; a card's Source box picks from it by title."""
     from soma.assessments.models import Assessment
     from soma.evidence import services as evidence_services
@@ -89,7 +81,7 @@ def test_cite_a_source_picked_by_its_title_from_the_page_list(page, live_server,
     assessment = Assessment.objects.get(title="Demoland criminal justice response")
     response_services.save_response(lead, assessment, "guide:V.C:q01", expected_version=0, narrative="Recorded.")
     evidence_services.save_source(lead, assessment, title="Demoland Police Act", kind="legislation")
-    sign_in(page, live_server, "lead.demo")
+    sign_in(page, "lead.demo")
     page.goto(workspace_url)
     answer = page.locator("#a-q-guide-V-C-q01")
     answer.get_by_text("Cite evidence").click()

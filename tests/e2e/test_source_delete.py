@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Demoland-Harbour-2026"
 
 
-def test_delete_confirm_then_restore(page, live_server, django_user_model, catalog, tmp_path, settings):
+def test_delete_confirm_then_restore(page, live_server, sign_in, django_user_model, catalog, tmp_path, settings):
     from soma.assessments import services
     from soma.evidence import services as evidence_services
     from soma.responses import services as response_services
@@ -24,10 +24,7 @@ def test_delete_confirm_then_restore(page, live_server, django_user_model, catal
                                                  narrative=f"Answer {number}.", classification="public")
         evidence_services.cite(lead, a, response=answer, source=law, pinpoint=f"art. {number}")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("lead.demo")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "lead.demo")
     page.goto(f"{live_server.url}/assessments/{a.pk}/sources/")
 
     page.get_by_role("link", name="Delete… Demoland Penal Code").click()
