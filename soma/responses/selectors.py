@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.selectors import Question, SubsectionHeading, SubsectionScope
+from soma.assessments.selectors import Question, SubsectionHeading, SubsectionOutline, SubsectionScope
 from soma.evidence.models import Citation
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Corroboration, Response, ReviewState
@@ -90,7 +90,7 @@ class QuestionView:
 
 @dataclass
 class SubsectionProgress:
-    scope: SubsectionScope
+    scope: SubsectionOutline
     total: int
     answered: int
     reviewed: int
@@ -104,22 +104,24 @@ class SectionGroup:
 
 
 def index(seen: Seen) -> list[SectionGroup]:
-    """Subsections in scope grouped by guide section, with answered / total and reviewed counts."""
-    scope = assessment_selectors.questions_in_scope(seen)
-    answers = finding_selectors.responses(seen)
+    """Subsections in scope grouped by guide section, with answered / total and reviewed counts (counted from the
+    visible answers' text and review state: no question, answer or citation is built)."""
+    scope = assessment_selectors.scope_outline(seen)
+    rows = seen.visible(seen.assessment.responses.all()).values_list("question", "narrative", "review_state")
+    answers = {key: (bool(narrative.strip()), state == ReviewState.REVIEWED) for key, narrative, state in rows}
     tree = assessment_selectors.tree_for(seen.assessment)
     groups: dict[str, SectionGroup] = {}
     for sub in scope:
         if sub.section_code not in groups:
             section = tree.get(f"guide:section:{sub.section_code}")
             groups[sub.section_code] = SectionGroup(sub.section_code, section.display_title if section else "", [])
-        found = [answers.get(q.key) for q in sub.questions]
+        found = [answers[key] for key in sub.question_keys if key in answers]
         groups[sub.section_code].subsections.append(
             SubsectionProgress(
                 scope=sub,
-                total=len(sub.questions),
-                answered=sum(1 for r in found if r and r.narrative.strip()),
-                reviewed=sum(1 for r in found if r and r.review_state == ReviewState.REVIEWED),
+                total=len(sub.question_keys),
+                answered=sum(1 for has_text, _reviewed in found if has_text),
+                reviewed=sum(1 for _has_text, reviewed in found if reviewed),
             )
         )
     return list(groups.values())
