@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from soma.evidence import selectors as evidence_selectors
 from soma.evidence.models import Citation
+from soma.findings import selectors as finding_selectors
 from soma.findings.models import Implementation, ReviewState
 from soma.kernel.clearance import seen_by
 
@@ -155,9 +156,10 @@ class EvidenceChoices:
 
     def __init__(self, user, assessment):
         self.user, self.assessment = user, assessment
-        found = {
-            "source": evidence_selectors.sources(seen_by(user, assessment)).values_list("pk", "title"),
-            "activity": evidence_selectors.activities(seen_by(user, assessment)).values_list("pk", "title"),
+        seen = seen_by(user, assessment)
+        found = {  # the sources without evidence.selectors.sources' count of citations (a GROUP BY over them all)
+            "source": finding_selectors.citable_sources(seen).values_list("pk", "title"),
+            "activity": finding_selectors.citable_activities(seen).values_list("pk", "title"),
         }
         self.by_pk: dict[str, dict[str, int]] = {}
         self.by_label: dict[str, dict[str, int]] = {}
