@@ -1,5 +1,8 @@
 """The sources list's filter box: a plain GET form, so it works without JavaScript and its URL can be shared."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +17,7 @@ class SourceFilterForm(forms.Form):
     reliability = forms.ChoiceField(label=_("Source reliability"), required=False,
                                     choices=[("", _("Any reliability")), *Reliability.choices])
 
-    def __init__(self, data: object = None) -> None:
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
         super().__init__(data, auto_id="source-filter-%s", label_suffix="")
 
     def choice_fields(self) -> list[forms.BoundField]:
