@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db.models import Prefetch
 from django.http import Http404
 
 from soma.assessments import selectors as assessment_selectors
@@ -171,7 +172,7 @@ def subsection(seen: Seen, key: str) -> Workspace:
         raise Http404("That subsection is not in this assessment's scope.")
     sub = place.subsection
     keys = [q.key for q in sub.questions]
-    answers = finding_selectors.responses_to(seen, keys)
+    answers = _page_answers(seen, keys)
     hidden = hidden_answers(seen, keys)
     views = {q.key: question_view(seen, q, answers.get(q.key), q.key in hidden) for q in sub.questions}
     primaries = []
@@ -190,6 +191,23 @@ def subsection(seen: Seen, key: str) -> Workspace:
         can_edit=can(user, Action.EDIT, assessment),
         can_review=can(user, Action.REVIEW, assessment),
     )
+
+
+# What an answer card shows of a citation (responses/_answer.html, Citation.__str__, corroboration, clearance): a
+# citation with all the columns of its source and activity cost the question page more than its SQL.
+CARD_CITATION_FIELDS = (
+    "pk", "stance", "pinpoint", "response_id", "source_id", "activity_id",
+    "source__title", "source__reliability", "source__credibility", "source__classification",
+    "activity__kind", "activity__title", "activity__classification",
+)
+
+
+def _page_answers(seen: Seen, keys: list[str]) -> dict[str, Response]:
+    """finding_selectors.responses_to for the question page: the visible answers to `keys`, their citations with
+    only what the cards show."""
+    cards = Citation.objects.select_related("source", "activity").only(*CARD_CITATION_FIELDS)
+    rows = seen.visible(seen.assessment.responses.filter(question__in=keys))
+    return {row.question: row for row in rows.prefetch_related(Prefetch("citations", queryset=cards))}
 
 
 def question(seen: Seen, key: str) -> Question:
