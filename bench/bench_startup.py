@@ -93,8 +93,9 @@ def run(repeat: int = REPEAT) -> None:
         ("startup_soma_help", "module", "soma.cli", ["--help"]),
         ("startup_url_configuration", "code", URLS, []),
         # Not SOMA's: what Django REST framework's own import costs (rest_framework.compat imports
-        # django.contrib.postgres, hence psycopg, and requests when installed); every page pays it too, since
-        # Django's template engine loads each installed app's template tag libraries, DRF's among them.
+        # django.contrib.postgres, hence psycopg, and requests, yaml and pygments when installed). Only an API
+        # request pays it: the URL configuration names the API views without importing them, and DRF's app is
+        # not installed, so the template engine and `soma check` import no tag library of its (soma/settings.py).
         ("startup_rest_framework_only", "code", DRF, []),
         ("startup_first_request_healthz", "code", FIRST_REQUEST, ["/healthz"]),
         ("startup_first_request_sign_in", "code", FIRST_REQUEST, ["/accounts/login/"]),
