@@ -89,10 +89,13 @@ class PageChoices:
         found = self._html.get((name, selected))
         if found is None:
             choices = {"classification": self.classification, "stance": self.STANCES}.get(name, Implementation.choices)
-            key = (get_language(), name, tuple(str(value) for value, _label in choices), str(selected))
+            values = tuple(str(value) for value, _label in choices)
+            key = (get_language(), name, values, str(selected))
             found = _OPTIONS_HTML.get(key)
             if found is None:
-                found = _OPTIONS_HTML[key] = _options(choices, selected)
+                found = _options(choices, selected)
+                if key[3] in values or selected is None:  # a posted value outside the choices is not kept
+                    _OPTIONS_HTML[key] = found
             self._html[name, selected] = found
         return found
 
