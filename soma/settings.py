@@ -175,7 +175,10 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ar", _("Arabic"))]
 # SOMA's own first; then Django REST framework's messages (the API's errors, the token model), which its app
 # brought while it was installed (see INSTALLED_APPS).
-LOCALE_PATHS = [BASE_DIR / "locale", Path(importlib.util.find_spec("rest_framework").origin).parent / "locale"]
+_rest_framework = importlib.util.find_spec("rest_framework")  # found without importing it
+if _rest_framework is None or _rest_framework.origin is None:
+    raise ImportError("Django REST framework is not installed: run `pip install -e .` in SOMA's folder.")
+LOCALE_PATHS = [BASE_DIR / "locale", Path(_rest_framework.origin).parent / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
