@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from django.db import transaction
 
+from soma.catalog import selectors
+
 if TYPE_CHECKING:  # jsonschema loads when a pack is validated, not when `soma` lists its commands
     import jsonschema
     from django.contrib.auth.models import User
@@ -128,6 +130,7 @@ def add_pack(data: dict, *, version: CatalogVersion | None = None, user: User | 
         raise PackError(f"Catalog {version} already has a pack '{data['pack']['id']}'. Give the new pack another id.")
     with transaction.atomic():
         pack = _Loader(version, user=user).load_all([data])[0]
+    selectors.forget_tree(version)  # the caller's row may carry the tree it read before the pack
     return pack
 
 

@@ -131,6 +131,11 @@ def tree(catalog: CatalogVersion | None = None) -> Tree | None:
                       lambda: CatalogVersion.objects.get(pk=catalog_pk))
 
 
+def forget_tree(catalog: CatalogVersion) -> None:
+    """Drop the tree remembered on this row (after a pack is added to it through the same row)."""
+    catalog.__dict__.pop("_soma_tree", None)
+
+
 def _kept_tree(catalog_pk: int, loaded_at: object, packs: tuple, load: Callable[[], CatalogVersion]) -> Tree:
     stamp = (catalog_pk, loaded_at, packs)
     with _trees_lock:

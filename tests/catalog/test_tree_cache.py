@@ -46,3 +46,15 @@ def test_labels_are_in_the_language_asked_for(catalog, tmp_path):
         assert selectors.label(item).startswith("I.A Ratification of and accession")
     with translation.override("fr"):
         assert selectors.label(item).startswith("I.A Ratification des")
+
+
+def test_a_pack_added_through_a_row_is_seen_by_that_row(catalog):
+    """A long-lived caller (a command, a test) that keeps its catalog row sees the pack it added through it."""
+    from soma.catalog import packs
+
+    row = CatalogVersion.objects.get(is_current=True)
+    before = selectors.tree(row)
+    packs.add_pack(PACK, version=row)
+    after = selectors.tree(row)
+    assert after is not before
+    assert after.get("guide:I.A") is not None
