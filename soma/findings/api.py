@@ -21,7 +21,7 @@ from soma.kernel.api import (
     named_choices,
     whole_number,
 )
-from soma.kernel.clearance import seen_by
+from soma.kernel.clearance import Seen
 from soma.kernel.errors import ServiceError
 
 RecommendationStatusField = named_choices("RecommendationStatus", Recommendation.State.choices)
@@ -44,8 +44,8 @@ class RelatedListField(serializers.ListField):
         return super().to_representation(data)
 
 
-def _context(request, assessment) -> dict:
-    return {"request": request, "levels": seen_by(request.user, assessment).levels}
+def _context(view: AssessmentAPIView) -> dict:
+    return {"request": view.request, "levels": view.seen().levels}
 
 
 class VersionedItemView(AssessmentAPIView):
@@ -58,7 +58,7 @@ class VersionedItemView(AssessmentAPIView):
     def item(self, assessment: Any) -> Any:
         raise NotImplementedError
 
-    def links(self, assessment: Any, fields: dict) -> dict:
+    def links(self, fields: dict) -> dict:
         raise NotImplementedError
 
     def save(self, assessment: Any, item: Any, version: int, fields: dict) -> Any:
@@ -66,16 +66,16 @@ class VersionedItemView(AssessmentAPIView):
 
     def get(self, request, pk, **kwargs):
         assessment = self.assessment()
-        return Response(self.serializer_class(self.item(assessment), context=_context(request, assessment)).data)
+        return Response(self.serializer_class(self.item(assessment), context=_context(self)).data)
 
     def patch(self, request, pk, **kwargs):
         assessment = self.assessment()
         require(request.user, Action.EDIT, assessment)
         item = self.item(assessment)
-        fields = self.links(assessment, check_update(self.update_serializer_class, request.data))
+        fields = self.links(check_update(self.update_serializer_class, request.data))
         version = fields.pop("version")
         saved = self.save(assessment, item, version, fields)
-        return Response(self.serializer_class(saved, context=_context(request, assessment)).data)
+        return Response(self.serializer_class(saved, context=_context(self)).data)
 
 
 # --- Findings ----------------------------------------------------------------------------------------------------
@@ -103,9 +103,8 @@ class FindingSerializer(serializers.Serializer):
 class FindingsView(AssessmentAPIView):
     @extend_schema(summary="Findings you may see", responses=FindingSerializer(many=True))
     def get(self, request, pk):
-        assessment = self.assessment()
-        return self.paginated(selectors.findings(seen_by(request.user, assessment)), FindingSerializer,
-                              levels=seen_by(request.user, assessment).levels)
+        seen = self.seen()
+        return self.paginated(selectors.findings(seen), FindingSerializer, levels=seen.levels)
 
     @extend_schema(
         summary="Record a finding (lead and assessors)",
@@ -115,16 +114,16 @@ class FindingsView(AssessmentAPIView):
     def post(self, request, pk):
         assessment = self.assessment()
         require(request.user, Action.EDIT, assessment)
-        fields = _finding_links(request.user, assessment, check_fields(FindingSerializer, request.data))
+        fields = _finding_links(self.seen(), check_fields(FindingSerializer, request.data))
         finding = services.save_finding(request.user, assessment, **fields)
-        return Response(FindingSerializer(finding, context=_context(request, assessment)).data,
+        return Response(FindingSerializer(finding, context=_context(self)).data,
                         status=status.HTTP_201_CREATED)
 
 
-def _finding_links(user, assessment, fields: dict) -> dict:
+def _finding_links(seen: Seen, fields: dict) -> dict:
     """Question ids to the answers the user may see (others are unknown to them: a 400)."""
     if "responses" in fields:
-        visible = selectors.responses(seen_by(user, assessment))
+        visible = selectors.responses(seen)
         unknown = [key for key in fields["responses"] if key not in visible]
         if unknown:
             raise ServiceError(f"No answered question {', '.join(unknown)} in this assessment.")
@@ -151,10 +150,10 @@ class FindingView(VersionedItemView):
     update_serializer_class = FindingUpdateSerializer
 
     def item(self, assessment: Any) -> Finding:
-        return selectors.finding(seen_by(self.request.user, assessment), self.kwargs["finding_pk"])
+        return selectors.finding(self.seen(), self.kwargs["finding_pk"])
 
-    def links(self, assessment: Any, fields: dict) -> dict:
-        return _finding_links(self.request.user, assessment, fields)
+    def links(self, fields: dict) -> dict:
+        return _finding_links(self.seen(), fields)
 
     def save(self, assessment: Any, item: Finding, version: int, fields: dict) -> Finding:
         return services.save_finding(self.request.user, assessment, item, expected_version=version, **fields)
@@ -199,9 +198,8 @@ class RecommendationsView(AssessmentAPIView):
         responses=RecommendationSerializer(many=True),
     )
     def get(self, request, pk):
-        assessment = self.assessment()
-        return self.paginated(selectors.recommendations(seen_by(request.user, assessment)), RecommendationSerializer,
-                              levels=seen_by(request.user, assessment).levels)
+        seen = self.seen()
+        return self.paginated(selectors.recommendations(seen), RecommendationSerializer, levels=seen.levels)
 
     @extend_schema(
         summary="Propose a recommendation (lead and assessors)",
@@ -211,16 +209,16 @@ class RecommendationsView(AssessmentAPIView):
     def post(self, request, pk):
         assessment = self.assessment()
         require(request.user, Action.EDIT, assessment)
-        fields = _recommendation_links(request.user, assessment, check_fields(RecommendationSerializer, request.data))
+        fields = _recommendation_links(self.seen(), check_fields(RecommendationSerializer, request.data))
         recommendation = services.save_recommendation(request.user, assessment, **fields)
-        return Response(RecommendationSerializer(recommendation, context=_context(request, assessment)).data,
+        return Response(RecommendationSerializer(recommendation, context=_context(self)).data,
                         status=status.HTTP_201_CREATED)
 
 
-def _recommendation_links(user, assessment, fields: dict) -> dict:
+def _recommendation_links(seen: Seen, fields: dict) -> dict:
     """Ids to the institutions and the conclusions the user may see (others are unknown to them: a 400)."""
-    choices = {"institutions": (selectors.institutions(seen_by(user, assessment)), "institutions"),
-               "conclusions": (selectors.conclusions(seen_by(user, assessment)), "conclusions")}
+    choices = {"institutions": (selectors.institutions(seen), "institutions"),
+               "conclusions": (selectors.conclusions(seen), "conclusions")}
     for name, (rows, label) in choices.items():
         if name in fields:
             ids = set(fields[name])
@@ -252,10 +250,10 @@ class RecommendationView(VersionedItemView):
     update_serializer_class = RecommendationUpdateSerializer
 
     def item(self, assessment: Any) -> Recommendation:
-        return selectors.recommendation(seen_by(self.request.user, assessment), self.kwargs["recommendation_pk"])
+        return selectors.recommendation(self.seen(), self.kwargs["recommendation_pk"])
 
-    def links(self, assessment: Any, fields: dict) -> dict:
-        return _recommendation_links(self.request.user, assessment, fields)
+    def links(self, fields: dict) -> dict:
+        return _recommendation_links(self.seen(), fields)
 
     def save(self, assessment: Any, item: Recommendation, version: int, fields: dict) -> Recommendation:
         return services.save_recommendation(self.request.user, assessment, item, expected_version=version, **fields)

@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from soma.kernel.access import PermissionDenied
+from soma.kernel.clearance import Seen, seen_by
 from soma.kernel.errors import EditConflict, ServiceError
 from soma.kernel.pages import default_fetch
 
@@ -57,6 +58,12 @@ class AssessmentAPIView(APIView):
         if getattr(self, "_assessment", None) is None:
             self._assessment = default_fetch()(self.request.user, self.kwargs["pk"])
         return self._assessment
+
+    def seen(self) -> Seen:
+        """The assessment as the requesting user sees it (their clearance), built once per request."""
+        if getattr(self, "_seen", None) is None:
+            self._seen = seen_by(self.request.user, self.assessment())
+        return self._seen
 
     def paginated(self, items: QuerySet[Any] | Sequence[Any], serializer_class: type[serializers.BaseSerializer],
                   **context: Any) -> Response:

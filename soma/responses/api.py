@@ -21,7 +21,6 @@ from soma.kernel.api import (
     named_choices,
     whole_number,
 )
-from soma.kernel.clearance import seen_by
 from soma.responses import selectors as response_selectors
 from soma.responses import services
 
@@ -52,15 +51,13 @@ class ResponseSerializer(serializers.Serializer):
     def get_corroboration(self, response) -> str:
         if not response.pk:
             return "unsubstantiated"
-        request = self.context["request"]
-        return response_selectors.response_corroboration(seen_by(request.user, self.context["assessment"]), response)
+        return response_selectors.response_corroboration(self.context["seen"], response)
 
     @extend_schema_field(CitationSerializer(many=True))
     def get_citations(self, response) -> list:
         if not response.pk:
             return []
-        request, assessment = self.context["request"], self.context["assessment"]
-        seen = seen_by(request.user, assessment)
+        seen = self.context["seen"]
         shown = [c for c in response.citations.all() if seen.citation_visible(c)]
         return CitationSerializer(shown, many=True).data
 
@@ -92,7 +89,7 @@ class ResponseWriteSerializer(serializers.Serializer):
 
 class ResponseView(AssessmentAPIView):
     def question(self, assessment, question):
-        if assessment_selectors.question_in_scope(seen_by(self.request.user, assessment), question) is None:
+        if assessment_selectors.question_in_scope(self.seen(), question) is None:
             raise Http404(f"{question} is not a question of this assessment's scope.")
         return question
 
@@ -103,10 +100,10 @@ class ResponseView(AssessmentAPIView):
     def get(self, request, pk, question):
         assessment = self.assessment()
         question = self.question(assessment, question)
-        response = finding_selectors.responses_to(seen_by(request.user, assessment), [question]).get(question)
+        response = finding_selectors.responses_to(self.seen(), [question]).get(question)
         if response is None:
             response = ResponseModel(assessment=assessment, question=question, version=0)
-        return Response(ResponseSerializer(response, context={"request": request, "assessment": assessment}).data)
+        return Response(ResponseSerializer(response, context={"request": request, "seen": self.seen()}).data)
 
     @extend_schema(
         summary="Save the answer; send the version you loaded (409 with both texts if someone saved since)",
@@ -123,7 +120,7 @@ class ResponseView(AssessmentAPIView):
         except services.QuestionNotInScope as error:
             raise Http404(str(error)) from None
         finding_selectors.with_citations([saved])
-        return Response(ResponseSerializer(saved, context={"request": request, "assessment": assessment}).data)
+        return Response(ResponseSerializer(saved, context={"request": request, "seen": self.seen()}).data)
 
 
 class QuestionsView(AssessmentAPIView):
@@ -132,8 +129,7 @@ class QuestionsView(AssessmentAPIView):
         responses=QuestionSerializer(many=True),
     )
     def get(self, request, pk):
-        assessment = self.assessment()
-        seen = seen_by(request.user, assessment)
+        seen = self.seen()
         questions = [q for sub in assessment_selectors.questions_in_scope(seen) for q in sub.questions]
         answers = finding_selectors.responses(seen)
-        return self.paginated(questions, QuestionSerializer, assessment=assessment, responses=answers)
+        return self.paginated(questions, QuestionSerializer, seen=seen, responses=answers)
