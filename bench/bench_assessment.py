@@ -26,6 +26,8 @@ SOURCES = 300
 FINDINGS = 60
 ANSWER = "guide:V.C:q01"  # the answer read and saved through the API
 REPEAT = int(os.environ.get("SOMA_BENCH_REPEAT", "100"))
+# SOMA_BENCH_FIGURES=assessment_question_page,report_compose runs only those figures (all when unset).
+FIGURES = {name.strip() for name in os.environ.get("SOMA_BENCH_FIGURES", "").split(",") if name.strip()}
 SLOW_REPEAT = min(REPEAT, 20)
 
 
@@ -256,6 +258,8 @@ def run(repeat: int = REPEAT) -> None:
              {"questions": counts["questions"]}),
         ]
         for name, url, extra in pages:
+            if FIGURES and name not in FIGURES:
+                continue
             page = saver(client, url) if name == "api_answer_save" else getter(url)
             start = time.perf_counter()
             page()
@@ -285,6 +289,8 @@ def run(repeat: int = REPEAT) -> None:
                 )
             )
         # The report's content (the composer alone, no renderer) for the restricted version, against the same floor.
+        if FIGURES and "report_compose" not in FIGURES:
+            return
         from soma.reports.composer import compose
 
         def composed():
