@@ -106,6 +106,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "soma.urls"
+# A form refused by the CSRF check answers SOMA's own page (what happened, nothing saved, the way back).
+CSRF_FAILURE_VIEW = "soma.core.views.csrf_failure"
 WSGI_APPLICATION = "soma.wsgi.application"
 
 TEMPLATES = [
