@@ -4,7 +4,7 @@ from pathlib import Path
 
 from bench.harness import emit, paired_figure, sample_pairs
 
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+SEEDS = Path(__file__).resolve().parents[1] / "soma" / "catalog" / "sources"  # the catalog's provenance
 
 
 def run(repeat: int = 5) -> None:

@@ -2,11 +2,10 @@ from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+from soma.catalog.extract import SOURCES_DIR
 
 
 @pytest.fixture
-def seeds():
-    if not (SEEDS / "assessment-guide.txt").exists():
-        pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
-    return SEEDS
+def seeds() -> Path:
+    """The five source texts, the project's own copy (soma/catalog/sources/)."""
+    return SOURCES_DIR

@@ -7,11 +7,10 @@ sources and update docs/catalog.md together with this file.
 
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-SEEDS = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+from soma.catalog.extract import SOURCES_DIR
 
 
 @pytest.fixture
@@ -113,14 +112,11 @@ def test_toolkit_and_working_group_counts(export):
     assert [(i["id"], len(i["articles"])) for i in export["instruments"]] == [("untoc", 27)]
 
 
-# ---- independent checks against the source texts (skipped where the sources are not present) ----------
+# ---- independent checks against the source texts (soma/catalog/sources/) ----------
 
 
 def _seed(name: str) -> list[str]:
-    path = SEEDS / name
-    if not path.is_file():
-        pytest.skip(f"{path} not available")
-    return path.read_text(encoding="utf-8").split("\n")
+    return (SOURCES_DIR / name).read_text(encoding="utf-8").split("\n")
 
 
 def test_guide_boxes_in_source_match_export(export):

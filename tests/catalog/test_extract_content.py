@@ -1,5 +1,6 @@
 """`soma catalog extract`: deterministic, committed output; refuses a wrong folder and writes nothing."""
 
+import io
 import shutil
 
 import pytest
@@ -22,12 +23,20 @@ def test_extraction_is_deterministic(seeds):
     assert first == second
 
 
-def test_extract_command_writes_all_files(seeds, tmp_path):
-    summary = run_extraction(seeds, tmp_path / "content")
-    written = sorted(p.name for p in (tmp_path / "content").iterdir())
+def test_extract_command_reads_the_projects_own_sources_by_default(tmp_path):
+    out = tmp_path / "content"
+    call_command("catalog", "extract", "--out", str(out), stdout=io.StringIO())
+    written = sorted(p.name for p in out.iterdir())
     assert written == sorted(["catalog.yaml", "guide.yaml", "protocol.yaml", "framework.yaml", "toolkit.yaml",
                               "working_group.yaml", "instruments.yaml"])
-    assert summary["items"]["guide"] > 1000
+    for name in written:
+        assert (out / name).read_bytes() == (CONTENT_DIR / name).read_bytes(), name
+
+
+def test_run_extraction_counts_what_it_wrote(seeds, tmp_path):
+    summary = run_extraction(seeds, tmp_path / "content")
+    guide = (tmp_path / "content" / "guide.yaml").read_text(encoding="utf-8")
+    assert summary["items"]["guide"] > 1000 and guide.count("\n- id: ") == summary["items"]["guide"]
 
 
 def test_missing_folder_says_what_it_expected_and_writes_nothing(tmp_path):

@@ -1,16 +1,8 @@
-import pathlib
-
 import pytest
 
-from soma.catalog.extract import framework
+from soma.catalog.extract import SOURCES_DIR, framework
 
-SEED = pathlib.Path(__file__).resolve().parents[3] / "shared" / "seeds" / "framework-for-action.txt"
-if not SEED.exists():
-    SEED = pathlib.Path("/work/shared/seeds/framework-for-action.txt")
-if not SEED.exists():
-    pytest.skip("framework-for-action.txt seed not available", allow_module_level=True)
-
-
+SEED = SOURCES_DIR / "framework-for-action.txt"
 
 @pytest.fixture(scope="module")
 def doc():

@@ -1,14 +1,10 @@
 """Tests for the Assessment Guide parser against the real seed file."""
 
-import pathlib
-
 import pytest
 
-SEED = pathlib.Path("/work/shared/seeds/assessment-guide.txt")
-if not SEED.exists():
-    pytest.skip("assessment-guide.txt seed not available", allow_module_level=True)
+from soma.catalog.extract import SOURCES_DIR, guide
 
-from soma.catalog.extract import guide  # noqa: E402
+SEED = SOURCES_DIR / "assessment-guide.txt"
 
 
 @pytest.fixture(scope="module")

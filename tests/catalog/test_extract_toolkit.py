@@ -1,17 +1,14 @@
 """The Toolkit overview parser on the real seed file."""
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from soma.catalog.extract import SOURCES_DIR, toolkit
 from soma.catalog.extract import _tk_text as tk
-from soma.catalog.extract import toolkit
 from soma.catalog.extract.text import load_yaml
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "toolkit-overview.txt"
-if not SEED.exists():
-    pytest.skip("toolkit seed file missing", allow_module_level=True)
+SEED = SOURCES_DIR / "toolkit-overview.txt"
 
 SECTIONS_PER_TOOL = {1: 14, 2: 9, 3: 5, 4: 15, 5: 12, 6: 17, 7: 23, 8: 11, 9: 10, 10: 5}
 

@@ -1,18 +1,14 @@
 """The Working Group background paper parser on the real seed files."""
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from soma.catalog.extract import SOURCES_DIR, working_group
 from soma.catalog.extract import _tk_text as tk
-from soma.catalog.extract import working_group
 from soma.catalog.extract.text import load_yaml
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-PATHS = {"2012": SEEDS / "wg-2012-protection-assistance.txt", "2015": SEEDS / "wg-2015-prevention.txt"}
-if not all(p.exists() for p in PATHS.values()):
-    pytest.skip("working group seed files missing", allow_module_level=True)
+PATHS = {"2012": SOURCES_DIR / "wg-2012-protection-assistance.txt", "2015": SOURCES_DIR / "wg-2015-prevention.txt"}
 
 
 @pytest.fixture(scope="module")

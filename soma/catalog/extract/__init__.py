@@ -25,6 +25,8 @@ SOURCES = {
     "wg-2012-protection-assistance.txt": "Working Group on the Smuggling of Migrants",
     "wg-2015-prevention.txt": "Working Group on the Smuggling of Migrants",
 }
+# The five texts themselves, kept in the project as the catalog's provenance (sources/README.md).
+SOURCES_DIR = Path(__file__).resolve().parents[1] / "sources"
 PACK_FILES = ("guide", "protocol", "framework", "toolkit", "working_group", "instruments")
 
 

@@ -12,7 +12,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         extract = sub.add_parser("extract", help="Parse the source documents and write soma/catalog/content/.")
-        extract.add_argument("--sources", required=True, help="Folder with the five UNODC source texts.")
+        extract.add_argument(
+            "--sources",
+            help="Folder with the five UNODC source texts (default: the project's own copy, soma/catalog/sources/).",
+        )
         extract.add_argument("--out", default=str(packs.CONTENT_DIR), help="Where to write (default: the package).")
         load = sub.add_parser("load", help="Load the built-in content as a catalog version.")
         load.add_argument("--if-needed", action="store_true", help="Say nothing when it is already loaded.")
@@ -28,10 +31,10 @@ class Command(BaseCommand):
         getattr(self, f"do_{action.replace('-', '_')}")(**options)
 
     def do_extract(self, sources, out, **options):
-        from soma.catalog.extract import ExtractionError, run_extraction
+        from soma.catalog.extract import SOURCES_DIR, ExtractionError, run_extraction
 
         try:
-            summary = run_extraction(Path(sources), Path(out))
+            summary = run_extraction(Path(sources) if sources else SOURCES_DIR, Path(out))
         except ExtractionError as error:
             raise CommandError(f"{error}\nNothing was written.") from None
         for name, count in summary["items"].items():
