@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from soma.accounts import sign_in
 from soma.assessments import home
@@ -8,6 +11,8 @@ from soma.core import views as core_views
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links to: the icon in static/soma.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("soma/favicon.ico"), permanent=True)),
     path("jobs/<int:pk>/", core_views.job, name="job"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("soma.accounts.urls")),

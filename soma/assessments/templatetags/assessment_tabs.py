@@ -34,10 +34,22 @@ def _tabs(pk: int, language: str | None, prefix: str, urlconf: str) -> tuple[tup
 
 
 def _forget(**kwargs: object) -> None:
-    _tabs.cache_clear()  # a test that changes the URL configuration or languages
+    _tabs.cache_clear()
+    _tab_names.cache_clear()  # a test that changes the URL configuration or languages
 
 
 setting_changed.connect(_forget)
+
+
+@lru_cache(maxsize=64)
+def _tab_names(language: str | None) -> dict[str, str]:
+    return {tab: str(label) for tab, _name, label in TABS}
+
+
+@register.simple_tag
+def tab_name(tab: str) -> str:
+    """The name of a tab as the tab bar shows it ("" for none): the start of its pages' titles."""
+    return _tab_names(get_language()).get(tab, "")
 
 
 @register.simple_tag
