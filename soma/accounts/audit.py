@@ -55,6 +55,11 @@ EVENTS = {
     "user_changed": "an account's active, staff or superuser flag changed (details: the account, before, after)",
     "user_deleted": "an account was deleted (details: the account)",
     "admin_change": "a change made in the administration pages (details: model, object, what changed)",
+    "user_invited": "an account was created by invitation and the e-mail sent (details: the account, the e-mail "
+                    "address, the role on the assessment for a lead's invitation)",
+    "user_deactivated": "an administrator deactivated an account on the user-management page (details: the account)",
+    "user_reactivated": "an administrator reactivated an account on the user-management page (details: the account)",
+    "two_factor_reset": "an administrator removed an account's two-factor devices (details: the account, how many)",
     "assessment_created": "an assessment was created",
     "status_changed": "an assessment moved to another stage (details: from, to)",
     "membership_added": "someone joined the team (details: member, role, clearance)",
