@@ -529,7 +529,8 @@ OTHER_EXPECTED: dict[str, dict[str, dict[str, str]]] = {
 # sends anonymous users to SOMA's own sign-in; its sign-out page sends everyone back to the administration.
 NOT_STAFF = ("nonmember", *MEMBER_ROLES)
 ADMIN_GROUP = {"anonymous": ADMIN_LOGIN, **dict.fromkeys(NOT_STAFF, ADMIN_LOGIN), "superuser": ADMIN_IN}
-ADMIN_LOGIN_PAGE = {"anonymous": LOGIN, **dict.fromkeys(NOT_STAFF, VIEW), "superuser": ANSWERED}
+# A signed-in user who is not staff is told on a SOMA page (403) that the administration is not for them.
+ADMIN_LOGIN_PAGE = {"anonymous": LOGIN, **dict.fromkeys(NOT_STAFF, DENY), "superuser": ANSWERED}
 ADMIN_EXCEPTIONS = {
     "admin:login": ADMIN_LOGIN_PAGE,
     "<unnamed admin/login/>": ADMIN_LOGIN_PAGE,

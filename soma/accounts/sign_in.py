@@ -127,12 +127,14 @@ def login_code(request):
 
 
 def admin_login(request):
-    """The administration pages' sign-in: SOMA's own (with lockout and two-factor) for anyone not signed in;
-    the administration's own page only to say that a signed-in user may not use them."""
+    """The administration pages' sign-in: SOMA's own (with lockout and two-factor) for anyone not signed in; a
+    signed-in administrator goes on to them; anyone else is told, on a SOMA page, that they are not for them."""
     if request.user.is_authenticated:
         from django.contrib import admin
 
-        return admin.site.login(request)
+        if admin.site.has_permission(request):
+            return admin.site.login(request)
+        return render(request, "registration/admin_refused.html", status=403)
     target = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = reverse("admin:index")
