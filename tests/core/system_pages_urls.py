@@ -1,9 +1,10 @@
-"""SOMA's URLs plus two addresses that fail on purpose, for the system pages' tests (tests/core/test_system_pages.py)."""
+"""SOMA's URLs plus two addresses that fail on purpose, for tests/core/test_system_pages.py."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path
 
-from soma.urls import handler400, handler403, handler404, handler500, urlpatterns as soma_urlpatterns
+from soma.urls import handler400, handler403, handler404, handler500
+from soma.urls import urlpatterns as soma_urlpatterns
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 
