@@ -388,8 +388,27 @@ def national(request, assessment):
 
 @assessment_page
 def history(request, assessment):
-    user = request.user
-    page = Paginator(selectors.history(seen_by(user, assessment)), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = [(entry, selectors.history_changes(seen_by(user, assessment), entry)) for entry in page]
+    """The history, narrowed by kind of record, change, person and days; the choice is remembered per assessment
+    in the session until cleared. A filter that does not parse says why and leaves the remembered one as it was."""
+    from soma.accounts import history_display
+
+    seen = seen_by(request.user, assessment)
+    everything = selectors.history(seen)
+    remembered = f"history-filter-{assessment.pk}"
+    if "clear" in request.GET:
+        request.session.pop(remembered, None)
+        return redirect("assessments:history", assessment.pk)
+    asked = {key: request.GET[key] for key in history_display.FILTER_KEYS if key in request.GET}
+    form = history_display.HistoryFilter(seen, everything, asked or request.session.get(remembered, {}))
+    criteria = form.cleaned_data if form.is_valid() else {}
+    if asked and form.is_valid():
+        request.session[remembered] = {key: value for key, value in asked.items() if value}
+    elif not form.is_valid():
+        previous = history_display.HistoryFilter(seen, everything, request.session.get(remembered, {}))
+        criteria = previous.cleaned_data if previous.is_valid() else {}
+    page = Paginator(history_display.filtered(everything, criteria), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    entries = history_display.describe(seen, list(page))
     return render(request, "assessments/history.html",
-                  page_context(request, assessment, "history", page=page, entries=entries))
+                  page_context(request, assessment, "history", page=page, entries=entries, form=form,
+                               filtering=bool(criteria and any(criteria.values()))))

@@ -315,8 +315,8 @@ def test_history_shows_before_and_after(client, assessment, team):
     services.update_plan(team["lead"], assessment, expected_version=assessment.version,
                          purpose="Identify needs of the Demoland prosecution service.")
     page = client_for(client, team["lead"]).get(url("history", assessment)).content.decode()
-    assert "purpose" in page and "Identify needs of the Demoland prosecution service." in page
-    assert page.index("Identify needs") < page.index("created")  # newest first
+    assert "Purpose set to Identify needs" in page and "Identify needs of the Demoland prosecution service." in page
+    assert page.index("Identify needs") < page.index("” created")  # newest first
 
 
 def test_history_hides_classified_and_masks_names(client, assessment, team):
