@@ -125,6 +125,12 @@ TEMPLATES = [
             ],
         },
     },
+    {  # Jinja2 templates in an app's jinja2/ folder: the question page's answer cards (soma/responses/jinja.py)
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "soma.responses.jinja.environment"},
+    },
 ]
 
 _sqlite_default = f"sqlite:///{DATA_DIR / 'soma.sqlite3'}"
@@ -149,6 +155,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# E-mail (invitations): an SMTP server when SOMA_EMAIL_HOST is set, else written to SOMA's log (a laptop, a test
+# server). SOMA_EMAIL_BACKEND names another Django e-mail backend. See docs/configuration.md, "E-mail".
+EMAIL_HOST = os.environ.get("SOMA_EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get("SOMA_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("SOMA_EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("SOMA_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("SOMA_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("SOMA_EMAIL_TLS", True) and not env_bool("SOMA_EMAIL_SSL", False)
+EMAIL_USE_SSL = env_bool("SOMA_EMAIL_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("SOMA_EMAIL_TIMEOUT", 20))
+DEFAULT_FROM_EMAIL = os.environ.get("SOMA_EMAIL_FROM", "SOMA <soma@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# How long an invitation's set-your-password link works (Django's password-reset token).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("SOMA_INVITATION_DAYS", 3)) * 24 * 3600
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
