@@ -14,6 +14,22 @@ from soma.kernel.access import Role
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class Picker(forms.SelectMultiple):
+    """A multiple choice among many options: a plain `<select multiple>` that soma/static/soma/pickers.js turns
+    into a type-to-search chooser (Tom Select) when JavaScript runs. The page includes
+    "assessments/_pickers.html". The chooser's own words come translated in data attributes."""
+
+    def __init__(self, attrs: dict | None = None, size: int = 8) -> None:
+        super().__init__({
+            "size": size,
+            "data-picker": "",
+            "data-picker-placeholder": _("Type to search"),
+            "data-picker-remove": _("Remove"),
+            "data-picker-empty": _("Nothing matches"),
+            **(attrs or {}),
+        })
+
+
 class IdsField(forms.ModelMultipleChoiceField):
     """A multiple choice of rows by id that refuses ids no database column can hold (e.g. 2**70) as invalid
     choices: Django's own field passes them to an `id IN (...)` query, which SQLite and PostgreSQL reject
@@ -68,9 +84,10 @@ class PlanForm(forms.ModelForm):
             "advisory_group": _text(2),
             "start_date": DATE,
             "end_date": DATE,
+            "jurisdictions": Picker(),
         }
         help_texts = {
-            "jurisdictions": _("One or more countries; hold Ctrl (or ⌘) to choose several."),
+            "jurisdictions": _("One or more countries. Type part of a name to find it; choose as many as apply."),
             "terms_of_reference": _("Purpose, depth, resources, audience: as agreed with the advisory group."),
             "dissemination": _("Who receives the report, in its public and restricted versions."),
             "advisory_group": _("Senior managers of the main stakeholders who agree the terms of reference."),
@@ -78,7 +95,6 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args, may_see_names: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdictions"].widget.attrs["size"] = 8
         withhold_names(self, may_see_names)
         # Left out of a post (an older client), it stays as it is, capped at the assessment's classification.
         self.fields["new_work_classification"].required = False
@@ -220,8 +236,8 @@ def question_label(question) -> str:
 
 class ActivityForm(forms.ModelForm):
     questions = forms.MultipleChoiceField(
-        label=_("Questions covered"), required=False, widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text=_("Only questions of the assessment's scope. Hold Ctrl (or ⌘) to choose several."),
+        label=_("Questions covered"), required=False, widget=Picker(size=12),
+        help_text=_("Only questions of the assessment's scope. Type a code or words of the question to find it."),
     )
 
     class Meta:

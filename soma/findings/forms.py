@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from soma.assessments import selectors as assessment_selectors
-from soma.assessments.forms import IdsField
+from soma.assessments.forms import IdsField, Picker
 from soma.catalog import selectors as catalog_selectors
 from soma.evidence.models import Citation
 from soma.findings import selectors
@@ -14,7 +14,21 @@ from soma.findings.models import Finding, Priority, Recommendation
 from soma.kernel.clearance import seen_by
 
 SUGGESTIONS_SHOWN = 10
-SUGGESTIONS_CHECKED = 5
+# The catalog kinds a recommendation may link (as soma.findings.services.save_recommendation accepts them).
+LINK_KINDS = {
+    "toolkit": ("toolkit_section", "toolkit_tool"),
+    "framework": ("ffa_paragraph", "ffa_cell", "ffa_table_section"),
+}
+
+
+def choice_label(item) -> str:
+    """A catalog item as a chooser lists it: its label and, when the label is only a number ("Article 6(1)",
+    "Framework paragraph 145"), the start of its title or text, so that typing words finds it."""
+    label = catalog_selectors.label(item)
+    words = " ".join((item.title or item.text or "").split())
+    if not words or words in label:
+        return label
+    return f"{label}: {words if len(words) <= 90 else words[:89] + '…'}"
 
 
 class PlainForm(forms.Form):
@@ -42,12 +56,12 @@ class FindingForm(VersionedForm):
     responses = forms.MultipleChoiceField(
         label=_("Linked answers"), required=False,
         help_text=_("Answered questions of the chosen subsection."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=Picker(size=6),
     )
     provisions = forms.MultipleChoiceField(
         label=_("Protocol provisions"), required=False,
-        help_text=_("Hold Ctrl (or Cmd) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        help_text=_("Type an article number (6.1) or words of the provision to find it."),
+        widget=Picker(size=10),
     )
     classification = forms.ChoiceField(label=_("Classification"))
 
@@ -73,7 +87,7 @@ class FindingForm(VersionedForm):
         provisions = []
         for article in sorted(tree.all("protocol_article"), key=lambda a: int(a.code)):
             options = [(article.key, catalog_selectors.label(article))]
-            options += [(p.key, catalog_selectors.label(p)) for p in tree.descendants(article) if p.kind == "provision"]
+            options += [(p.key, choice_label(p)) for p in tree.descendants(article) if p.kind == "provision"]
             provisions.append((catalog_selectors.label(article), options))
         self.fields["provisions"].choices = provisions
         self.fields["classification"].choices = seen_by(user, assessment).classification_choices()
@@ -166,8 +180,14 @@ class RecommendationForm(VersionedForm):
     conclusions = IdsField(
         label=_("Linked conclusions"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    toolkit = forms.MultipleChoiceField(label=_("Toolkit sections"), required=False)
-    framework = forms.MultipleChoiceField(label=_("Framework for Action items"), required=False)
+    toolkit = forms.MultipleChoiceField(
+        label=_("Toolkit sections"), required=False, widget=Picker(),
+        help_text=_("Type a section number (7.11) or words of its title to find it."),
+    )
+    framework = forms.MultipleChoiceField(
+        label=_("Framework for Action items"), required=False, widget=Picker(),
+        help_text=_("Type a paragraph number or words of the item to find it."),
+    )
     classification = forms.ChoiceField(label=_("Classification"))
 
     def __init__(self, *args, user, assessment, **kwargs):
@@ -180,11 +200,18 @@ class RecommendationForm(VersionedForm):
         self.fields["institutions"].queryset = selectors.institutions(seen)
         self.fields["conclusions"].queryset = selectors.conclusions(seen)
         tree = assessment_selectors.tree_for(assessment)
-        self.fields["toolkit"].choices = [(i.key, i.key) for i in tree.all() if i.kind == "toolkit_section"]
-        self.fields["framework"].choices = [
-            (i.key, i.key) for i in tree.all() if i.kind in ("ffa_paragraph", "ffa_cell")
-        ]
+        for name, kinds in LINK_KINDS.items():
+            self.fields[name].choices = [
+                (item.key, choice_label(item)) for item in tree.all() if item.kind in kinds
+            ]
         self.fields["classification"].choices = seen.classification_choices()
+
+    def clean_toolkit(self) -> list[str]:
+        # A suggestion ticked and the same item chosen in the chooser arrive twice: keep it once.
+        return list(dict.fromkeys(self.cleaned_data["toolkit"]))
+
+    def clean_framework(self) -> list[str]:
+        return list(dict.fromkeys(self.cleaned_data["framework"]))
 
     def clean_currency(self):
         return self.cleaned_data["currency"].upper()
@@ -216,22 +243,18 @@ class ReviewForm(forms.Form):
     state = forms.ChoiceField(choices=[("ready", "ready"), ("reviewed", "reviewed"), ("returned", "returned")])
 
 
-def suggestion_choices(assessment, area: str, chosen: dict[str, list[str]] | None, tree=None) -> dict[str, list]:
-    """For the recommendation form: per document, [(key, label, checked)] — the suggestions for the area and
-    whatever is already chosen. With `chosen` None (a new recommendation), the top suggestions are checked."""
+def suggestion_choices(assessment, area: str, chosen: dict[str, list[str]] | None,
+                       tree=None) -> dict[str, list[tuple[str, str]]]:
+    """For the recommendation form: per field ("toolkit", "framework"), [(key, label)] of the items the catalog's
+    cross-references suggest for the area and that are not chosen yet. They are offers: nothing is chosen for
+    the user, on a new recommendation (`chosen` None) as on an edit."""
     from soma.findings.services import suggestions
 
     tree = tree or assessment_selectors.tree_for(assessment)
     suggested = suggestions(assessment, area) if area else {"toolkit": [], "ffa": []}
     result = {}
     for name, document in (("toolkit", "toolkit"), ("framework", "ffa")):
-        items = suggested[document][:SUGGESTIONS_SHOWN]
-        if chosen is None:
-            checked = {item.key for item in items[:SUGGESTIONS_CHECKED]}
-        else:
-            checked = set(chosen.get(name, []))
-        keys = [item.key for item in items]
-        extra = [key for key in checked if key not in keys and tree.get(key) is not None]
-        rows = [(key, catalog_selectors.label(tree.get(key)), key in checked) for key in extra + keys]
-        result[name] = rows
+        taken = set((chosen or {}).get(name, []))
+        result[name] = [(item.key, catalog_selectors.label(item))
+                        for item in suggested[document][:SUGGESTIONS_SHOWN] if item.key not in taken]
     return result

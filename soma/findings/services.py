@@ -166,7 +166,9 @@ def save_recommendation(user: User, assessment: Assessment, recommendation: Reco
             item = tree.get(key)
             if item is None or item.kind not in allowed:
                 raise ServiceError(f"{key} is not a {'Toolkit section' if name == 'toolkit' else 'Framework item'}.")
-    if not recommendation.pk and not fields.get("toolkit") and not fields.get("framework") and fields.get("area"):
+    # Suggested links only when a caller leaves both lists out (the API's documented default); a list given, even
+    # empty (the pages always give both), is what the user chose: nothing is linked that they did not choose.
+    if not recommendation.pk and "toolkit" not in fields and "framework" not in fields and fields.get("area"):
         suggested = suggestions(assessment, fields["area"])
         fields.setdefault("toolkit", [item.key for item in suggested["toolkit"][:5]])
         fields.setdefault("framework", [item.key for item in suggested["ffa"][:5]])

@@ -147,11 +147,13 @@ def test_conclusion_tentative_badge(client, assessment, team):
 
 
 @pytest.mark.parametrize("area", ["guide:I.A", "guide:section:I"])
-def test_new_recommendation_prefills_suggestions(client, assessment, team, area):
+def test_new_recommendation_offers_suggestions(client, assessment, team, area):
     c = client_for(client, team["lead"])
     html = c.get(url("recommendation_create", assessment) + f"?area={area}").content.decode()
-    checked = re.findall(r'name="toolkit" value="(toolkit:[^"]+)" id="[^"]+" checked', html)
-    assert checked
+    offered = re.findall(r'<input type="checkbox" name="toolkit" value="(toolkit:[^"]+)" id="[^"]+" '
+                         r'data-offer-for="id_toolkit">', html)
+    assert offered and " checked" not in html.split('id="suggestions"', 1)[1].split("</fieldset>", 1)[0]
+    checked = offered[:2]
     partial = c.get(url("recommendation_suggestions", assessment), {"area": area, "new": "1"},
                     HTTP_HX_REQUEST="true")
     assert partial.status_code == 200 and 'id="suggestions"' in partial.content.decode()
