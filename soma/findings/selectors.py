@@ -60,15 +60,9 @@ def _citations() -> Prefetch:
     return Prefetch("citations", queryset=Citation.objects.select_related("source", "activity"))
 
 
-@dataclass
-class _Answer:
-    """What the overview needs of a visible response: its statuses, whether it has text and visible evidence."""
-
-    narrative: str
-    review_state: str
-    de_jure: str
-    de_facto: str
-    cited: bool
+# What the overview needs of a visible response: (answered: has text, reviewed, cites visible evidence, de jure,
+# de facto). A tuple, not an object: a full assessment has 714 of them.
+_Answer = tuple[bool, bool, bool, str, str]
 
 
 def _answers_for_overview(seen: Seen) -> dict[str, _Answer]:
@@ -81,8 +75,9 @@ def _answers_for_overview(seen: Seen) -> dict[str, _Answer]:
     rows = seen.visible(seen.assessment.responses.all()).values_list(
         "pk", "question", "narrative", "review_state", "de_jure", "de_facto"
     )
+    reviewed = ReviewState.REVIEWED.value
     return {
-        question: _Answer(narrative, review_state, de_jure, de_facto, pk in cited)
+        question: (bool(narrative.strip()), review_state == reviewed, pk in cited, de_jure, de_facto)
         for pk, question, narrative, review_state, de_jure, de_facto in rows
     }
 
@@ -197,8 +192,6 @@ class Overview:
 def overview(seen: Seen) -> Overview:
     """Progress per section, a gap map of subsections and the Protocol provisions (mandatory first).
     A picture of needs, not a score: nothing here adds up to a grade."""
-    from soma.catalog import selectors as catalog_selectors
-
     scope = assessment_selectors.scope_outline(seen)
     answers = _answers_for_overview(seen)
     sections: dict[str, SectionProgress] = {}
@@ -206,45 +199,73 @@ def overview(seen: Seen) -> Overview:
     totals = SectionProgress(code="", title="")
     tree = assessment_selectors.tree_for(seen.assessment)
     for sub in scope:
-        section = sections.setdefault(
-            sub.section_code,
-            SectionProgress(sub.section_code, tree.by_key[f"guide:section:{sub.section_code}"].display_title),
-        )
+        section = sections.get(sub.section_code)
+        if section is None:
+            title = tree.by_key[f"guide:section:{sub.section_code}"].display_title
+            section = sections[sub.section_code] = SectionProgress(sub.section_code, title)
         row = GapRow(sub.key, sub.code, sub.title)
-        found = [response for response in map(answers.get, sub.question_keys) if response is not None]
-        row.de_jure.update(response.de_jure for response in found)
-        row.de_facto.update(response.de_facto for response in found)
-        answered = sum(1 for response in found if response.narrative.strip())
-        reviewed = sum(1 for response in found if response.review_state == ReviewState.REVIEWED)
-        cited = sum(1 for response in found if response.cited)
+        answered = reviewed = cited = 0
+        for key in sub.question_keys:
+            found = answers.get(key)
+            if found is not None:
+                answered += found[0]
+                reviewed += found[1]
+                cited += found[2]
+                row.de_jure[found[3]] += 1
+                row.de_facto[found[4]] += 1
         for progress in (section, totals):
             progress.questions += len(sub.question_keys)
             progress.answered += answered
             progress.reviewed += reviewed
             progress.cited += cited
         gap_map.append(row)
-    by_subsection = {row.key: row for row in gap_map}
+    by_subsection = {row.code: row for row in gap_map}
     provisions = []
-    for row in gap_map:
-        for link in tree.links_from(row.key, "requires"):
+    for key, label, obligation, codes in _provisions_required(tree, tuple(row.key for row in gap_map)):
+        rows = [by_subsection[code] for code in codes]
+        provisions.append(ProvisionRow(key, label, obligation, list(codes),
+                                       combined_status([r.de_jure_status for r in rows]),
+                                       combined_status([r.de_facto_status for r in rows])))
+    return Overview(list(sections.values()), gap_map, provisions, totals)
+
+
+# (key, label, obligation, codes of the subsections requiring it) of each Protocol provision, in the overview's order
+_Provision = tuple[str, str, str | None, tuple[str, ...]]
+
+
+def _provisions_required(tree: Tree, subsections: tuple[str, ...]) -> tuple[_Provision, ...]:
+    """The Protocol provisions the subsections require (catalog links), mandatory first, then by article: the same
+    for every request on one scope, so worked out once per catalog tree, scope and language (kept on the tree,
+    which a new pack replaces)."""
+    from django.utils.translation import get_language
+
+    from soma.catalog import selectors as catalog_selectors
+
+    kept: dict[tuple[tuple[str, ...], str | None], tuple[_Provision, ...]] = tree.__dict__.setdefault(
+        "_soma_provisions_required", {}
+    )
+    key = (subsections, get_language())
+    found = kept.get(key)
+    if found is not None:
+        return found
+    merged: dict[str, tuple[str, str, str | None, list[str]]] = {}
+    for sub in subsections:
+        code = tree.by_key[sub].code
+        for link in tree.links_from(sub, "requires"):
             target = link.target
-            provisions.append((target, row))
-    merged: dict[str, ProvisionRow] = {}
-    for target, row in provisions:
-        if target.document != "protocol":
-            continue
-        entry = merged.setdefault(
-            target.key,
-            ProvisionRow(target.key, catalog_selectors.label(target), target.attrs.get("obligation"), [], "", ""),
-        )
-        entry.subsections.append(row.code)
-    for entry in merged.values():
-        rows = [by_subsection[f"guide:{code}"] for code in entry.subsections]
-        entry.de_jure = combined_status([r.de_jure_status for r in rows])
-        entry.de_facto = combined_status([r.de_facto_status for r in rows])
+            if target.document != "protocol":
+                continue
+            entry = merged.setdefault(
+                target.key, (target.key, catalog_selectors.label(target), target.attrs.get("obligation"), [])
+            )
+            entry[3].append(code)
     order = {"mandatory": 0, "optional": 1, None: 2}
-    ordered = sorted(merged.values(), key=lambda p: (order.get(p.obligation, 2), article_number(p.key), p.key))
-    return Overview(list(sections.values()), gap_map, ordered, totals)
+    ordered = sorted(merged.values(), key=lambda p: (order.get(p[2], 2), article_number(p[0]), p[0]))
+    found = tuple((key_, label, obligation, tuple(codes)) for key_, label, obligation, codes in ordered)
+    if len(kept) >= 256:  # scopes and languages seen by this process; a bound all the same
+        kept.clear()
+    kept[key] = found
+    return found
 
 
 def subsection_status(statuses: list[str]) -> str:
