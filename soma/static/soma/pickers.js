@@ -29,6 +29,9 @@
         }
       }
     });
+    // Tom Select moves the field's label to its own input and leaves the plain select, still sent, out of the tab
+    // order: hidden from assistive technology too, or it is read as a second, unnamed list (axe select-name).
+    select.setAttribute("aria-hidden", "true");
     var help = select.getAttribute("aria-describedby");
     if (help) { picker.control_input.setAttribute("aria-describedby", help); }
     var field = select.closest(".field");
