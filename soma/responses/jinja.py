@@ -3,7 +3,7 @@ an app's `jinja2/` folder). The answer cards of the question page are Jinja2 tem
 its forms and citations, cost most of that page's time in Django's template language.
 
 What Django's tags and filters did there is here: `_` (gettext: `{{ _("Save") }}`, which makemessages also finds),
-`choice_label` and `last_saved` (the same functions as the Django filters), `linebreaks` and `hour_minute`
+`choice_label`, `with_title` and `last_saved` (the same functions as the Django filters), `linebreaks` and `hour_minute`
 (Django's `time:"H:i"` in the current time zone)."""
 
 from datetime import datetime
@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from jinja2 import Environment
 
+from soma.core.templatetags.labels import with_title
 from soma.core.templatetags.many_rows import choice_label
 from soma.responses.templatetags.answer_cards import last_saved
 
@@ -41,6 +42,6 @@ def environment(**options: Any) -> Environment:
     env.globals.update(_=gettext, gettext=gettext)
     env.filters.update(
         choice_label=choice_label, last_saved=last_saved, linebreaks=linebreaks, hour_minute=hour_minute,
-        if_none=if_none,
+        if_none=if_none, with_title=with_title,
     )
     return env

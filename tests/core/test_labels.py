@@ -1,0 +1,38 @@
+"""No label says its kind twice ("Interview: Interview: ..."), in Django templates, Jinja2 templates and the demo."""
+
+from django.template import Context, Template
+from django.utils import translation
+
+from soma.core.templatetags.labels import kind_and_title
+from soma.demo import services as demo
+from soma.responses.jinja import environment
+
+
+def test_the_kind_is_said_once():
+    assert kind_and_title("Interview", "Coast Guard command") == "Interview: Coast Guard command"
+    assert kind_and_title("Interview", "Interview: Coast Guard command") == "Interview: Coast Guard command"
+    assert kind_and_title("Site visit", "site visit to Port Azur") == "site visit to Port Azur"
+    assert kind_and_title("", "Coast Guard command") == "Coast Guard command"
+    assert kind_and_title("Interview", "") == "Interview"
+
+
+def test_the_filter_in_both_template_engines():
+    django = Template('{% load labels %}{{ kind|with_title:title }}')
+    jinja = environment().from_string("{{ kind|with_title(title) }}")
+    for title in ("Interview: duty officer", "duty officer"):
+        context = {"kind": "Interview", "title": title}
+        assert django.render(Context(context)) == jinja.render(context) == "Interview: duty officer"
+
+
+def test_a_translated_kind_is_said_once_too():
+    with translation.override("fr"):
+        assert kind_and_title("Entretien", "Entretien : garde-côtes") == "Entretien : garde-côtes"
+
+
+def test_demo_activities_do_not_write_their_kind_before_their_title():
+    """Pages put the kind before the title ("Interview: Coast Guard command"); the demo's titles do not."""
+    from soma.assessments.models import Activity
+
+    labels = dict(Activity._meta.get_field("kind").flatchoices)
+    for _key, kind, title, *_rest in demo.ACTIVITIES:
+        assert not title.casefold().startswith(f"{labels[kind]}:".casefold()), title
