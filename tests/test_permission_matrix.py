@@ -505,6 +505,11 @@ OTHER_EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "two_factor": {"GET": signed_in(VIEW), "POST": signed_in(VIEW)},
     "password_change": {"GET": signed_in(VIEW), "POST": signed_in(VIEW), "PUT": signed_in(VIEW)},
     "password_change_done": {"GET": signed_in(VIEW), "POST": signed_in(NOMETHOD)},
+    # User management (soma/accounts/views.py): administrators only; the invitation link is for anyone who
+    # holds it (a made-up one answers 400, "this link no longer works").
+    "users": {"GET": only("superuser", VIEW, DENY), "POST": only("superuser", PASS, DENY)},
+    "user": {"GET": signed_in(NOMETHOD), "POST": only("superuser", PASS, DENY)},
+    "welcome": {"GET": everyone(ANSWERED), "POST": everyone(ANSWERED)},
     # soma/exchange/urls_import.py, soma/assessments/urls.py (outside one assessment)
     "exchange_import:bundle_import": {"GET": signed_in(VIEW), "POST": FORM_POST},
     "assessments:list": {"GET": signed_in(VIEW), "POST": signed_in(VIEW)},
@@ -539,7 +544,7 @@ ADMIN_EXCEPTIONS = {
 
 
 OTHER_KWARGS = {"number": 6, "key": "protocol:art6", "app_label": "auth", "url": "no-such-page/",
-                "content_type_id": "1", "object_id": "1", "id": "1"}
+                "content_type_id": "1", "object_id": "1", "id": "1", "uidb64": "MQ", "token": "made-up"}
 # Query strings where a GET without one would be refused before the decision under test.
 QUERIES = {"api-search": "?q=smuggling", "search": "?q=smuggling", "set_language": "?next=/"}
 

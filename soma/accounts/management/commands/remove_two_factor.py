@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from soma.accounts.two_factor import remove_devices
+from soma.accounts.services import reset_two_factor
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user named '{username}'. Check the spelling (user names are case-sensitive).")
-        removed = remove_devices(user)
+        removed = reset_two_factor(None, user)  # audited like a reset on the users page
         if removed:
             self.stdout.write(self.style.SUCCESS(f"Removed the authenticator app of '{username}'."))
         else:
