@@ -30,6 +30,8 @@ import csv
 import datetime
 import hashlib
 import io
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -40,7 +42,7 @@ from django.utils.translation import gettext as _
 from soma.accounts import audit
 from soma.assessments import selectors
 from soma.evidence import services as evidence_services
-from soma.exchange.safe_files import MAX_UPLOAD_BYTES, UnsafeFile, check_xlsx
+from soma.exchange.safe_files import MAX_UPLOAD_BYTES, UnsafeFile, check_xlsx, checked_zip, read_member
 from soma.exchange.xlsform import form_writer
 from soma.findings.models import Implementation, Response, ReviewState
 from soma.kernel.access import Action, require
@@ -50,6 +52,7 @@ from soma.responses import services as response_services
 MAX_ROWS = 5000
 MAX_COLUMNS = 5000
 MAX_CELL = 32767  # Excel's own limit for one cell
+UNKNOWN_SHOWN = 10  # unknown columns named in a preview
 
 METADATA = {
     # ODK Central
@@ -145,21 +148,90 @@ class Preview:
     def ok(self) -> bool:
         return not self.errors
 
+    @property
+    def unknown_shown(self) -> list[str]:
+        """The first unknown columns, shortened: a file exported with labels has thousands of long ones."""
+        return [c if len(c) <= 60 else c[:59] + "…" for c in self.unknown_columns[:UNKNOWN_SHOWN]]
+
+    @property
+    def unknown_more(self) -> int:
+        return max(len(self.unknown_columns) - UNKNOWN_SHOWN, 0)
+
 
 # --- Reading the file ----------------------------------------------------------------------------------------------
 
 
-def read_table(data: bytes, file_name: str = "") -> tuple[str, list[str], list[list[object]], int]:
-    """(kind, header, rows, row number of the first row) of a CSV or XLSX export; UnsafeFile when the file
-    cannot be read safely."""
+@dataclass
+class Table:
+    """A file's first table: its kind ("CSV", "XLSX", "CSV.ZIP"), header, rows, the row number of the first
+    row, and notes on what was read (for the preview's warnings)."""
+
+    kind: str
+    header: list[str]
+    rows: list[list[object]]
+    first: int
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(data: bytes, file_name: str = "") -> Table:
+    """The table of a CSV, an XLSX or an ODK Central `.csv.zip` export; UnsafeFile when the file cannot be read
+    safely."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise UnsafeFile(_("The file is larger than %(mb)s MB. Export fewer submissions at a time.")
                          % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
     if not data:
         raise UnsafeFile(_("The file is empty. Choose the export file again."))
-    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
-        return "XLSX", *_read_xlsx(data)
-    return "CSV", *_read_csv(data)
+    name = file_name.lower()
+    if data[:4] == b"PK\x03\x04" or name.endswith((".xlsx", ".zip")):
+        if not name.endswith(".xlsx") and zipfile.is_zipfile(io.BytesIO(data)):
+            with checked_zip(data, _("The archive")) as archive:
+                members = archive.namelist()
+            if "[Content_Types].xml" not in members:
+                return Table("CSV.ZIP", *_read_central_zip(data, file_name))
+        return Table("XLSX", *_read_xlsx(data))
+    return Table("CSV", *_read_csv(data))
+
+
+def _read_central_zip(data: bytes, file_name: str) -> tuple[list[str], list[list[object]], int, list[str]]:
+    """ODK Central's normal download, `<form id>.csv.zip`: the submissions in `<form id>.csv`, each repeat
+    group's rows in `<form id>-<repeat>.csv` beside it, attachments under media/. The main CSV is read with the
+    limits of an uploaded CSV; SOMA's forms have no repeat groups, so the other tables are named, not read."""
+    with checked_zip(data, _("The archive")) as archive:
+        tables = sorted(n for n in archive.namelist() if n.lower().endswith(".csv") and "/" not in n)
+        main = _main_table(tables, file_name)
+        content = read_member(archive, main)
+    others = [n for n in tables if n != main]
+    notes = []
+    if others:
+        notes.append(_("Read %(main)s from the archive; %(others)s not read (SOMA's forms have no repeat groups).")
+                     % {"main": main, "others": _capped(others, 5)})
+    header, rows, first = _read_csv(content)
+    return header, rows, first, notes
+
+
+def _main_table(tables: list[str], file_name: str) -> str:
+    if not tables:
+        raise UnsafeFile(_("This ZIP archive is neither an Excel workbook nor an ODK Central export (it holds no "
+                           "CSV file). Upload the .csv.zip that ODK Central downloads, or a CSV or XLSX export."))
+    # The archive's own name says which table is the main one (a browser may add " (1)" to a second download).
+    stem = re.sub(r" ?\(\d+\)$", "", re.sub(r"(\.csv)?\.zip$", "", file_name.rsplit("/", 1)[-1], flags=re.I))
+    if f"{stem}.csv" in tables:
+        return f"{stem}.csv"
+    # Otherwise the one whose name starts every other's: form.csv beside form-repeat.csv.
+    roots = [t for t in tables if all(o == t or o.startswith(t[:-4] + "-") for o in tables)]
+    if len(roots) == 1:
+        return roots[0]
+    raise UnsafeFile(_("The archive holds several CSV files (%(names)s) and none is the main table of an ODK "
+                       "Central export. Upload the .csv.zip as ODK Central made it, or its main CSV on its own.")
+                     % {"names": _capped(tables, 5)})
+
+
+def _capped(names: list[str], limit: int, width: int = 60) -> str:
+    """A few names for a message, each shortened, with how many more there are."""
+    shown = ", ".join(n if len(n) <= width else n[: width - 1] + "…" for n in names[:limit])
+    if len(names) > limit:
+        shown += " " + _("(and %(n)s more)") % {"n": len(names) - limit}
+    return shown
 
 
 def _read_csv(data: bytes) -> tuple[list[str], list[list[object]], int]:
@@ -250,6 +322,11 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+def _labels_as_headers(headers: list[str]) -> bool:
+    """Headers that are texts (a KoboToolbox export with labels): most hold spaces, which no field name does."""
+    return bool(headers) and sum(" " in h.strip() for h in headers) * 2 > len(headers)
+
+
 def short_name(header: str) -> str:
     """The field name in a column header: `V_C-V_C_q07_answer`, `V_C/V_C_q07_answer` -> `V_C_q07_answer`."""
     for separator in ("/", "-", ":", "."):
@@ -273,8 +350,11 @@ def preview(user, assessment, activity, data: bytes, file_name: str = "") -> Pre
     """What importing the file would do, writing nothing. Raises UnsafeFile for a file that cannot be read."""
     require(user, Action.EDIT, assessment)
     activity = selectors.activity(seen_by(user, assessment), activity.pk)
-    kind, header, rows, first = read_table(data, file_name)
-    result = Preview(file_name=file_name, digest=hashlib.sha256(data).hexdigest(), kind=kind, activity=activity)
+    table = read_table(data, file_name)
+    header, rows, first = table.header, table.rows, table.first
+    result = Preview(file_name=file_name, digest=hashlib.sha256(data).hexdigest(), kind=table.kind,
+                     activity=activity)
+    result.warnings += [Problem(note) for note in table.notes]
     questions = {q.key: q for sub in selectors.questions_in_scope(seen_by(user, assessment)) for q in sub.questions}
     names = form_writer.field_map(questions.values())
 
@@ -299,7 +379,12 @@ def preview(user, assessment, activity, data: bytes, file_name: str = "") -> Pre
             result.metadata_columns.append(heading)
         else:
             result.unknown_columns.append(heading)
-    if not columns:
+    if not columns and _labels_as_headers(result.unknown_columns):
+        result.errors.append(Problem(_("The column headers are question texts, not field names: the file was "
+                                       "exported with labels. Export it again with XML values and headers "
+                                       "(KoboToolbox: Downloads, Value and header format, “XML values and "
+                                       "headers”).")))
+    elif not columns:
         result.errors.append(Problem(_("No column of the file is a question of this assessment's scope. Export the "
                                        "submissions with XML names as headers (not labels), from a form made by "
                                        "SOMA for this assessment.")))

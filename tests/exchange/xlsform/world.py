@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 
 import pytest
@@ -107,6 +108,42 @@ def kobo_xlsx(content: bytes, submissions: list[dict], formula: str | None = Non
                       "2026-03-12T10:00:00", values.get("_validation", ""), "vDemo", number])
     if formula:
         sheet.cell(row=2, column=3).value = formula  # a real formula cell
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def odk_central_zip(form_id: str, csv_data: bytes, repeats: dict[str, bytes] | None = None) -> bytes:
+    """ODK Central's normal download, `<form id>.csv.zip`: the submissions in `<form id>.csv`, a repeat group's
+    rows in `<form id>-<repeat>.csv` beside it (Central's layout), deflated."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{form_id}.csv", csv_data)
+        for name, data in (repeats or {}).items():
+            archive.writestr(f"{form_id}-{name}.csv", data)
+    return out.getvalue()
+
+
+def kobo_labels_xlsx(content: bytes, submissions: list[dict]) -> bytes:
+    """A KoboToolbox XLSX export in its default "Labels" format: headers are the group and question labels
+    joined by '/', select values are their labels; Kobo's metadata columns keep their names."""
+    rows = survey(content)
+    label = next(k for k in rows[0] if k.startswith("label::"))
+    header, names, group = ["start", "end"], [], ""
+    for row in rows:
+        if row["type"] == "begin_group":
+            group = row[label] or row["name"]
+        elif row["type"] == "end_group":
+            group = ""
+        elif row["name"] and row["type"] not in ("calculate",):
+            header.append(f"{group}/{row[label]}" if group else row[label])
+            names.append(row["name"])
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([*header, "_id", "_uuid", "_submission_time", "_validation_status", "__version__", "_index"])
+    for number, values in enumerate(submissions, start=1):
+        sheet.append(["2026-03-12T09:00:00", "2026-03-12T09:40:00", *[values.get(n) for n in names],
+                      1000 + number, f"kobo-demo-{number:04d}", "2026-03-12T10:00:00", "", "vDemo", number])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

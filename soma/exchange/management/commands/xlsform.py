@@ -32,8 +32,9 @@ class Command(BaseCommand):
         export.add_argument("--output", required=True, metavar="FORM.xlsx", help="The file to write.")
         load = actions.add_parser(
             "import", help="Preview (or with --apply, import) submissions exported from ODK Central or Kobo.",
-            description="Read a CSV or XLSX export of submissions and print what would be imported. Nothing is "
-            "written without --apply; with it, everything is checked first and written all or nothing.",
+            description="Read a CSV, XLSX or ODK Central .csv.zip export of submissions and print what would be "
+            "imported. Nothing is written without --apply; with it, everything is checked first and written all or "
+            "nothing.",
         )
         load.add_argument("assessment", type=int, metavar="ASSESSMENT_ID")
         load.add_argument("file", metavar="FILE")
@@ -94,16 +95,17 @@ class Command(BaseCommand):
         out = self.stdout.write
         out(f"{result.file_name} ({result.kind}): {len(result.submissions)} submissions, activity "
             f"'{result.activity.title}'.")
+        for problem in result.errors:  # first: what to do comes before any list
+            self.stderr.write(f"Error: {problem}")
+        for problem in result.warnings:
+            out(f"Warning: {problem}")
         for draft in result.drafts:
             out(f"  write {draft.question} [{draft.de_jure} / {draft.de_facto}]: {draft.narrative[:100]!r}")
         for skipped in result.skipped:
             out(f"  skip  {skipped.question}: {skipped.reason}")
         if result.unknown_columns:
-            out(f"Unknown columns (ignored): {', '.join(result.unknown_columns)}")
-        for problem in result.warnings:
-            out(f"Warning: {problem}")
-        for problem in result.errors:
-            self.stderr.write(f"Error: {problem}")
+            more = f" and {result.unknown_more} more" if result.unknown_more else ""
+            out(f"Unknown columns (ignored): {', '.join(result.unknown_shown)}{more}")
 
 
 def _user(username: str):
