@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from soma.accounts import forms as account_forms
+from soma.accounts import services as account_services
 from soma.assessments import forms, selectors, services
 from soma.assessments.models import STATUS_ORDER, Status
 from soma.catalog import selectors as catalog_selectors
@@ -219,16 +221,41 @@ def approve(request, assessment):
 # --- Team ---------------------------------------------------------------------------------------------------------
 
 
-def _render_team(request, assessment, add_form=None, status=200):
+def _render_team(request, assessment, add_form=None, status=200, invite_forms=None):
     user = request.user
     rows = []
     for member in selectors.members(seen_by(user, assessment)):
         change = forms.MemberChangeForm(initial={"role": member.role, "clearance": member.clearance},
                                         auto_id=f"id_member{member.pk}_%s")
         rows.append((member, change))
+    invite_form, invite_role = invite_forms or (
+        account_forms.InviteForm(prefix="invite"),
+        forms.MemberChangeForm(prefix="invite", initial={"role": "assessor", "clearance": "restricted"}))
     context = page_context(request, assessment, "team", rows=rows,
-                       add_form=add_form or forms.MemberAddForm())
+                       add_form=add_form or forms.MemberAddForm(), invite_form=invite_form, invite_role=invite_role)
     return render(request, "assessments/team.html", context, status=status)
+
+
+def _invite(request, assessment):
+    """A new member by e-mail (soma.accounts.services.invite): the account, the membership and the e-mail, all or
+    nothing."""
+    form = account_forms.InviteForm(request.POST, prefix="invite")
+    role = forms.MemberChangeForm(request.POST, prefix="invite")
+    if form.is_valid() and role.is_valid():
+        data = role.cleaned_data
+        try:
+            invited = account_services.invite(
+                request.user, form.cleaned_data["email"], base_url=request.build_absolute_uri("/"),
+                first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
+                assessment=assessment, join_details=data,
+                join=lambda new: services.add_member(request.user, assessment, new, data["role"], data["clearance"]))
+        except ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(email)s is invited and on the team: SOMA sent them a link to set a "
+                                        "password.") % {"email": invited.email})
+            return redirect("assessments:team", assessment.pk)
+    return _render_team(request, assessment, status=400, invite_forms=(form, role))
 
 
 @assessment_page
@@ -236,6 +263,8 @@ def team(request, assessment):
     if request.method != "POST":
         return _render_team(request, assessment)
     require(request.user, Action.MANAGE, assessment)
+    if "invite" in request.POST:
+        return _invite(request, assessment)
     form = forms.MemberAddForm(request.POST)
     if form.is_valid():
         try:

@@ -245,3 +245,87 @@ def test_the_command_line_reset_goes_through_the_same_service(member):
     assert not TOTPDevice.objects.filter(user=member).exists()
     entry = AuditEntry.objects.filter(event="two_factor_reset").get()
     assert entry.actor_username == "" and entry.details["devices"] == 1
+
+
+# --- A lead invites a member from the team page -----------------------------------------------------------------
+
+
+def invitation(email="rania@demoland.example", role="reviewer", clearance="confidential", **extra):
+    return {"invite": "1", "invite-email": email, "invite-first_name": "Rania", "invite-last_name": "Demo",
+            "invite-role": role, "invite-clearance": clearance, **extra}
+
+
+def test_a_lead_invites_a_new_member_who_joins_with_role_and_clearance(client, assessment, team, django_user_model):
+    client.force_login(team["lead"])
+    url = reverse("assessments:team", args=[assessment.pk])
+    assert 'name="invite-email"' in client.get(url).content.decode()
+    response = client.post(url, invitation())
+    assert response.status_code == 302
+    invited = django_user_model.objects.get(email="rania@demoland.example")
+    member = assessment.memberships.get(user=invited)
+    assert (member.role, member.clearance) == ("reviewer", "confidential")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["rania@demoland.example"]
+    entry = AuditEntry.objects.filter(event="user_invited").get()
+    assert entry.assessment_id == assessment.pk and entry.details["role"] == "reviewer"
+    assert AuditEntry.objects.filter(event="membership_added", details__member_id=invited.pk).exists()
+
+    newcomer = client.__class__()
+    landing = newcomer.get(link_in(mail.outbox[0]))
+    newcomer.post(landing["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert newcomer.get(reverse("assessments:detail", args=[assessment.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["assessor", "reviewer", "observer"])
+def test_only_the_lead_invites(client, assessment, team, role, django_user_model):
+    client.force_login(team[role])
+    response = client.post(reverse("assessments:team", args=[assessment.pk]), invitation())
+    assert response.status_code == 403
+    assert not django_user_model.objects.filter(email="rania@demoland.example").exists()
+    assert len(mail.outbox) == 0
+
+
+def test_an_outsider_cannot_tell_the_team_exists(client, assessment, team, django_user_model):
+    client.force_login(team["outsider"])
+    assert client.post(reverse("assessments:team", args=[assessment.pk]), invitation()).status_code == 404
+    assert not django_user_model.objects.filter(email="rania@demoland.example").exists()
+    with pytest.raises(Exception, match="No such assessment"):
+        services.invite(team["outsider"], "rania@demoland.example", base_url="http://testserver/",
+                        assessment=assessment)
+
+
+def test_a_lead_is_told_to_add_an_existing_account_by_username(client, assessment, team, django_user_model):
+    team["outsider"].email = "outsider@demoland.example"
+    team["outsider"].save()
+    client.force_login(team["lead"])
+    response = client.post(reverse("assessments:team", args=[assessment.pk]),
+                           invitation(email="Outsider@Demoland.example"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Add them to the team by their username instead" in html
+    assert 'value="Outsider@Demoland.example"' in html  # what was typed stays in the form
+    assert not assessment.memberships.filter(user=team["outsider"]).exists()
+    assert len(mail.outbox) == 0
+
+
+def test_an_unknown_role_is_refused_and_nothing_is_created(client, assessment, team, django_user_model):
+    client.force_login(team["lead"])
+    response = client.post(reverse("assessments:team", args=[assessment.pk]), invitation(role="chief"))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Select a valid choice" in html and "chief" in html
+    assert 'value="rania@demoland.example"' in html
+    assert not django_user_model.objects.filter(email="rania@demoland.example").exists()
+    assert len(mail.outbox) == 0
+
+
+def test_a_membership_refused_by_the_assessment_creates_no_account(assessment, team, django_user_model):
+    """All or nothing: when joining the team fails, the account and the e-mail are not made either."""
+    def join(user):
+        raise ServiceError("The team is full (a fictional rule of Demoland).")
+
+    with pytest.raises(ServiceError, match="team is full"):
+        services.invite(team["lead"], "rania@demoland.example", base_url="http://testserver/",
+                        assessment=assessment, join=join)
+    assert not django_user_model.objects.filter(email="rania@demoland.example").exists()
+    assert len(mail.outbox) == 0
+    assert not AuditEntry.objects.filter(event="user_invited").exists()
