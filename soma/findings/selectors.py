@@ -393,8 +393,11 @@ def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[StrOrPromise
                              "finding__classification")
     for finding_pk, citation_pk in citations.order_by("pk").values_list("finding_id", "pk"):
         cited.setdefault(finding_pk, []).append(citation_pk)
-    order = {sub.key: i for i, sub in enumerate(assessment_selectors.scope_outline(seen))}
     tree = assessment_selectors.tree_for(seen.assessment)
+    in_scope = set(assessment_selectors.scope_keys(seen.assessment))
+    guide_order = _guide_order(tree)
+    # Subsections in scope in guide order, then the others by key (a finding may outlive its subsection's scope).
+    order = {key: i for key, i in guide_order.items() if key in in_scope}
     kinds = list(Finding.Kind)
     by_subsection: dict[str, list[Finding]] = {}
     for each in rows:
@@ -404,7 +407,7 @@ def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[StrOrPromise
         row.provision_labels = labelled(seen.assessment, row.provisions, tree)
         by_subsection.setdefault(row.subsection, []).append(row)
     result: list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]] = []
-    for key in sorted(by_subsection, key=lambda k: (order.get(k, len(order)), k)):
+    for key in sorted(by_subsection, key=lambda k: (order.get(k, len(guide_order)), k)):
         groups: list[tuple[StrOrPromise, list[Finding]]] = []
         for kind in kinds:
             members = [f for f in by_subsection[key] if f.kind == kind.value]
@@ -412,6 +415,19 @@ def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[StrOrPromise
                 groups.append((kind.label, members))
         result.append((key, area_label(seen.assessment, key, tree) if key else "", groups))
     return result
+
+
+def _guide_order(tree: Tree) -> dict[str, int]:
+    """The guide's subsections by key, numbered in guide order (kept on the tree, which a new pack replaces)."""
+    found: dict[str, int] | None = tree.__dict__.get("_soma_guide_order")
+    if found is None:
+        subsections = (
+            sub.key
+            for section in tree.children("guide", kind="guide_section")
+            for sub in tree.children(section.key, kind="guide_subsection")
+        )
+        found = tree.__dict__["_soma_guide_order"] = {key: i for i, key in enumerate(subsections)}
+    return found
 
 
 def recommendations_grouped(seen: Seen) -> list[tuple[str, StrOrPromise, list[tuple[str, str, list[Recommendation]]]]]:
