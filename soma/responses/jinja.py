@@ -4,13 +4,13 @@ its forms and citations, cost most of that page's time in Django's template lang
 
 What Django's tags and filters did there is here: `_` (gettext: `{{ _("Save") }}`, which makemessages also finds),
 `choice_label`, `with_title` and `last_saved` (the same functions as the Django filters), `linebreaks` and `hour_minute`
-(Django's `time:"H:i"` in the current time zone)."""
+(Django's `time:"TIME_FORMAT"` in the current time zone)."""
 
 from datetime import datetime
 from typing import Any
 
 from django.template.defaultfilters import linebreaks_filter
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from jinja2 import Environment
@@ -21,10 +21,11 @@ from soma.responses.templatetags.answer_cards import last_saved
 
 
 def hour_minute(when: datetime | None) -> str:
-    """`{{ when|hour_minute }}`: "21:27" in the current time zone, as Django's `{{ when|time:"H:i" }}`."""
+    """`{{ when|hour_minute }}`: "21:27" in the current time zone and the language's TIME_FORMAT (soma/formats), as
+    Django's `{{ when|time:"TIME_FORMAT" }}`."""
     if when is None:
         return ""
-    return f"{timezone.localtime(when) if timezone.is_aware(when) else when:%H:%M}"
+    return formats.time_format(timezone.localtime(when) if timezone.is_aware(when) else when, "TIME_FORMAT")
 
 
 def linebreaks(text: str) -> SafeString:
