@@ -20,7 +20,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -32,11 +32,16 @@ from docx.styles.style import BaseStyle
 from docx.text.run import Run
 
 from soma.reports.models import REPORT_PARTS, Chapter
-from soma.reports.render_html import gap_map_png, shown_parts
+from soma.reports.render_html import Figures, draw_figures, gap_map_alt, shown_parts
 
-FONT = "DejaVu Sans"
+# Fonts that Word (Windows and Mac) and LibreOffice both have, per script. Arial: Latin, Greek and Cyrillic
+# (LibreOffice sets it in the metric-compatible Liberation Sans, so lines break in the same places) and, as in
+# Office's own theme, Arabic (complex script, w:cs). SimSun: Chinese, Japanese and Korean (w:eastAsia), in
+# Windows since 1995 and installed with Office for Mac; LibreOffice takes the nearest CJK font it has.
+FONTS = {"w:ascii": "Arial", "w:hAnsi": "Arial", "w:cs": "Arial", "w:eastAsia": "SimSun"}
 TEXT_WIDTH = Cm(16)  # A4 (21 cm) less two margins of 2.5 cm
-MAX_FIGURE_HEIGHT = Cm(22)
+# The gap map and the two paragraphs above it (its part's heading, one sentence) fit on one page.
+MAX_FIGURE_HEIGHT = Cm(19)
 SMALL = Pt(8)
 GREY = RGBColor(0x55, 0x55, 0x55)
 # Characters XML 1.0 cannot hold; python-docx refuses them, so they are dropped from the snapshot's text.
@@ -67,21 +72,30 @@ APP_XML = (
 )
 
 
-def render_docx(snapshot: dict, content_hash: str = "") -> bytes:
-    """The report as DOCX bytes. `content_hash`, when given, is printed in small text at the end of the cover."""
+def render_docx(snapshot: dict, content_hash: str = "", figures: Figures | None = None) -> bytes:
+    """The report as DOCX bytes. `content_hash`, when given, is printed in small text at the end of the cover.
+    `figures`: the report's figures already drawn (render_html.draw_figures); drawn here when not given."""
+    if figures is None:
+        figures = draw_figures(snapshot)
     with translation.override(snapshot.get("language") or "en"):
-        return _Renderer(snapshot, content_hash).render()
+        return _Renderer(snapshot, content_hash, figures).render()
+
+
+def text_direction(text: str) -> str | None:
+    """ "rtl" or "ltr" by the text's first strongly directional character (Unicode's own rule for a paragraph's
+    direction, rules P2 and P3 of the bidirectional algorithm); None when it has none (numbers, punctuation)."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return None
 
 
 def is_rtl_text(text: str) -> bool:
     """Whether the text's first strongly directional character is right-to-left (Hebrew, Arabic...)."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
+    return text_direction(text) == "rtl"
 
 
 def _clean(text) -> str:
@@ -108,6 +122,11 @@ def _period(start: str, end: str) -> str:
     return " – ".join(d for d in (_date(start), _date(end)) if d)
 
 
+def _bookmark(part: str) -> str:
+    """The bookmark on a part's heading (a leading underscore: Word lists it among hidden bookmarks)."""
+    return f"_Toc_{part}"
+
+
 def _marks(citations: list[str]) -> str:
     return " ".join(f"[{c}]" for c in citations)
 
@@ -115,17 +134,20 @@ def _marks(citations: list[str]) -> str:
 # --- low-level OOXML helpers (python-docx has no API for fields, bidi, header rows or settings) ---------------
 
 
-def _set_font(rpr_owner, name: str = FONT) -> None:
-    """Set one font for Latin, complex-script (Arabic, Hebrew) and East Asian text, and drop the theme fonts
-    the default template's heading styles use (they would win over the explicit name)."""
-    rpr = rpr_owner.get_or_add_rPr()
+def _set_font(rpr_owner) -> None:
+    """Set the fonts for Latin, complex-script (Arabic, Hebrew) and East Asian text (FONTS), and drop the theme
+    fonts the default template's styles use (they would win over the explicit names)."""
+    _set_fonts_in(rpr_owner.get_or_add_rPr())
+
+
+def _set_fonts_in(rpr) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
         fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+    for attr, name in FONTS.items():
         fonts.set(qn(attr), name)
 
 
@@ -161,17 +183,18 @@ def _add_field(paragraph, instruction: str, placeholder: str = "1", size=None):
             run._r.append(char)
 
 
-def _make_rtl(paragraph, whole: bool) -> None:
+def _make_rtl(paragraph) -> None:
     """Right-to-left paragraph (w:bidi) and runs (w:rtl). python-docx has no bidi API, so the elements are
-    added directly. Runs holding right-to-left letters are marked; with `whole` (a right-to-left report) also
-    runs of only numbers and punctuation. Runs of Latin text are left alone: marked, Word would order their
+    added directly. Runs holding right-to-left letters are marked, and runs of only numbers and punctuation
+    (they take the paragraph's direction). Runs of Latin text are left alone: marked, Word would order their
     digits and punctuation right-to-left ("27 Page 1 of")."""
     ppr = paragraph._p.get_or_add_pPr()
     if ppr.find(qn("w:bidi")) is None:
         ppr.insert_element_before(OxmlElement("w:bidi"), *AFTER_BIDI)
-    for run in paragraph.runs:
+    for element in paragraph._p.iter(qn("w:r")):  # runs inside links too
+        run = Run(element, paragraph)
         kinds = {unicodedata.bidirectional(ch) for ch in run.text}
-        if kinds & {"R", "AL"} or (whole and run.text and "L" not in kinds):
+        if kinds & {"R", "AL"} or (run.text and "L" not in kinds):
             rpr = run._r.get_or_add_rPr()
             if rpr.find(qn("w:rtl")) is None:
                 rpr.insert_element_before(OxmlElement("w:rtl"), *AFTER_RTL)
@@ -192,8 +215,9 @@ def _shade(cell, fill: str = "E7E7E7") -> None:
 
 
 class _Renderer:
-    def __init__(self, snapshot: dict, content_hash: str):
+    def __init__(self, snapshot: dict, content_hash: str, figures: Figures):
         self.s = snapshot
+        self.figures = figures
         self.content_hash = content_hash
         self.rtl = snapshot.get("direction") == "rtl"
         self.doc = docx.Document()
@@ -202,6 +226,7 @@ class _Renderer:
         self.title = _clean(snapshot.get("assessment", {}).get("title", ""))
         self.run_templates: dict[tuple, CT_R] = {}
         self.styles_by_name: dict[str, BaseStyle] = {}
+        self.bookmarks = 0  # the last bookmark id given
 
     def render(self) -> bytes:
         self.page_setup()
@@ -241,6 +266,11 @@ class _Renderer:
 
     def styles(self) -> None:
         styles = self.doc.styles
+        # The document's defaults too, for anything that names no style of its own.
+        defaults = styles.element.find(qn("w:docDefaults"))
+        default_rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}") if defaults is not None else None
+        if default_rpr is not None:
+            _set_fonts_in(default_rpr)
         normal = styles["Normal"]
         _set_font(normal.element)
         _set_size(normal, Pt(10))
@@ -279,7 +309,7 @@ class _Renderer:
         # By the wording's own direction: an untranslated "Page 1 of 27" in a right-to-left paragraph would
         # show as "27 Page 1 of".
         if is_rtl_text(pattern):
-            _make_rtl(paragraph, whole=True)
+            _make_rtl(paragraph)
 
     def settings(self) -> None:
         """Ask Word to update the fields (the table of contents) when the document opens."""
@@ -336,11 +366,12 @@ class _Renderer:
     # --- writing helpers ------------------------------------------------------------------------------------
 
     def direction(self, paragraph, text: str | None = None) -> None:
-        """`text`: the paragraph's text when the caller has it (reading it back from the XML costs more)."""
-        if self.rtl:
-            _make_rtl(paragraph, whole=True)
-        elif is_rtl_text(paragraph.text if text is None else text):
-            _make_rtl(paragraph, whole=False)
+        """Each paragraph runs in the direction of its own text (its first strong character), so an English
+        paragraph in an Arabic report stays left to right and an Arabic one in an English report runs right to
+        left; a paragraph with no letters (numbers, punctuation, empty) takes the report's direction.
+        `text`: the paragraph's text when the caller has it (reading it back from the XML costs more)."""
+        if (text_direction(paragraph.text if text is None else text) or self.s.get("direction")) == "rtl":
+            _make_rtl(paragraph)
 
     def runs(self, paragraph, pieces, size=None, colour=None) -> None:
         """Add (text, bold) pieces to the paragraph; single newlines become line breaks."""
@@ -397,7 +428,20 @@ class _Renderer:
         return self.para(text, style=f"Heading {level}")
 
     def part_heading(self, key: str):
-        return self.heading(self.headings[key], 1)
+        """The part's heading, with the bookmark its line in the table of contents links to and numbers from."""
+        heading = self.heading(self.headings[key], 1)
+        start, end = OxmlElement("w:bookmarkStart"), OxmlElement("w:bookmarkEnd")
+        self.bookmarks += 1
+        for element in (start, end):
+            element.set(qn("w:id"), str(self.bookmarks))
+        start.set(qn("w:name"), _bookmark(key))
+        properties = heading._p.pPr
+        if properties is not None:
+            properties.addnext(start)
+        else:
+            heading._p.insert(0, start)
+        heading._p.append(end)
+        return heading
 
     def text(self, text: str, indent=0, empty: str | None = None) -> None:
         """Plain text: blank lines separate paragraphs. `empty` is written when there is no text."""
@@ -459,16 +503,20 @@ class _Renderer:
             self.runs(paragraph, [(chunk, bold)], size=Pt(9))
             self.direction(paragraph, chunk)
 
-    def picture(self, data: bytes, width, max_height=None) -> None:
-        """A picture in its own paragraph, scaled down to fit `max_height` when it would be taller."""
+    def picture(self, data: bytes, width, description: str, max_height=None):
+        """A picture in its own paragraph, scaled down to fit `max_height` when it would be taller.
+        `description`: its text alternative (wp:docPr descr: Word's and LibreOffice's "Alt Text")."""
         image = Image.from_blob(data)
         height = int(width * image.px_height / max(image.px_width, 1))
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if max_height is not None and height > max_height:
-            paragraph.add_run().add_picture(io.BytesIO(data), height=max_height)
+            shape = paragraph.add_run().add_picture(io.BytesIO(data), height=max_height)
         else:
-            paragraph.add_run().add_picture(io.BytesIO(data), width=width)
+            shape = paragraph.add_run().add_picture(io.BytesIO(data), width=width)
+        shape._inline.docPr.set("descr", _clean(description))
+        self.direction(paragraph, "")
+        return paragraph
 
     # --- cover, boilerplate, contents ---------------------------------------------------------------------
 
@@ -477,7 +525,8 @@ class _Renderer:
         logo = profile.get("logo")
         if logo and logo.get("data"):
             try:
-                self.picture(base64.b64decode(logo["data"]), Cm(4), max_height=Cm(4))
+                self.picture(base64.b64decode(logo["data"]), Cm(4), profile.get("organisation") or _("Logo"),
+                             max_height=Cm(4))
             except (UnrecognizedImageError, ValueError):
                 pass  # a broken logo must not stop the report; the organisation's name is printed anyway
         center = WD_ALIGN_PARAGRAPH.CENTER
@@ -504,31 +553,27 @@ class _Renderer:
         self.text((self.s.get("profile") or {}).get("boilerplate", ""))
 
     def table_of_contents(self) -> None:
-        """A TOC field over Heading 1-3. Word fills it on opening (settings: updateFields); until then, and in
-        programs that do not update fields, its cached result lists the parts of the report."""
+        """The parts of the report (as in the HTML and the PDF), each a link to its heading with its page number
+        as a PAGEREF field to a bookmark on the heading. Word and LibreOffice both work the page numbers out
+        themselves (a TOC field's page numbers are only its last result, which LibreOffice shows as they
+        were written: none), so the list needs no "update this table" note."""
         title = self.para(_("Contents"), style="TOC Heading")
         title.paragraph_format.page_break_before = True
-        self.para(_("If the page numbers are missing, update this table (in Word: right-click it, then "
-                    "Update Field)."), size=SMALL, italic=True, colour=GREY)
-        parts = [self.headings[key] for key in self.parts()] or [""]
-        for i, name in enumerate(parts):
+        for key in self.parts():
+            name = self.headings[key]
             paragraph = self.doc.add_paragraph()
-            if i == 0:
-                self.field_char(paragraph, "begin")
-                instr = OxmlElement("w:instrText")
-                instr.set(qn("xml:space"), "preserve")
-                instr.text = ' TOC \\o "1-3" \\h \\z \\u '
-                paragraph.add_run()._r.append(instr)
-                self.field_char(paragraph, "separate")
-            paragraph.add_run(name)
-            if i == len(parts) - 1:
-                self.field_char(paragraph, "end")
-            self.direction(paragraph)
-
-    def field_char(self, paragraph, kind: str) -> None:
-        char = OxmlElement("w:fldChar")
-        char.set(qn("w:fldCharType"), kind)
-        paragraph.add_run()._r.append(char)
+            paragraph.paragraph_format.space_after = Pt(3)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+            link = OxmlElement("w:hyperlink")
+            link.set(qn("w:anchor"), _bookmark(key))
+            link.set(qn("w:history"), "1")
+            paragraph._p.append(link)
+            run = Run(self.run_like(None, None, None), paragraph)
+            run.text = name
+            link.append(run._r)
+            paragraph.add_run("\t")
+            _add_field(paragraph, f"PAGEREF {_bookmark(key)} \\h", placeholder="")
+            self.direction(paragraph, name)
 
     # --- narrative parts ------------------------------------------------------------------------------------
 
@@ -662,12 +707,16 @@ class _Renderer:
     # --- gap map, conclusions, recommendations --------------------------------------------------------------
 
     def part_gap_map(self) -> None:
-        self.part_heading("gap_map")
-        self.para(_("Each row is a subsection in scope; the colours show the status of the law and policy (de "
-                    "jure) and of practice (de facto). The map shows needs; it is not a score."), size=Pt(9))
-        figure = gap_map_png(self.s)
+        heading = self.part_heading("gap_map")
+        figure = self.figures.get("gap_map")
+        introduction = self.para(_("Each row is a subsection in scope; the colours show the status of the law and "
+                                   "policy (de jure) and of practice (de facto). The map shows needs; it is not a "
+                                   "score."), size=Pt(9))
         if figure:
-            self.picture(figure, TEXT_WIDTH, max_height=MAX_FIGURE_HEIGHT)
+            # The heading and the sentence stay on the figure's page.
+            heading.paragraph_format.keep_with_next = True
+            introduction.paragraph_format.keep_with_next = True
+            self.picture(figure.png, TEXT_WIDTH, gap_map_alt(self.s), max_height=MAX_FIGURE_HEIGHT)
         provisions = self.s.get("provisions", [])
         if provisions:
             self.heading(_("Protocol provisions"), 2)

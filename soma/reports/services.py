@@ -42,23 +42,26 @@ def content_hash(snapshot: dict[str, Any]) -> str:
 def issue_report(user: User, assessment: Assessment, audience: str, *, profile: ReportProfile | None = None,
                  language: str | None = None,
                  progress: Callable[[int, str], None] = lambda percent, step: None) -> IssuedReport:
-    """Compose the report for the audience, render HTML, PDF and DOCX from that snapshot and keep them all.
+    """Compose the report for the audience, render HTML, PDF and DOCX from that snapshot and keep them all
+    (the figures drawn once for all three; the PDF tagged and archival: PDF/UA-1 and PDF/A-3u).
     Only the lead issues reports, and only versions within their clearance. Nothing is kept unless every
     file rendered: the report row is written last, in one transaction."""
     from soma.reports.render_docx import render_docx
-    from soma.reports.render_html import render_html
+    from soma.reports.render_html import draw_figures, render_html
     from soma.reports.render_pdf import html_to_pdf
 
     require(user, Action.MANAGE, assessment)
     progress(5, "Gathering the content")
     snapshot = composer.compose(user, assessment, audience, profile, language)
     digest = content_hash(snapshot)
+    progress(20, "Drawing the figures")
+    figures = draw_figures(snapshot)  # once, for every format
     progress(25, "Writing the HTML version")
-    html = render_html(snapshot, digest)
+    html = render_html(snapshot, digest, figures=figures)
     progress(40, "Laying out the PDF")
-    pdf = html_to_pdf(html)
+    pdf = html_to_pdf(html, archival=True)  # tagged (PDF/UA-1) and archival (PDF/A-3u)
     progress(80, "Writing the Word version")
-    docx = render_docx(snapshot, content_hash=digest)
+    docx = render_docx(snapshot, content_hash=digest, figures=figures)
     progress(95, "Saving the issued report")
     with transaction.atomic():
         report = IssuedReport.objects.create(

@@ -192,16 +192,29 @@ def test_the_footer_numbers_the_pages_with_fields():
         assert "Page" in xml and " of " in xml
 
 
-def test_a_table_of_contents_field_is_updated_when_word_opens_the_file():
-    parts = parts_of(render_docx(small_snapshot()))
-    assert 'TOC \\o "1-3"' in parts["word/document.xml"]
+def test_the_contents_link_each_part_to_its_heading_and_number_its_page_from_there():
+    data = render_docx(small_snapshot())
+    parts = parts_of(data)
+    body = parts["word/document.xml"]
+    assert "TOC \\o" not in body and "update this table" not in all_text(data)
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = document.paragraphs
+    at = next(i for i, p in enumerate(paragraphs) if p.style.name == "TOC Heading")
+    assert paragraphs[at].text == "Contents" and paragraphs[at - 1].text != "Contents"
+    shown = [key for key, _label in REPORT_PARTS]
+    entries = paragraphs[at + 1:at + 1 + len(shown)]
+    assert [p.text.rstrip("\t") for p in entries] == [HEADINGS[key] for key in shown]
+    headings = {p.text: p for p in paragraphs if p.style.name == "Heading 1"}
+    for key, entry in zip(shown, entries, strict=True):
+        xml = entry._p.xml
+        assert f'w:anchor="_Toc_{key}"' in xml  # the line is a link to the part's heading
+        assert f'<w:instrText xml:space="preserve"> PAGEREF _Toc_{key} \\h </w:instrText>' in xml
+        marks = headings[HEADINGS[key]]._p.findall(f"{W}bookmarkStart")
+        assert [m.get(f"{W}name") for m in marks] == [f"_Toc_{key}"]
+    ids = re.findall(r'<w:bookmarkStart w:id="(\d+)"', body)
+    assert len(ids) == len(set(ids)) == len(shown) == len(re.findall(r"<w:bookmarkEnd ", body))
+    # Word works the page numbers out when it opens the file (LibreOffice does so itself: test_office.py).
     assert '<w:updateFields w:val="true"/>' in parts["word/settings.xml"]
-    lines = body_lines(render_docx(small_snapshot()))
-    headings = [text for style, text in lines if style in ("Heading 1", "TOC Heading")]
-    assert headings[:3] == [HEADINGS["boilerplate"], "Contents", HEADINGS["background"]]
-    # Until the field is updated, it lists the parts.
-    at = lines.index(("TOC Heading", "Contents"))
-    assert [text for _style, text in lines[at + 2:at + 4]] == [HEADINGS["boilerplate"], HEADINGS["background"]]
 
 
 def test_the_gap_map_figure_and_the_provisions_table_are_in_the_document(demo_file):
@@ -258,16 +271,28 @@ def test_a_version_without_the_individuals_annex_has_none(demo_file):
     assert HEADINGS["annex_individuals"] in with_annex and "Mr Bo Sample" in with_annex
 
 
-def test_an_arabic_report_runs_right_to_left():
+def bidi(paragraph) -> bool:
+    return paragraph._p.pPr is not None and paragraph._p.pPr.find(f"{W}bidi") is not None
+
+
+def test_an_arabic_report_runs_right_to_left_and_its_english_paragraphs_left_to_right():
     snapshot = small_snapshot(language="ar", direction="rtl")
-    snapshot["narrative"]["background"] = ARABIC
+    snapshot["narrative"]["background"] = f"{ARABIC}\n\nDemoland has a coast guard."
     data = render_docx(snapshot)
     document = docx.Document(io.BytesIO(data))
-    paragraphs = [p for p in document.paragraphs if p.text.strip()]
-    assert all(p._p.pPr is not None and p._p.pPr.find(f"{W}bidi") is not None for p in paragraphs)
-    arabic = next(p for p in paragraphs if p.text == ARABIC)
-    assert all(run._r.rPr.find(f"{W}rtl") is not None for run in arabic.runs)
-    assert document.sections[0]._sectPr.find(f"{W}bidi") is not None
+    assert document.sections[0]._sectPr.find(f"{W}bidi") is not None  # the page runs from the right
+    by_text = {p.text: p for p in document.paragraphs}
+    arabic = by_text[ARABIC]
+    assert bidi(arabic) and all(run._r.rPr.find(f"{W}rtl") is not None for run in arabic.runs)
+    # English text keeps its own direction: its full stop stays at its end.
+    for english in ("Demoland has a coast guard.", "Key issue of Demoland.", "1. The law is in place.",
+                    "Is Demoland a State party?"):
+        assert not bidi(by_text[english]), english
+        assert all(run._r.rPr is None or run._r.rPr.find(f"{W}rtl") is None for run in by_text[english].runs)
+    # The headings SOMA writes are in Arabic, so they run right to left; a paragraph without letters takes
+    # the report's direction.
+    assert bidi(next(p for p in document.paragraphs if p.style.name == "Heading 1"))
+    assert all(bidi(p) for p in document.paragraphs if p.text.strip() == "")
     assert ARABIC in parts_of(data)["word/document.xml"]
 
 
@@ -277,8 +302,38 @@ def test_an_arabic_paragraph_in_a_left_to_right_report_runs_right_to_left():
     document = docx.Document(io.BytesIO(render_docx(snapshot)))
     by_text = {p.text: p for p in document.paragraphs}
     assert by_text[ARABIC]._p.pPr.find(f"{W}bidi") is not None
-    english = by_text["Demoland text."]
-    assert english._p.pPr is None or english._p.pPr.find(f"{W}bidi") is None
+    assert not bidi(by_text["Demoland text."])
+    assert not any(bidi(p) for p in document.paragraphs if p.text.strip() == "")
+
+
+def test_fonts_are_ones_word_and_libreoffice_both_have_with_arabic_and_east_asian_ones():
+    styles = parts_of(render_docx(small_snapshot()))["word/styles.xml"]
+    assert "DejaVu" not in styles
+    root = docx.Document(io.BytesIO(render_docx(small_snapshot()))).styles.element
+    declared = [root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}rFonts")]
+    declared += [root.find(f"{W}style[@{W}styleId='{name}']/{W}rPr/{W}rFonts")
+                 for name in ("Normal", "Heading1", "Title", "Header", "Footer")]
+    for fonts in declared:
+        assert fonts is not None
+        assert {key.split("}")[1]: value for key, value in fonts.attrib.items()} == {
+            "ascii": "Arial", "hAnsi": "Arial", "cs": "Arial", "eastAsia": "SimSun"}  # no theme font wins
+
+
+def test_the_gap_map_has_alt_text_and_keeps_with_its_heading():
+    from docx.shared import Cm
+
+    from soma.reports.render_html import gap_map_alt
+
+    document = docx.Document(io.BytesIO(render_docx(small_snapshot())))
+    paragraphs = document.paragraphs
+    heading = next(i for i, p in enumerate(paragraphs) if p.text == HEADINGS["gap_map"])
+    figure = next(p for p in paragraphs[heading:] if p._p.findall(f".//{W}drawing"))
+    description = figure._p.find(".//{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
+    assert description.get("descr") == gap_map_alt(small_snapshot())
+    assert description.get("descr").startswith("Gap map of 1 subsection in scope")
+    between = paragraphs[heading:paragraphs.index(figure)]
+    assert len(between) == 2 and all(p.paragraph_format.keep_with_next for p in between)
+    assert document.inline_shapes[0].height <= Cm(19)
 
 
 def test_file_properties_name_the_organisation_and_nothing_else(demo_file, django_user_model):
