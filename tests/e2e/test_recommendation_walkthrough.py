@@ -24,7 +24,9 @@ def test_from_assessment_to_reviewed_recommendation(browser, live_server, sign_i
     # Creation, through the form.
     page.get_by_role("link", name="New assessment").click()
     page.get_by_label("Title").fill("Republic of Demoland assessment")
-    page.get_by_label("Jurisdictions").select_option(label="Republic of Demoland")
+    page.get_by_role("combobox", name="Jurisdictions").fill("Demoland")  # a type-to-search chooser
+    page.get_by_role("option", name="Republic of Demoland").click()
+    page.get_by_role("combobox", name="Jurisdictions").press("Escape")
     page.locator('input[data-scope-section="I"]').check()
     page.locator('input[value="V.C"]').check()
     page.locator('input[name="missions-0-title"]').fill("Mission to Port Demo")
@@ -58,8 +60,12 @@ def test_from_assessment_to_reviewed_recommendation(browser, live_server, sign_i
     page.get_by_label("Title").fill("Facilitating illegal stay is not an offence")
     page.get_by_label("Finding", exact=True).fill("The Penal Code does not cover art. 6(1)(c).")
     page.get_by_label("Guide subsection").select_option("guide:I.A")
-    page.get_by_label("Linked answers").select_option(index=0)
-    page.get_by_label("Protocol provisions").select_option("protocol:art6.1")
+    page.get_by_role("combobox", name="Linked answers").click()
+    page.locator(".ts-dropdown .option:visible").first.click()
+    page.get_by_role("combobox", name="Linked answers").press("Escape")
+    page.get_by_role("combobox", name="Protocol provisions").fill("6(1)")
+    page.locator(".ts-dropdown [data-value='protocol:art6.1']").click()
+    page.get_by_role("combobox", name="Protocol provisions").press("Escape")
     page.get_by_role("button", name="Save finding").click()
     expect(page.get_by_text("Finding saved.")).to_be_visible()
     expect(page.locator(".record-title")).to_have_text("Facilitating illegal stay is not an offence")
@@ -79,8 +85,9 @@ def test_from_assessment_to_reviewed_recommendation(browser, live_server, sign_i
     page.get_by_label("Recommendation", exact=True).fill("Amend the Penal Code to cover facilitation of stay.")
     with page.expect_response(re.compile(r"/recommendations/suggestions/")):
         page.get_by_label("Assessment area").select_option("guide:I.A")
-    toolkit = page.locator("input[name='toolkit']").first
-    expect(toolkit).to_be_checked()
+    toolkit = page.locator("#suggestions input[data-offer-for='id_toolkit']").first
+    expect(toolkit).not_to_be_checked()  # offered, not chosen for the user
+    toolkit.check()
     chosen = toolkit.get_attribute("value")
     page.get_by_label("Priority").select_option("immediate")
     page.get_by_label("The criminalization of smuggling is incomplete.").check()
