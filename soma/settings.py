@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # recovery codes (soma/accounts/two_factor.py)
     "csp",
     "soma.core",
     "soma.accounts",
