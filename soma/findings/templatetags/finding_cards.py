@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from soma.core.html_rows import html_row
 from soma.core.templatetags.many_rows import choice_label, fill
 
 register = template.Library()
@@ -27,22 +28,22 @@ def finding_cards(findings: Iterable[Any], item_url: str, edit_url: str, can_edi
     for finding in findings:
         classification = ""
         if finding.classification != "public":
-            classification = format_html('<span class="badge classification-{}">{}</span>', finding.classification,
+            classification = html_row('<span class="badge classification-{}">{}</span>', finding.classification,
                                          choice_label(finding, "classification"))
-        text = format_html('<div class="record-text">{}</div>', mark_safe(linebreaks(finding.text, autoescape=True))) \
+        text = html_row('<div class="record-text">{}</div>', mark_safe(linebreaks(finding.text, autoescape=True))) \
             if finding.text else ""
         provisions = ""
         if finding.provisions:
-            links = format_html_join(", ", '<a href="{}">{}</a>',
-                                     ((fill(item_url, key), label) for key, label in finding.provision_labels))
-            provisions = format_html("<dt>{}</dt><dd>{}</dd>", provisions_label, links)
+            links = mark_safe(", ".join(html_row('<a href="{}">{}</a>', fill(item_url, key), label)
+                                        for key, label in finding.provision_labels))
+            provisions = html_row("<dt>{}</dt><dd>{}</dd>", provisions_label, links)
         answers = ""
         if finding.visible_responses:
-            answers = format_html("<dt>{}</dt><dd>{}</dd>", answers_label,
+            answers = html_row("<dt>{}</dt><dd>{}</dd>", answers_label,
                                   ", ".join(response.question for response in finding.visible_responses))
-        edit = format_html('<p><a href="{}">{}<span class="visually-hidden"> {}</span></a></p>',
+        edit = html_row('<p><a href="{}">{}<span class="visually-hidden"> {}</span></a></p>',
                            fill(edit_url, finding.pk), edit_label, finding.title) if can_edit else ""
-        cards.append(format_html(
+        cards.append(html_row(
             '<li class="record card" id="finding-{}"><p class="record-head">'
             '<span class="badge badge-kind kind-{}">{}</span> <strong class="record-title">{}</strong> {}</p>'
             '{}<dl class="record-meta">{}{}<dt>{}</dt><dd>{}</dd></dl>{}</li>',

@@ -10,15 +10,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from soma.core.html_rows import html_row
 from soma.core.templatetags.many_rows import fill
 from soma.findings.models import Implementation
 from soma.findings.selectors import GapRow, ProvisionRow, SectionProgress
 
 register = template.Library()
+
+
+def rows_html(template: str, rows: Iterable[tuple[object, ...]]) -> SafeString:
+    """One html_row per row, a line each."""
+    return mark_safe("\n".join(html_row(template, *row) for row in rows))
+
 
 # As the template's {% blocktranslate %}: the translation itself is not escaped, the values are.
 PROGRESS_TEXT = "%(part)s of %(total)s (%(percent)s%%)"
@@ -34,7 +40,7 @@ def progress_cells(progress: SectionProgress) -> SafeString:
         (progress.cited, progress.cited_percent, "cited"),
     ):
         said = mark_safe(text % {"part": part, "total": progress.questions, "percent": percent})  # numbers only
-        cells.append(format_html(
+        cells.append(html_row(
             '<td class="progress-cell"><progress max="{}" value="{}" aria-hidden="true"></progress>'
             '<span class="progress-text" data-{}="{}">{}</span></td>',
             progress.questions or 1, part, what, part, said,
@@ -44,8 +50,8 @@ def progress_cells(progress: SectionProgress) -> SafeString:
 
 @register.simple_tag
 def section_rows(sections: Iterable[SectionProgress]) -> SafeString:
-    return format_html_join(
-        "\n", '<tr data-section="{}"><th scope="row">{}. {}</th><td class="num">{}</td>{}</tr>',
+    return rows_html(
+        '<tr data-section="{}"><th scope="row">{}. {}</th><td class="num">{}</td>{}</tr>',
         ((s.code, s.code, s.title, s.questions, progress_cells(s)) for s in sections),
     )
 
@@ -62,10 +68,10 @@ class _GapCells(dict[tuple[str, bool], SafeString]):
         status, data = key
         label = Implementation(status).label if status else ""
         if data:
-            cell = format_html('<td class="gap gap-{}" data-status="{}"><span class="gap-mark" aria-hidden="true">'
+            cell = html_row('<td class="gap gap-{}" data-status="{}"><span class="gap-mark" aria-hidden="true">'
                                "</span>{}</td>", status, status, label)
         else:
-            cell = format_html('<td class="gap gap-{}"><span class="gap-mark" aria-hidden="true"></span>{}</td>',
+            cell = html_row('<td class="gap gap-{}"><span class="gap-mark" aria-hidden="true"></span>{}</td>',
                                status, label)
         self[key] = cell
         return cell
@@ -74,8 +80,8 @@ class _GapCells(dict[tuple[str, bool], SafeString]):
 @register.simple_tag
 def gap_rows(rows: Iterable[GapRow], item_url: str) -> SafeString:
     cells = _GapCells()
-    return format_html_join(
-        "\n", '<tr data-subsection="{}"><th scope="row"><a href="{}">{}</a> {}</th>{}{}</tr>',
+    return rows_html(
+        '<tr data-subsection="{}"><th scope="row"><a href="{}">{}</a> {}</th>{}{}</tr>',
         (
             (row.key, fill(item_url, row.key), row.code, row.title,
              cells[row.de_jure_status, True], cells[row.de_facto_status, True])
@@ -87,13 +93,12 @@ def gap_rows(rows: Iterable[GapRow], item_url: str) -> SafeString:
 @register.simple_tag
 def provision_rows(provisions: Iterable[ProvisionRow], item_url: str) -> SafeString:
     obligations = {
-        "mandatory": format_html('<span class="badge badge-mandatory">{}</span>', gettext("Mandatory")),
-        "optional": format_html('<span class="badge badge-optional">{}</span>', gettext("Optional")),
+        "mandatory": html_row('<span class="badge badge-mandatory">{}</span>', gettext("Mandatory")),
+        "optional": html_row('<span class="badge badge-optional">{}</span>', gettext("Optional")),
     }
-    not_stated = format_html('<span class="help">{}</span>', gettext("Not stated"))
+    not_stated = html_row('<span class="help">{}</span>', gettext("Not stated"))
     cells = _GapCells()
-    return format_html_join(
-        "\n",
+    return rows_html(
         '<tr data-provision="{}" data-obligation="{}"><th scope="row"><a href="{}">{}</a></th><td>{}</td>'
         "<td>{}</td>{}{}</tr>",
         (
