@@ -18,7 +18,7 @@ from soma.assessments import selectors as assessment_selectors
 from soma.assessments.selectors import Question, SubsectionHeading, SubsectionOutline, SubsectionScope
 from soma.evidence.models import Citation
 from soma.findings import selectors as finding_selectors
-from soma.findings.models import Corroboration, Response, ReviewState
+from soma.findings.models import Corroboration, Implementation, Response, ReviewState
 from soma.kernel.access import Action, can
 from soma.kernel.clearance import Seen
 from soma.responses.services import corroboration
@@ -79,6 +79,16 @@ class QuestionView:
     @property
     def corroboration_label(self) -> StrOrPromise:
         return Corroboration(self.corroboration).label
+
+    @property
+    def empty(self) -> bool:
+        """Nothing answered and nothing cited (no answer, or one with no text, both statuses unknown and no citation
+        the user may see): no corroboration to show."""
+        answer = self.response
+        if answer is None:
+            return True
+        unknown = answer.de_jure == answer.de_facto == Implementation.UNKNOWN
+        return unknown and not answer.narrative.strip() and not self.citations
 
     @property
     def version(self) -> int:

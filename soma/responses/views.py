@@ -11,9 +11,12 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
+from django.template.loader import get_template
 from django.urls import reverse
 from django.urls.resolvers import RFC3986_SUBDELIMS
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,14 +68,18 @@ def _render_subsection(request, assessment, key, replace=None, status=200):
     for item in _walk(workspace.questions):
         if replace is not None and item.question.key == replace.question.key:
             for name in ("fields", "cite", "conflict", "error", "saved_at", "can_edit", "can_review", "urls",
-                         "labels", "review_label", "citations"):
+                         "review_label", "citations"):
                 setattr(item, name, getattr(replace, name, None))
         else:
             _prepare(request, assessment, item, workspace.can_edit, choices=choices, can_review=workspace.can_review,
                      cards=cards)
     evidence = EvidenceChoices(request.user, assessment) if workspace.can_edit else None
+    # The cards in one Jinja2 render (responses/jinja2/responses/_cards.html), with the page's one CSRF field.
+    cards = get_template("responses/_questions.html", using="jinja2").render(
+        {"questions": workspace.questions, "csrf": csrf_input(request)}
+    )
     context = page_context(
-        request, assessment, "questions", workspace=workspace,
+        request, assessment, "questions", workspace=workspace, cards=mark_safe(cards),  # noqa: S308 (escaped)
         datalists=[evidence.datalist(kind) for kind in EvidenceChoices.DATALIST_IDS] if evidence else [],
     )
     return render(request, "responses/subsection.html", context, status=status)
@@ -92,31 +99,7 @@ class _Cards:
 
     KEY, PK = "QUESTION-KEY", 987654321
 
-    # The card's most repeated words, translated once per page: a {% translate %} tag costs more than the rest of
-    # its line, and a card with its citations has about twenty.
-    LABELS = {
-        "answer": gettext_lazy("Answer"),
-        "save": gettext_lazy("Save"),
-        "ready": gettext_lazy("Mark ready for review"),
-        "reviewed": gettext_lazy("Mark reviewed"),
-        "return": gettext_lazy("Return for changes"),
-        "cited": gettext_lazy("Evidence cited"),
-        "remove": gettext_lazy("Remove…"),
-        "citation": gettext_lazy("citation"),
-        "remove_help": gettext_lazy("The answer loses this evidence and its corroboration may change. The removal is "
-                                    "recorded in the history."),
-        "remove_citation": gettext_lazy("Remove the citation"),
-        "cite": gettext_lazy("Cite evidence"),
-        "source": gettext_lazy("Source"),
-        "activity": gettext_lazy("or activity"),
-        "pinpoint": gettext_lazy("Pinpoint"),
-        "pinpoint_help": gettext_lazy("Page, article or minute."),
-        "stance": gettext_lazy("Stance"),
-        "add_citation": gettext_lazy("Add citation"),
-    }
-
     def __init__(self, assessment):
-        self.labels = {name: str(label) for name, label in self.LABELS.items()}
         self.patterns = {name: reverse(f"responses:{name}", args=[assessment.pk, self.KEY])
                          for name in ("save", "review", "confirm", "cite")}
         self.uncite = reverse("responses:uncite", args=[assessment.pk, self.PK])
@@ -126,7 +109,6 @@ class _Cards:
     def attach(self, item):
         key = quote(item.question.key, safe=RFC3986_SUBDELIMS + "/~:@")  # as reverse() quotes it
         item.urls = {name: pattern.replace(self.KEY, key) for name, pattern in self.patterns.items()}
-        item.labels = self.labels
         item.review_label = self.review_labels.get(item.response.review_state) if item.response else None
         for citation in item.citations:
             citation.uncite_url = self.uncite.replace(str(self.PK), str(citation.pk))
@@ -166,7 +148,7 @@ def _respond(request, assessment, item, status=200, message=None):
     """The question's fragment for htmx; otherwise back to the question on its page (or the page with it)."""
     if request.htmx:
         context = {"assessment": assessment, "item": item}
-        return render(request, "responses/_answer.html", context, status=status)
+        return render(request, "responses/_answer.html", context, status=status, using="jinja2")
     if status >= 400:
         return _render_subsection(request, assessment, item.question.subsection, replace=item, status=status)
     if message:
