@@ -6,16 +6,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from soma.evidence.models import Source
+from soma.evidence.models import Citation, Source
 from soma.kernel.clearance import Seen
 
 
 def sources(seen: Seen) -> QuerySet[Source]:
-    """The sources at or below the user's clearance, each with `cited` (how many citations point to it)."""
-    return seen.visible(seen.assessment.sources.all()).annotate(cited=Count("citations"))
+    """The sources at or below the user's clearance, each with `cited` (how many citations point to it).
+
+    `cited` is a subquery per row rather than a join with GROUP BY: the list's page count (Paginator) then
+    counts the sources alone instead of grouping every citation of the assessment."""
+    cited = (
+        Citation.all_objects.filter(source=OuterRef("pk")).order_by().values("source")
+        .annotate(n=Count("pk")).values("n")
+    )
+    return seen.visible(seen.assessment.sources.all()).annotate(cited=Coalesce(Subquery(cited), 0))
 
 
 @dataclass(frozen=True)
