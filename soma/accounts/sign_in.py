@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -94,7 +95,7 @@ def _pending_user(request):
     return user, pending
 
 
-@sensitive_post_parameters("token")
+@sensitive_post_parameters("token", "recovery_code")
 @never_cache
 @csrf_protect
 def login_code(request):
@@ -110,11 +111,22 @@ def login_code(request):
         return locked_out(request, credentials=credentials)
     error = ""
     if request.method == "POST":
-        error = two_factor.check_code(device, request.POST.get("token", ""))
+        if "recovery_code" in request.POST:  # no phone at hand: one of the recovery codes, used up
+            recovery, error = two_factor.check_recovery_code(user, request.POST["recovery_code"])
+            used = recovery or device
+        else:
+            error, used = two_factor.check_code(device, request.POST.get("token", "")), device
         if not error:
             del request.session[PENDING]
             login(request, user, backend=pending["backend"])
-            django_otp.login(request, device)
+            django_otp.login(request, used)
+            if used is not device:
+                left = two_factor.recovery_codes_left(user)
+                messages.warning(request, ngettext(
+                    "You signed in with a recovery code; %(left)d is left. Make new ones on the Two-factor sign-in "
+                    "page once you have your phone again.",
+                    "You signed in with a recovery code; %(left)d are left. Make new ones on the Two-factor "
+                    "sign-in page once you have your phone again.", left) % {"left": left})
             target = pending.get("next", "")
             if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
                 target = settings.LOGIN_REDIRECT_URL

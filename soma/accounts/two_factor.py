@@ -27,7 +27,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+RECOVERY_CODES = 10
+# The codes just made, kept in the session until the two-factor page has shown them once.
+SHOW_CODES = "soma_recovery_codes"
 
 
 def confirmed_device(user) -> TOTPDevice | None:
@@ -56,8 +61,56 @@ def check_code(device: TOTPDevice, raw: str) -> str:
 
 
 def remove_devices(user) -> int:
-    """Remove the user's authenticator apps (set-up or recovery by an administrator)."""
-    return TOTPDevice.objects.filter(user=user).delete()[0]
+    """Remove the user's authenticator apps and recovery codes (set-up or recovery by an administrator); how many
+    devices (an app, the set of recovery codes) were removed."""
+    apps = TOTPDevice.objects.filter(user=user).delete()[1].get(TOTPDevice._meta.label, 0)
+    codes = StaticDevice.objects.filter(user=user).delete()[1].get(StaticDevice._meta.label, 0)
+    return apps + codes
+
+
+# --- Recovery codes ----------------------------------------------------------------------------------------------
+#
+# Ten single-use codes (django-otp's static device), made when two-factor sign-in is turned on and again on
+# request; shown once. Each signs in once in place of the app's code, for a user without their phone.
+
+
+def new_recovery_codes(user) -> list[str]:
+    """Replace the user's recovery codes by RECOVERY_CODES new ones and return them (to show once)."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=_("Recovery codes"), confirmed=True)
+        codes = [StaticToken.random_token() for _i in range(RECOVERY_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def clean_recovery_code(raw: str) -> str:
+    """A recovery code as typed (any case, with spaces or a dash), as stored; empty unless it can be one."""
+    code = "".join(raw.split()).replace("-", "").lower()
+    return code if len(code) == 8 and all(c in "abcdefghijklmnopqrstuvwxyz234567" for c in code) else ""
+
+
+def check_recovery_code(user, raw: str) -> tuple[StaticDevice | None, str]:
+    """Use up one recovery code: (the device, "") when it is one of the user's, else (None, what to tell them).
+    Throttled like the app's codes: after a wrong one every code is refused for a moment, doubling each time."""
+    code = clean_recovery_code(raw)
+    with transaction.atomic():
+        device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            return None, _("You have no recovery codes. Enter the code your authenticator app shows.")
+        allowed, _data = device.verify_is_allowed()
+        if allowed and code and device.verify_token(code):
+            return device, ""
+        if allowed and not code:
+            device.throttle_increment()
+    if not allowed:
+        return None, _("Too many wrong codes in a row. Wait half a minute, then try again.")
+    return None, _("That is not one of your unused recovery codes. Check it (eight letters and digits), or enter "
+                   "the code your authenticator app shows.")
 
 
 def _two_factor_state(user) -> dict:
@@ -151,14 +204,21 @@ def set_up(request):
     device = confirmed_device(user)
     error = ""
     if device is not None:
-        if request.method == "POST" and request.POST.get("action") == "remove":
+        action = request.POST.get("action") if request.method == "POST" else None
+        if action in ("remove", "codes"):
             error = check_code(device, request.POST.get("token", ""))
-            if not error:
+            if not error and action == "remove":
                 remove_devices(user)
                 messages.success(request, _("Two-factor sign-in is off. You sign in with your password only."))
                 return redirect("two_factor")
-        return render(request, "accounts/two_factor.html", {"device": device, "error": error},
-                      status=400 if error else 200)
+            if not error:
+                request.session[SHOW_CODES] = new_recovery_codes(user)
+                messages.success(request, _("New recovery codes are made; the old ones no longer work."))
+                return redirect("two_factor")
+        context = {"device": device, "error": error, "error_action": action if error else "",
+                   "codes": request.session.pop(SHOW_CODES, None) if not error else None,
+                   "codes_left": recovery_codes_left(user), "next": _next_url(request)}
+        return render(request, "accounts/two_factor.html", context, status=400 if error else 200)
 
     pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if pending is None:
@@ -170,9 +230,12 @@ def set_up(request):
             pending.save(update_fields=["confirmed"])
             TOTPDevice.objects.filter(user=user, confirmed=False).delete()
             django_otp.login(request, pending)
+            request.session[SHOW_CODES] = new_recovery_codes(user)
             messages.success(request, _("Two-factor sign-in is on. From now on SOMA asks for a code after your "
                                         "password."))
-            return redirect(_next_url(request) or "two_factor")
+            # The page shows the recovery codes once, then offers to continue where the user was going.
+            target = _next_url(request)
+            return redirect(f"{reverse('two_factor')}?{urlencode({'next': target})}" if target else "two_factor")
     context = {"pending": pending, "qr_svg": _qr_svg(pending), "secret": _secret(pending), "error": error,
                "next": _next_url(request)}
     return render(request, "accounts/two_factor.html", context, status=400 if error else 200)

@@ -2,6 +2,7 @@
 
 import re
 import time
+from urllib.parse import urlencode
 
 import pytest
 from django.core.management import call_command
@@ -263,7 +264,10 @@ def test_policy_sends_a_lead_without_an_app_to_set_up_first(client, team):
     device = TOTPDevice.objects.get(user=team["lead"], confirmed=False)
     done = client.post(f"{reverse('two_factor')}?next={plan}",
                        {"action": "confirm", "token": code_for(device), "next": plan})
-    assert done["Location"] == plan
+    # The recovery codes are shown once first, with the way on to where the lead was going.
+    assert done["Location"] == f"{reverse('two_factor')}?{urlencode({'next': plan})}"
+    codes_page = client.get(done["Location"]).content.decode()
+    assert "Your recovery codes" in codes_page and f'href="{plan}"' in codes_page
     assert client.get(plan).status_code == 200
 
 
