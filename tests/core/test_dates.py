@@ -94,3 +94,22 @@ def test_pages_write_dates_in_the_language(client, assessment, team, language, d
     for page in (sources, activities, issued):
         assert not re.search(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b", page)  # no 12/04/2026
         assert not re.search(r"\b(a\.m\.|p\.m\.)", page)
+
+
+@pytest.mark.parametrize(("language", "day"), [("en", "4 December 2026"), ("fr", "4 décembre 2026")])
+def test_the_report_writes_dates_in_its_language(assessment, team, language, day):
+    """The composed report keeps ISO dates (its content hash covers them); the page writes them in words."""
+    from soma.reports import composer
+    from soma.reports.render_html import render_html
+
+    lead = team["lead"]
+    evidence.save_source(lead, assessment, title="Demoland Border Code", kind="legislation", date=date(2026, 12, 4),
+                         classification="public")
+    services.save_activity(lead, assessment, kind="site_visit", title="Karst Gate crossing", date=date(2026, 12, 4),
+                           classification="public")
+    services.update_plan(lead, assessment, expected_version=assessment.version, start_date="2026-12-04")
+    snapshot = composer.compose(lead, assessment, "public", language=language)
+    assert snapshot["annex_sources"][0]["date"] == "2026-12-04"
+    html = render_html(snapshot, figures={})
+    assert html.count(day) >= 3  # time frame, sources and activities annexes
+    assert "2026-12-04<" not in html and "2026-12-04 " not in html
