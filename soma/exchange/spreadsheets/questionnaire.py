@@ -44,6 +44,7 @@ ID, VERSION, CHECK, REF, QUESTION, DE_JURE, DE_FACTO, CLASSIFICATION, ANSWER = r
 EDITABLE = (DE_JURE, DE_FACTO, CLASSIFICATION, ANSWER)
 LETTER = dict(zip(range(1, 10), "ABCDEFGHI", strict=True))
 WIDTHS = [14, 8, 12, 12, 60, 16, 16, 15, 80]
+SHOWN_WIDTHS = {column: WIDTHS[column - 1] for column in range(REF, ANSWER + 1)}  # the key columns are hidden
 
 
 class ImportRefused(ServiceError):
@@ -166,13 +167,16 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
                 cell.border = sheet_format.BORDER
                 if q.national:
                     cell.fill = sheet_format.NATIONAL_FILL
-                if column in EDITABLE and q.key not in hidden:
-                    cell.protection = Protection(locked=False)
+                if column in EDITABLE:
+                    cell.number_format = sheet_format.TEXT  # typed 2004 or 12/05/2004 stays text
+                    if q.key not in hidden:
+                        cell.protection = Protection(locked=False)
             if q.level == "secondary":
                 sheet.cell(row=row, column=QUESTION).alignment = Alignment(wrap_text=True, vertical="top", indent=2)
                 sheet.row_dimensions[row].outlineLevel = 1
             if q.key in hidden:
                 sheet.cell(row=row, column=ANSWER).font = Font(italic=True, color="7F7F7F")
+            sheet_format.fit_row(sheet, row, SHOWN_WIDTHS)
     last = max(row, 2)
 
     for column in (ID, VERSION, CHECK):
@@ -258,6 +262,7 @@ def _instructions(sheet, assessment, subsections, mark, user) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=13 if row <= 2 else 11)
+        sheet_format.fit_row(sheet, row, {1: 110})
     sheet_format.print_setup(sheet, title=assessment.title, classification=mark, title_rows="1:1")
     sheet.page_setup.orientation = "portrait"
 

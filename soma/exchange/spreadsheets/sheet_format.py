@@ -18,6 +18,8 @@ BAND_FONT = Font(bold=True, size=12)
 BAND_FILL = PatternFill("solid", fgColor="D9E1F2")
 NATIONAL_FILL = PatternFill("solid", fgColor="FFF2CC")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TEXT = "@"  # the number format "Text": what a member types stays as typed (no 2004 -> number, 12/05 -> date)
+MAX_ROW_HEIGHT = 409.0  # points: Excel's largest row
 HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
@@ -43,6 +45,37 @@ def band(sheet, row: int, text: str, first: int, last: int) -> None:
         other = sheet.cell(row=row, column=column)
         other.font, other.fill, other.border = BAND_FONT, BAND_FILL, BORDER
     sheet.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def wrapped_lines(value, width: float, indent: int = 0) -> int:
+    """How many lines a wrapped cell of this column width needs, on the safe side: the width counts digits of
+    the default font, and the text is wrapped word by word at one character less than that (wider letters,
+    the cell's margins)."""
+    text = "" if value is None else str(value)
+    per_line = max(int(width) - 1 - 3 * indent, 4)
+    lines = 0
+    for paragraph in text.replace("\r\n", "\n").split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split(" "):
+            if used and used + 1 + len(word) > per_line:  # the word goes on the next line
+                count, used = count + 1, 0
+            while len(word) > per_line:  # a word longer than a line fills lines of its own
+                word, count = word[per_line:], count + 1
+            used += len(word) + (1 if used else 0)
+        lines += count
+    return lines
+
+
+def fit_row(sheet, row: int, widths: dict[int, float]) -> None:
+    """Give the row the height its wrapped cells need, so that nothing is cut off on screen or on paper. Excel
+    does not grow rows itself when it opens a file, and printed rows keep the height they have."""
+    height = 0.0
+    for column, width in widths.items():
+        cell = sheet.cell(row=row, column=column)
+        line = max(15.0, (cell.font.sz or 11) * 1.35)  # points per line of the cell's font
+        indent = int(cell.alignment.indent or 0)
+        height = max(height, wrapped_lines(cell.value, width, indent) * line + 3)
+    sheet.row_dimensions[row].height = min(height, MAX_ROW_HEIGHT)
 
 
 def _header_text(text: str) -> str:
