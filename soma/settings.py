@@ -208,8 +208,8 @@ LOCALE_PATHS = [BASE_DIR / "locale", Path(_rest_framework.origin).parent / "loca
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-# One unambiguous way to write a date per language ("4 December 2026"): soma/formats/<language>/formats.py.
-FORMAT_MODULE_PATH = ["soma.formats"]
+# One unambiguous way to write a date per language ("4 December 2026"): soma/core/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["soma.core.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
