@@ -1,4 +1,4 @@
-"""One unambiguous way to write a date per language (soma/formats): day, month by name, year; never 12/04/2026.
+"""One unambiguous way to write a date per language (soma/core/formats): day, month by name, year; never 12/04/2026.
 Machine-readable dates stay ISO 8601."""
 
 import re
@@ -36,7 +36,7 @@ def test_each_language_writes_a_date_one_way(language, settings):
 
 def test_every_offered_language_has_its_formats(settings):
     for code, _name in settings.LANGUAGES:
-        assert (SOMA / "formats" / code / "formats.py").is_file(), code
+        assert (SOMA / "core" / "formats" / code / "formats.py").is_file(), code
 
 
 def _templates():

@@ -1,5 +1,5 @@
 """`iso_date`: an ISO 8601 date or date-time kept as text (a composed report, a bundle) written as the language
-writes a date (its DATE_FORMAT, soma/formats): "2026-12-04" becomes "4 December 2026", "4 décembre 2026"."""
+writes a date (its DATE_FORMAT, soma/core/formats): "2026-12-04" becomes "4 December 2026", "4 décembre 2026"."""
 
 import datetime
 

@@ -20,7 +20,7 @@ def _minute(minute: datetime, language: str | None) -> str:
 
 @register.filter
 def last_saved(when: datetime) -> SafeString:
-    """"Last saved 4 Dec 2026, 21:27" (the language's SHORT_DATETIME_FORMAT, soma/formats), as
+    """"Last saved 4 Dec 2026, 21:27" (the language's SHORT_DATETIME_FORMAT, soma/core/formats), as
     `{% blocktranslate with time=when|date:"SHORT_DATETIME_FORMAT" %}` says it: the date filter with a translated
     month costs more than the rest of a card's line, and answers are saved in bursts, so each minute is formatted
     once (per language)."""
