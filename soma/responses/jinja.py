@@ -7,8 +7,9 @@ translated when the template is compiled (`CompiledTranslations`): each language
 template, so a card's twenty-odd words cost nothing when it is rendered. `_` with anything else than one string is
 Django's gettext, called when rendered.
 
-What Django's filters did on the cards is here: `choice_label` and `last_saved` (the same functions as the Django
-filters), `linebreaks`, `if_none` (`default_if_none`) and `hour_minute` (`time:"H:i"` in the current time zone)."""
+What Django's filters did on the cards is here: `choice_label`, `with_title` and `last_saved` (the same functions as
+the Django filters), `linebreaks`, `if_none` (`default_if_none`) and `hour_minute` (`time:"TIME_FORMAT"` in the
+current time zone)."""
 
 from collections.abc import Iterator, MutableMapping
 from datetime import datetime
@@ -17,12 +18,13 @@ from typing import Any
 import jinja2
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
+from soma.core.templatetags.labels import with_title
 from soma.core.templatetags.many_rows import choice_label
 from soma.responses.templatetags.answer_cards import last_saved
 
@@ -83,10 +85,11 @@ class CompiledTranslations(Extension):
 
 
 def hour_minute(when: datetime | None) -> str:
-    """`{{ when|hour_minute }}`: "21:27" in the current time zone, as Django's `{{ when|time:"H:i" }}`."""
+    """`{{ when|hour_minute }}`: "21:27" in the current time zone and the language's TIME_FORMAT (soma/core/formats),
+    as Django's `{{ when|time:"TIME_FORMAT" }}`."""
     if when is None:
         return ""
-    return f"{timezone.localtime(when) if timezone.is_aware(when) else when:%H:%M}"
+    return formats.time_format(timezone.localtime(when) if timezone.is_aware(when) else when, "TIME_FORMAT")
 
 
 def linebreaks(text: str) -> SafeString:
@@ -106,6 +109,6 @@ def environment(**options: Any) -> jinja2.Environment:
     env.globals.update(_=gettext, gettext=gettext)
     env.filters.update(
         choice_label=choice_label, last_saved=last_saved, linebreaks=linebreaks, hour_minute=hour_minute,
-        if_none=if_none,
+        if_none=if_none, with_title=with_title,
     )
     return env
