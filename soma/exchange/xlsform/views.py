@@ -36,8 +36,8 @@ class ExportForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Submissions file"),
-        help_text=gettext_lazy("A CSV or XLSX export from ODK Central or KoboToolbox of a form made by SOMA, with "
-                               "XML names (not labels) as column headers."),
+        help_text=gettext_lazy("A CSV or XLSX export from ODK Central or KoboToolbox, or ODK Central's .csv.zip as "
+                               "downloaded, of a form made by SOMA, with XML names (not labels) as column headers."),
     )
     activity = forms.TypedChoiceField(label=gettext_lazy("Activity the submissions come from"), coerce=int)
 

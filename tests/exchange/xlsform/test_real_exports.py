@@ -109,6 +109,7 @@ def test_a_central_csv_zip_goes_through_the_page(client, demoland):
     form = _form(demoland)
     data = odk_central_zip(form.form_id, odk_central_csv(form.content, FIELD_NOTES))
     client.force_login(demoland.users["assessor"])
+    assert b".csv.zip" in client.get(reverse("exchange:submissions_import", args=[assessment.pk])).content
     page = client.post(reverse("exchange:submissions_import", args=[assessment.pk]), {
         "file": SimpleUploadedFile(f"{form.form_id}.csv.zip", data, content_type="application/zip"),
         "activity": activity.pk})
