@@ -1,11 +1,10 @@
 """No label says its kind twice ("Interview: Interview: ..."), in Django templates, Jinja2 templates and the demo."""
 
-from django.template import Context, Template
+from django.template import Context, Template, engines
 from django.utils import translation
 
 from soma.core.templatetags.labels import kind_and_title
 from soma.demo import services as demo
-from soma.responses.jinja import environment
 
 
 def test_the_kind_is_said_once():
@@ -18,7 +17,7 @@ def test_the_kind_is_said_once():
 
 def test_the_filter_in_both_template_engines():
     django = Template('{% load labels %}{{ kind|with_title:title }}')
-    jinja = environment().from_string("{{ kind|with_title(title) }}")
+    jinja = engines["jinja2"].from_string("{{ kind|with_title(title) }}")
     for title in ("Interview: duty officer", "duty officer"):
         context = {"kind": "Interview", "title": title}
         assert django.render(Context(context)) == jinja.render(context) == "Interview: duty officer"
