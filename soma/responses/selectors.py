@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch
 from django.http import Http404
 
 from soma.assessments import selectors as assessment_selectors
@@ -20,7 +19,7 @@ from soma.evidence.models import Citation
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import Corroboration, Implementation, Response, ReviewState
 from soma.kernel.access import Action, can
-from soma.kernel.clearance import Seen
+from soma.kernel.clearance import Level, Seen
 from soma.responses.services import corroboration
 
 if TYPE_CHECKING:
@@ -43,6 +42,8 @@ def anchor(key: str) -> str:
 def hidden_answers(seen: Seen, questions: Iterable[str] | None = None) -> set[str]:
     """Questions (of `questions`, or all) whose answer is classified above the user's clearance (only the fact,
     never the content)."""
+    if all(seen.may_see(level) for level in Level):
+        return set()  # nothing is classified above the highest clearance: no query
     rows = seen.above(seen.assessment.responses.all())
     if questions is not None:
         rows = rows.filter(question__in=list(questions))
@@ -184,7 +185,10 @@ def subsection(seen: Seen, key: str) -> Workspace:
     keys = [q.key for q in sub.questions]
     answers = _page_answers(seen, keys)
     hidden = hidden_answers(seen, keys)
-    views = {q.key: question_view(seen, q, answers.get(q.key), q.key in hidden) for q in sub.questions}
+    views = {}
+    for q in sub.questions:
+        answer, citations = answers.get(q.key, (None, None))
+        views[q.key] = question_view(seen, q, answer, q.key in hidden, citations=citations)
     primaries = []
     for q in sub.questions:
         parent = views.get(q.parent) if q.parent else None
@@ -212,12 +216,16 @@ CARD_CITATION_FIELDS = (
 )
 
 
-def _page_answers(seen: Seen, keys: list[str]) -> dict[str, Response]:
-    """finding_selectors.responses_to for the question page: the visible answers to `keys`, their citations with
-    only what the cards show."""
-    cards = Citation.objects.select_related("source", "activity").only(*CARD_CITATION_FIELDS)
-    rows = seen.visible(seen.assessment.responses.filter(question__in=keys))
-    return {row.question: row for row in rows.prefetch_related(Prefetch("citations", queryset=cards))}
+def _page_answers(seen: Seen, keys: list[str]) -> dict[str, tuple[Response, list[Citation]]]:
+    """finding_selectors.responses_to for the question page: the visible answers to `keys`, each with its (live)
+    citations holding only what the cards show, in two queries and grouped here (Django's prefetch built a
+    queryset per answer to hold them)."""
+    answers = {row.pk: row for row in seen.visible(seen.assessment.responses.filter(question__in=keys))}
+    cited: dict[int | None, list[Citation]] = {pk: [] for pk in answers}
+    rows = Citation.objects.filter(response_id__in=list(answers)).select_related("source", "activity")
+    for row in rows.only(*CARD_CITATION_FIELDS).order_by("pk"):
+        cited[row.response_id].append(row)
+    return {answer.question: (answer, cited[pk]) for pk, answer in answers.items()}
 
 
 def question(seen: Seen, key: str) -> Question:
@@ -229,13 +237,15 @@ def question(seen: Seen, key: str) -> Question:
 
 
 def question_view(seen: Seen, q: Question, answer: Response | None = None, hidden: bool | None = None,
-                  *, load: bool = False) -> QuestionView:
-    """One question with what the user may see of its answer. With load=True the answer is read here."""
+                  *, load: bool = False, citations: list[Citation] | None = None) -> QuestionView:
+    """One question with what the user may see of its answer. With load=True the answer is read here; `citations`
+    are the answer's own when already read (else its prefetched or related ones)."""
     if load:
         answer = response(seen, q.key)
         hidden = q.key in hidden_answers(seen, [q.key]) if answer is None else False
     view = QuestionView(question=q, anchor=anchor(q.key), response=answer, hidden=bool(hidden) and answer is None)
     if answer is not None:
-        view.citations = [c for c in answer.citations.all() if seen.citation_visible(c)]
+        cited = answer.citations.all() if citations is None else citations
+        view.citations = [c for c in cited if seen.citation_visible(c)]
         view.corroboration = corroboration(view.citations)  # response_corroboration's, from the same list
     return view
