@@ -26,7 +26,7 @@ from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from soma.accounts.models import HistoryEntry
 from soma.kernel.access import membership
@@ -300,17 +300,17 @@ NOBODY = "none"  # the "who" of entries whose author's account is gone
 class HistoryFilter(forms.Form):
     """What the history page is narrowed to: kind of record, kind of change, who, from and to which day."""
 
-    kind = forms.ChoiceField(label=gettext_lazy("Record"), required=False)
-    action = forms.ChoiceField(label=gettext_lazy("Change"), required=False)
-    who = forms.ChoiceField(label=gettext_lazy("By"), required=False)
-    since = forms.DateField(label=gettext_lazy("From"), required=False,
+    kind = forms.ChoiceField(label=pgettext_lazy("history filter", "Record"), required=False)
+    action = forms.ChoiceField(label=pgettext_lazy("history filter", "Change"), required=False)
+    who = forms.ChoiceField(label=pgettext_lazy("history filter", "By"), required=False)
+    since = forms.DateField(label=pgettext_lazy("history filter", "From"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=gettext_lazy("To"), required=False,
+    until = forms.DateField(label=pgettext_lazy("history filter", "To"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, seen: Seen, entries: QuerySet[HistoryEntry], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        everything = [("", _("All"))]
+        everything = [("", pgettext("history filter", "All"))]
         kinds = sorted({kind for kind in entries.values_list("object_type", flat=True).distinct()})
         self._choose("kind", everything + sorted(((k, kind_label(k)) for k in kinds), key=lambda c: c[1]))
         actions = set(entries.values_list("action", flat=True).distinct())

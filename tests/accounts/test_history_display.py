@@ -140,5 +140,7 @@ def test_the_history_is_paged(client, assessment, team, monkeypatch):
 def test_the_history_in_french_writes_dates_the_french_way(client, assessment, team):
     services.update_plan(team["lead"], assessment, expected_version=assessment.version, start_date="2026-12-04")
     client.cookies["django_language"] = "fr"
-    shown = entries(history_of(client, team["lead"], assessment))
-    assert "4 décembre 2026" in shown
+    page = history_of(client, team["lead"], assessment)
+    shown = entries(page)
+    assert "4 décembre 2026" in shown and "modifié</p>" in shown and "« Demoland" in shown
+    assert "Filtrer l’historique" in page
