@@ -25,7 +25,7 @@ from soma.assessments.models import (
 from soma.catalog import selectors as catalog_selectors
 from soma.catalog.models import Item
 from soma.kernel.access import Action, remember_membership, require
-from soma.kernel.clearance import NAME_FIELDS, Seen
+from soma.kernel.clearance import Seen
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -330,30 +330,9 @@ def national_questions(seen: Seen) -> list[Question]:
     return [q for sub in questions_in_scope(seen) for q in sub.questions if q.national]
 
 
-@dataclass
-class Change:
-    field: str
-    before: object
-    after: object
-
-
 def history(seen: Seen) -> QuerySet[HistoryEntry]:
-    """History entries the user is cleared for, newest first (see history_changes for their fields)."""
+    """History entries the user is cleared for, newest first (soma.accounts.history_display says what they changed)."""
     return seen.visible(seen.assessment.history.select_related("user").order_by("-at", "-pk"))
-
-
-def history_changes(seen: Seen, entry: HistoryEntry) -> list[Change]:
-    """An entry's changed fields; names of people are masked for users not cleared for restricted material."""
-    hidden = set(seen.withheld(entry.object_type)) | (set() if seen.names_allowed else NAME_FIELDS)
-    before, after = entry.before or {}, entry.after or {}
-    changes = []
-    for name in list(dict.fromkeys([*before, *after])):
-        old, new = before.get(name), after.get(name)
-        if name in hidden:
-            old = "…" if old else old
-            new = "…" if new else new
-        changes.append(Change(name, old, new))
-    return changes
 
 
 def _one(queryset: QuerySet[M], pk: int | str) -> M:
