@@ -102,3 +102,9 @@ def test_overview_rows_escape_and_link(client, team, assessment, findings):
     provisions = re.findall(r'<tr data-provision="([^"]+)" data-obligation="([a-z]*)">', html)
     assert provisions and all(obligation in ("mandatory", "optional", "") for _key, obligation in provisions)
     assert '<tr data-section="V">' in html and '<tr data-section="total">' in html
+
+
+def test_overview_progress_is_said_in_the_readers_language(client, team, assessment, findings):
+    html = page(client, team["lead"], reverse("findings:overview", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="fr")
+    total = re.search(r'<tr data-section="total">(.*?)</tr>', html, re.S).group(1)
+    assert re.search(r'data-answered="1">1 sur \d+ \(\d+\xa0?\s?%\)</span>', total), total

@@ -19,11 +19,34 @@ register = template.Library()
 
 
 @register.simple_tag
-def finding_cards(findings: Iterable[Any], item_url: str, edit_url: str, can_edit: bool) -> SafeString:
+def finding_sections(grouped: Iterable[tuple[str, str, list[tuple[Any, list[Any]]]]], item_url: str, edit_url: str,
+                     can_edit: bool) -> SafeString:
+    """A <section> per subsection of findings_grouped: its heading, then a heading and the cards of each kind."""
+    labels = {
+        "provisions": gettext("Protocol provisions"), "answers": gettext("Answers"),
+        "citations": gettext("Citations"), "edit": gettext("Edit"),
+    }
+    untied = gettext("Not tied to a subsection")
+    sections = []
+    for number, (key, label, groups) in enumerate(grouped, start=1):
+        kinds = "".join(
+            html_row('<h4 class="kind-heading">{}</h4>\n<ul class="record-list">\n{}\n</ul>\n', kind_label,
+                     _cards(findings, item_url, edit_url, can_edit, labels))
+            for kind_label, findings in groups
+        )
+        sections.append(html_row(
+            '<section class="finding-subsection" aria-labelledby="sub-{}">\n<h3 id="sub-{}">{}</h3>\n{}</section>',
+            number, number, label if key else untied, mark_safe(kinds),
+        ))
+    return mark_safe("\n".join(sections))
+
+
+def _cards(findings: Iterable[Any], item_url: str, edit_url: str, can_edit: bool,
+           labels: dict[str, str]) -> SafeString:
     """The <li> card of each finding (as findings_grouped gives them: with provision_labels, visible_responses and
     visible_citations)."""
-    provisions_label, answers_label = gettext("Protocol provisions"), gettext("Answers")
-    citations_label, edit_label = gettext("Citations"), gettext("Edit")
+    provisions_label, answers_label = labels["provisions"], labels["answers"]
+    citations_label, edit_label = labels["citations"], labels["edit"]
     cards = []
     for finding in findings:
         classification = ""

@@ -26,13 +26,10 @@ def rows_html(template: str, rows: Iterable[tuple[object, ...]]) -> SafeString:
     return mark_safe("\n".join(html_row(template, *row) for row in rows))
 
 
-# As the template's {% blocktranslate %}: the translation itself is not escaped, the values are.
-PROGRESS_TEXT = "%(part)s of %(total)s (%(percent)s%%)"
-
-
 def progress_cells(progress: SectionProgress) -> SafeString:
     """The answered, reviewed and cited cells of a section's (or the totals') row."""
-    text = gettext(PROGRESS_TEXT)
+    # As the template's {% blocktranslate %} said it: the translation itself is not escaped (the values are numbers).
+    text = gettext("%(part)s of %(total)s (%(percent)s%%)")
     cells = []
     for part, percent, what in (
         (progress.answered, progress.answered_percent, "answered"),
