@@ -311,12 +311,12 @@ class HistoryFilter(forms.Form):
     def __init__(self, seen: Seen, entries: QuerySet[HistoryEntry], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everything = [("", pgettext("history filter", "All"))]
-        kinds = sorted({kind for kind in entries.values_list("object_type", flat=True).distinct()})
+        kinds = sorted({kind for kind in entries.order_by().values_list("object_type", flat=True).distinct()})
         self._choose("kind", everything + sorted(((k, kind_label(k)) for k in kinds), key=lambda c: c[1]))
-        actions = set(entries.values_list("action", flat=True).distinct())
+        actions = set(entries.order_by().values_list("action", flat=True).distinct())
         self._choose("action", everything + [(key, capfirst(str(label))) for key, label in ACTIONS.items()
                                              if key in actions])
-        user_ids = set(entries.values_list("user_id", flat=True).distinct())
+        user_ids = set(entries.order_by().values_list("user_id", flat=True).distinct())
         people = get_user_model()._default_manager.filter(pk__in=[pk for pk in user_ids if pk is not None])
         who = sorted(((str(p.pk), p.get_full_name() or p.get_username()) for p in people), key=lambda c: c[1])
         if None in user_ids:

@@ -3,6 +3,7 @@ only where the viewer may see them, a readable date; filtered, paged, the filter
 
 import re
 
+import pytest
 from django.urls import reverse
 
 from soma.assessments import services
@@ -144,3 +145,24 @@ def test_the_history_in_french_writes_dates_the_french_way(client, assessment, t
     shown = entries(page)
     assert "4 décembre 2026" in shown and "modifié</p>" in shown and "« Demoland" in shown
     assert "Filtrer l’historique" in page
+
+
+@pytest.mark.slow
+def test_the_page_reads_the_same_number_of_queries_for_3_or_30_entries(client, assessment, team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    lead = team["lead"]
+    mission = services.save_mission(lead, assessment, title="Mission to Port Azur")
+
+    def queries_for(count):
+        for number in range(count):
+            services.save_activity(lead, assessment, kind="interview", title=f"Interview {number}", mission=mission,
+                                   classification="public")
+        client.force_login(lead)
+        client.get(reverse("assessments:history", args=[assessment.pk]), {"kind": "activity"})
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("assessments:history", args=[assessment.pk])).status_code == 200
+        return len(queries)
+
+    assert queries_for(3) == queries_for(27)
