@@ -255,6 +255,6 @@ def suggestion_choices(assessment, area: str, chosen: dict[str, list[str]] | Non
     result = {}
     for name, document in (("toolkit", "toolkit"), ("framework", "ffa")):
         taken = set((chosen or {}).get(name, []))
-        result[name] = [(item.key, catalog_selectors.label(item))
+        result[name] = [(item.key, choice_label(item))
                         for item in suggested[document][:SUGGESTIONS_SHOWN] if item.key not in taken]
     return result
