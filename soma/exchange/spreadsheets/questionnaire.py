@@ -176,7 +176,9 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
                 sheet.row_dimensions[row].outlineLevel = 1
             if q.key in hidden:
                 sheet.cell(row=row, column=ANSWER).font = Font(italic=True, color="7F7F7F")
-            sheet_format.fit_row(sheet, row, SHOWN_WIDTHS)
+            indents = {QUESTION: 2} if q.level == "secondary" else {}
+            sheet_format.fit_row(sheet, row, [(values[column - 1], width, indents.get(column, 0))
+                                              for column, width in SHOWN_WIDTHS.items()])
     last = max(row, 2)
 
     for column in (ID, VERSION, CHECK):
@@ -262,7 +264,7 @@ def _instructions(sheet, assessment, subsections, mark, user) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if bold:
             cell.font = Font(bold=True, size=13 if row <= 2 else 11)
-        sheet_format.fit_row(sheet, row, {1: 110})
+        sheet_format.fit_row(sheet, row, [(text, 110, 0)], font_size=13 if bold and row <= 2 else 11)
     sheet_format.print_setup(sheet, title=assessment.title, classification=mark, title_rows="1:1")
     sheet.page_setup.orientation = "portrait"
 

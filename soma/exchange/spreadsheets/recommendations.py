@@ -81,7 +81,7 @@ def export_recommendations(user, assessment) -> bytes:
                 cost.alignment = Alignment(horizontal="right", vertical="top")
                 for column in (1, 5, 6):
                     sheet.cell(row=row, column=column).alignment = Alignment(horizontal="center", vertical="top")
-                sheet_format.fit_row(sheet, row, dict(enumerate(WIDTHS, start=1)))
+                sheet_format.fit_row(sheet, row, [(v, w, 0) for v, w in zip(values, WIDTHS, strict=True)])
     if not rows:
         row += 1
         put(sheet.cell(row=row, column=1), _("No recommendations yet."))

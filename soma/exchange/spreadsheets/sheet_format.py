@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -55,6 +56,9 @@ def wrapped_lines(value, width: float, indent: int = 0) -> int:
     per_line = max(int(width) - 1 - 3 * indent, 4)
     lines = 0
     for paragraph in text.replace("\r\n", "\n").split("\n"):
+        if len(paragraph) <= per_line:  # most cells: a status, a classification, a short text
+            lines += 1
+            continue
         used, count = 0, 1
         for word in paragraph.split(" "):
             if used and used + 1 + len(word) > per_line:  # the word goes on the next line
@@ -66,16 +70,13 @@ def wrapped_lines(value, width: float, indent: int = 0) -> int:
     return lines
 
 
-def fit_row(sheet, row: int, widths: dict[int, float]) -> None:
-    """Give the row the height its wrapped cells need, so that nothing is cut off on screen or on paper. Excel
-    does not grow rows itself when it opens a file, and printed rows keep the height they have."""
-    height = 0.0
-    for column, width in widths.items():
-        cell = sheet.cell(row=row, column=column)
-        line = max(15.0, (cell.font.sz or 11) * 1.35)  # points per line of the cell's font
-        indent = int(cell.alignment.indent or 0)
-        height = max(height, wrapped_lines(cell.value, width, indent) * line + 3)
-    sheet.row_dimensions[row].height = min(height, MAX_ROW_HEIGHT)
+def fit_row(sheet, row: int, cells: Iterable[tuple[object, float, int]], font_size: float = 11) -> None:
+    """Give the row the height its wrapped cells need, so that nothing is cut off on screen or on paper (Excel
+    does not grow rows itself when it opens a file, and printed rows keep the height they have). `cells` are
+    the row's shown (value, column width, indent) as written, so no cell is read back from openpyxl."""
+    line = max(15.0, font_size * 1.35)  # points per line
+    lines = max((wrapped_lines(value, width, indent) for value, width, indent in cells), default=1)
+    sheet.row_dimensions[row].height = min(lines * line + 3, MAX_ROW_HEIGHT)
 
 
 def _header_text(text: str) -> str:
