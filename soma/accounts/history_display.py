@@ -19,6 +19,7 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
@@ -97,21 +98,29 @@ def kind_label(object_type: str) -> str:
     return str(capfirst(model._meta.verbose_name))
 
 
+# Keys that are not fields but point at a record as a field would: (model name, its field pointing the same way).
+RELATED_KEYS = {"follows": ("assessment", "previous")}
+
+
 def _field(model: type[models.Model] | None, name: str) -> Any:
+    if name in RELATED_KEYS:
+        model, name = model_named(RELATED_KEYS[name][0]), RELATED_KEYS[name][1]
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        found = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    # Only the record's own fields: "scope" on an assessment is a list of keys, not its reverse relation.
+    return found if found.concrete or found.many_to_many and not found.auto_created else None
 
 
 def field_label(model: type[models.Model] | None, name: str) -> str:
+    if name in EXTRA_KEYS:
+        return str(EXTRA_KEYS[name])
     field_ = _field(model, name)
     if field_ is not None and getattr(field_, "verbose_name", None):
         return str(capfirst(field_.verbose_name))
-    if name in EXTRA_KEYS:
-        return str(EXTRA_KEYS[name])
     return capfirst(name.replace("_", " "))
 
 
@@ -198,7 +207,7 @@ def _display(field_: Any, value: Any, names: Names) -> str:
     if field_.is_relation and field_.related_model is not None:
         ids = value if isinstance(value, list) else [value]
         return ", ".join(names.of(field_.related_model, pk) for pk in ids)
-    choices = getattr(field_, "flatchoices", None)
+    choices = getattr(field_, "flatchoices", None) or (settings.LANGUAGES if field_.name == "language" else None)
     if choices:
         labels = {str(key): label for key, label in choices}
         if isinstance(value, list):

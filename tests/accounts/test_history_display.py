@@ -166,3 +166,18 @@ def test_the_page_reads_the_same_number_of_queries_for_3_or_30_entries(client, a
         return len(queries)
 
     assert queries_for(3) == queries_for(27)
+
+
+def test_keys_that_are_not_fields_read_as_words(client, assessment, team):
+    from soma.followup import services as followup
+
+    lead = team["lead"]
+    services.set_scope(lead, assessment, ["I", "V.C", "VII.A"])
+    shown = entries(history_of(client, lead, assessment))
+    scope = r"Assessment: Scope changed from guide:I\.A, [^<]*guide:V\.C to [^<]*guide:V\.C, guide:VII\.A<"
+    assert re.search(scope, shown)
+    assert "a deleted record" not in shown
+    later = followup.start_follow_up(lead, assessment, title="Demoland follow-up 2028")
+    shown = entries(history_of(client, lead, later))
+    assert "Follows up on set to Demoland criminal justice response" in shown  # its title, not its id
+    assert "Carried over from the previous assessment set to Yes" in shown
