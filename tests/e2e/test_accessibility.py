@@ -19,23 +19,17 @@ import pytest
 from django.test.signals import template_rendered
 from playwright.sync_api import expect
 
-from tests.e2e.demoland import PASSWORD, build_demo, send_sign_in
+from tests.e2e.demoland import AXE, PASSWORD, build_demo, scan, send_sign_in
 
 # SOMA's URLs plus two that fail on purpose, so that the 403 and 500 pages are scanned too.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.core.system_pages_urls")]
 
-AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SOMA = Path(__file__).resolve().parents[2] / "soma"
-
-# Impacts that fail the test, and the moderate rules that fail it too (issue 11: they were there and are gone).
-FAILING_IMPACTS = {"serious", "critical"}
-FAILING_RULES = {"landmark-one-main", "page-has-heading-one", "heading-order"}
 
 # Page templates that the scan does not render, each with the reason.
 NOT_SCANNED = {
     "core/database_unavailable.html": "shown only while the database cannot be reached",
     "catalog/not_loaded.html": "shown only before `soma setup` has loaded the catalog",
-    "reports/report.css": "not a page",
 }
 
 
@@ -168,22 +162,6 @@ def signed_in_pages(ids: dict) -> list[str]:
 SIGNED_OUT_PAGES = ["/accounts/login/", "/admin/login/", "/no-such-page/", "/accounts/welcome/MQ/not-a-token/"]
 # An administrator's pages: the users page and the administration's own.
 ADMINISTRATOR_PAGES = ["/accounts/users/", "/admin/"]
-
-
-def scan(page, where: str, axe_source: str) -> list[str]:
-    """axe-core's failing violations on the page shown, one line per element."""
-    page.add_script_tag(content=axe_source)
-    results = page.evaluate("""async () => {
-        const results = await axe.run(document, {resultTypes: ["violations"]});
-        return results.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                             targets: v.nodes.map(n => n.target.join(" "))}));
-    }""")
-    lines = []
-    for violation in results:
-        if violation["impact"] in FAILING_IMPACTS or violation["id"] in FAILING_RULES:
-            for target in violation["targets"]:
-                lines.append(f"{where}: {violation['impact']} {violation['id']} at {target} ({violation['help']})")
-    return lines
 
 
 @pytest.fixture
