@@ -12,7 +12,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     # Browsers and feed readers ask for /favicon.ico whatever the page links to: the icon in static/soma.
-    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("soma/favicon.ico"), permanent=True)),
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("soma/favicon.ico")), name="favicon"),
     path("jobs/<int:pk>/", core_views.job, name="job"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("soma.accounts.urls")),

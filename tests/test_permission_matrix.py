@@ -492,6 +492,8 @@ OTHER_EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # soma/urls.py, soma/core
     "home": {"GET": signed_in(VIEW), "POST": signed_in(VIEW)},
     "healthz": {"GET": everyone(VIEW), "POST": everyone(NOMETHOD)},
+    # The browser's icon: a redirect to the static file, for anyone, whatever the method (RedirectView).
+    "favicon": {method: everyone(ANSWERED) for method in ("GET", "POST", "PUT", "PATCH", "DELETE")},
     # A job is its starter's only (the lead's here); everyone else gets 404.
     "job": {"GET": only("lead", VIEW, HIDE), "POST": only("lead", VIEW, HIDE)},
     "set_language": {"GET": everyone(ANSWERED), "POST": everyone(ANSWERED)},

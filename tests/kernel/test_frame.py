@@ -80,7 +80,7 @@ def test_pages_link_the_icon_and_the_files_exist(client, team, assessment):
 
 def test_favicon_ico_answers_for_anyone(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"] == "/static/soma/favicon.ico"
 
 
