@@ -1,14 +1,16 @@
 """The Jinja2 environment of SOMA's Jinja2 templates (the second engine of settings.TEMPLATES, which finds them in
-an app's `jinja2/` folder). The answer cards of the question page are Jinja2 templates: thirty-odd cards, each with
-its forms and citations, cost most of that page's time in Django's template language.
+an app's `jinja2/` folder). The question page's content is Jinja2 (inside the assessment's frame, a Django
+template): its thirty-odd answer cards, each with its forms and citations, cost most of that page's time in
+Django's template language.
 
 Words are written `{{ _("Save") }}`, which makemessages finds as in Django's templates. A constant `_("...")` is
 translated when the template is compiled (`CompiledTranslations`): each language has its own compiled copy of a
 template, so a card's twenty-odd words cost nothing when it is rendered. `_` with anything else than one string is
 Django's gettext, called when rendered.
 
-What Django's filters did on the cards is here: `choice_label`, `with_title` and `last_saved` (the same functions as
-the Django filters), `linebreaks`, `if_none` (`default_if_none`) and `hour_minute` (`time:"TIME_FORMAT"` in the
+What Django's tags and filters did on the page is here: `url` (`{{ url("responses:index", assessment.pk) }}`),
+`static`, `url_pattern` and `fill`, `choice_label`, `with_title` and `last_saved` (the same functions as the Django
+tags and filters), `linebreaks`, `if_none` (`default_if_none`) and `hour_minute` (`time:"TIME_FORMAT"` in the
 current time zone)."""
 
 from collections.abc import Iterator, MutableMapping
@@ -18,6 +20,8 @@ from typing import Any
 import jinja2
 from django.conf import settings
 from django.template.defaultfilters import linebreaks_filter
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -25,7 +29,7 @@ from jinja2.ext import Extension
 from jinja2.lexer import Token, TokenStream
 
 from soma.core.templatetags.labels import with_title
-from soma.core.templatetags.many_rows import choice_label
+from soma.core.templatetags.many_rows import choice_label, fill, url_pattern
 from soma.responses.templatetags.answer_cards import last_saved
 
 SEPARATOR = "|"  # "fr|responses/_cards.html": a template compiled for French
@@ -97,6 +101,11 @@ def linebreaks(text: str) -> SafeString:
     return linebreaks_filter(text, autoescape=True)
 
 
+def url(name: str, *args: object) -> str:
+    """`{{ url("responses:subsection", assessment.pk, key) }}`: Django's `{% url %}`."""
+    return reverse(name, args=args)
+
+
 def if_none(value: object, default: object = "") -> object:
     """Django's `default_if_none`."""
     return default if value is None else value
@@ -106,9 +115,9 @@ def environment(**options: Any) -> jinja2.Environment:
     options["loader"] = Languages(options["loader"])
     options["extensions"] = [*options.get("extensions", []), CompiledTranslations]
     env = Environment(**options)  # noqa: S701 (autoescape is on: Django's Jinja2 backend sets it)
-    env.globals.update(_=gettext, gettext=gettext)
+    env.globals.update(_=gettext, gettext=gettext, url=url, static=static, url_pattern=url_pattern)
     env.filters.update(
         choice_label=choice_label, last_saved=last_saved, linebreaks=linebreaks, hour_minute=hour_minute,
-        if_none=if_none, with_title=with_title,
+        if_none=if_none, with_title=with_title, fill=fill,
     )
     return env

@@ -74,14 +74,14 @@ def _render_subsection(request, assessment, key, replace=None, status=200):
             _prepare(request, assessment, item, workspace.can_edit, choices=choices, can_review=workspace.can_review,
                      cards=cards)
     evidence = EvidenceChoices(request.user, assessment) if workspace.can_edit else None
-    # The cards in one Jinja2 render (responses/jinja2/responses/_cards.html), with the page's one CSRF field.
-    cards = get_template("responses/_questions.html", using="jinja2").render(
-        {"questions": workspace.questions, "csrf": csrf_input(request)}
-    )
-    context = page_context(
-        request, assessment, "questions", workspace=workspace, cards=mark_safe(cards),  # noqa: S308 (escaped)
-        datalists=[evidence.datalist(kind) for kind in EvidenceChoices.DATALIST_IDS] if evidence else [],
-    )
+    # The page's content in one Jinja2 render (responses/jinja2/responses/_workspace.html), with its one CSRF field;
+    # the frame around it is the assessment's (a Django template).
+    content = get_template("responses/_workspace.html", using="jinja2").render({
+        "assessment": assessment, "workspace": workspace, "user_pk": request.user.pk, "csrf": csrf_input(request),
+        "datalists": [evidence.datalist(kind) for kind in EvidenceChoices.DATALIST_IDS] if evidence else [],
+    })
+    context = page_context(request, assessment, "questions", workspace=workspace,
+                           content=mark_safe(content))  # noqa: S308 (Jinja2 escaped it)
     return render(request, "responses/subsection.html", context, status=status)
 
 
