@@ -50,3 +50,26 @@ class ImportConflict(models.Model):
 
     def __str__(self):
         return f"{self.question} ({self.place})"
+
+
+class CentralConnection(models.Model):
+    """Where an assessment's field submissions can be pulled from: one ODK Central form (soma.exchange.central).
+
+    The password is kept only encrypted (`password_token`, see soma/exchange/central/vault.py); it is never shown
+    back, logged, written to the audit trail or put in a bundle."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="central_connection")
+    base_url = models.URLField(max_length=300)  # https://central.example.org, without /v1
+    project_id = models.PositiveIntegerField()
+    form_id = models.CharField(max_length=200)  # the form's XML id
+    email = models.EmailField(max_length=254)  # the Central web user's e-mail
+    password_token = models.TextField(blank=True)  # Fernet token of the password; "" when none is kept
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.base_url} project {self.project_id} form {self.form_id}"
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_token)

@@ -1,4 +1,4 @@
-"""The assessment's Exchange tab: JSON bundles, Excel spreadsheets, XLSForm (each part has its own URL module)."""
+"""The Exchange tab: JSON bundles, Excel spreadsheets, XLSForm, ODK Central (each part has its own URL module)."""
 
 from django.urls import include, path
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("soma.exchange.bundle.urls")),
     path("", include("soma.exchange.spreadsheets.urls")),
     path("", include("soma.exchange.xlsform.urls")),
+    path("", include("soma.exchange.central.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Pulling field submissions straight from an ODK Central server (pyodk), configured per assessment."""
