@@ -65,3 +65,21 @@ def test_two_jurisdictions_posted_from_the_plain_list_are_saved(client, assessme
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert sorted(country.code for country in assessment.jurisdictions) == ["XD", "XE"]
+
+
+def test_the_picker_writes_the_same_html_as_django_s_own_select():
+    from django import forms
+    from django.test.html import parse_html
+
+    from soma.assessments.forms import Picker
+
+    choices = [
+        ("Article 6: Criminalization", [("protocol:art6", "Article 6 <all>"), ("protocol:art6.1", "6(1) “a” & b")]),
+        ("XD", "Republic of Demoland"), (7, "seven"),
+    ]
+    ours, django_own = Picker(size=10), forms.SelectMultiple(attrs=Picker(size=10).attrs)
+    ours.choices = django_own.choices = choices
+    for value in ([], ["protocol:art6.1", "7"], ["XD"]):
+        attrs = {"id": "id_links", "aria-describedby": "id_links_helptext"}
+        assert parse_html(ours.render("links", value, attrs)) == parse_html(django_own.render("links", value, attrs))
+    assert "&lt;all&gt;" in ours.render("links", [], {}) and " selected" not in ours.render("links", [], {})
