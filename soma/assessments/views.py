@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 
 from soma.accounts import forms as account_forms
 from soma.accounts import services as account_services
-from soma.assessments import forms, selectors, services
+from soma.assessments import forms, list_filters, selectors, services
 from soma.assessments.models import STATUS_ORDER, Status
 from soma.catalog import selectors as catalog_selectors
+from soma.core import list_views
 from soma.kernel.access import Action, can, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import EditConflict, ServiceError
@@ -304,9 +305,14 @@ def team_member(request, assessment, member_pk):
 
 @assessment_page
 def institutions(request, assessment):
-    rows = selectors.institutions(seen_by(request.user, assessment))
+    """Stakeholders, filtered, sorted and paged as asked; the choice is remembered (soma/core/list_views.py)."""
+    back = list_views.restore(request, list_filters.INSTITUTIONS, assessment.pk)
+    if back:
+        return back
+    choice = list_views.choose(request, list_filters.INSTITUTIONS, assessment.pk,
+                               selectors.institutions(seen_by(request.user, assessment)))
     return render(request, "assessments/institutions.html",
-                  page_context(request, assessment, "institutions", institutions=rows))
+                  page_context(request, assessment, "institutions", institutions=choice.rows, choice=choice))
 
 
 @assessment_page
@@ -345,13 +351,16 @@ def _message(error):
 
 @assessment_page
 def activities(request, assessment):
-    user = request.user
-    texts = {q.key: q for sub in selectors.questions_in_scope(seen_by(user, assessment)) for q in sub.questions}
-    rows = []
-    for activity in selectors.activities(seen_by(user, assessment)):
-        covered = [(key, texts.get(key)) for key in activity.questions]
-        rows.append((activity, covered))
-    return render(request, "assessments/activities.html", page_context(request, assessment, "activities", rows=rows))
+    """Activities, filtered, sorted and paged as asked; the choice is remembered (soma/core/list_views.py)."""
+    back = list_views.restore(request, list_filters.ACTIVITIES, assessment.pk)
+    if back:
+        return back
+    seen = seen_by(request.user, assessment)
+    choice = list_views.choose(request, list_filters.ACTIVITIES, assessment.pk, selectors.activities(seen))
+    texts = {q.key: q for sub in selectors.questions_in_scope(seen) for q in sub.questions}
+    rows = [(activity, [(key, texts.get(key)) for key in activity.questions]) for activity in choice.rows]
+    return render(request, "assessments/activities.html",
+                  page_context(request, assessment, "activities", rows=rows, choice=choice))
 
 
 @assessment_page

@@ -1,0 +1,152 @@
+"""Every list of an assessment can be filtered, sorted, searched and paged, and remembers the choice
+(soma/core/list_views.py): activities, stakeholders, sources, conclusions and recommendations."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from soma.assessments import services
+from soma.assessments.models import Activity
+
+# lead, team and assessment: the usual ones of tests/conftest.py.
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+def url(name, assessment):
+    return reverse(name, args=[assessment.pk])
+
+
+def titles_in(page: str, candidates) -> list[str]:
+    """The candidate titles the page shows, in the page's order."""
+    found = [(page.index(title), title) for title in candidates if title in page]
+    return [title for _, title in sorted(found)]
+
+
+def activity(assessment, lead, title, *, kind="interview", date=None, classification="restricted", **fields):
+    return services.save_activity(lead, assessment, kind=kind, title=title, date=date,
+                                  classification=classification, **fields)
+
+
+@pytest.fixture
+def activities(assessment, team):
+    lead = team["lead"]
+    return [
+        activity(assessment, lead, "Interview at the Port Demo harbour office", date=datetime.date(2026, 5, 5)),
+        activity(assessment, lead, "Site visit to the Northgate crossing", kind="site_visit",
+                 date=datetime.date(2026, 6, 1), notes="Smuggling routes along the river."),
+        activity(assessment, lead, "Focus group with Demoland shelters", kind="focus_group",
+                 date=datetime.date(2099, 1, 10)),
+        activity(assessment, lead, "Confidential meeting with the border chief", date=datetime.date(2026, 5, 6),
+                 classification="confidential"),
+    ]
+
+
+TITLES = ["Interview at the Port Demo harbour office", "Site visit to the Northgate crossing",
+          "Focus group with Demoland shelters", "Confidential meeting with the border chief"]
+
+
+# --- Activities -----------------------------------------------------------------------------------------------------
+
+
+def test_activities_filtered_by_kind_text_status_and_dates(client, assessment, team, activities):
+    c = client_for(client, team["lead"])
+    list_url = url("assessments:activities", assessment)
+    page = c.get(list_url, {"kind": "site_visit"}).content.decode()
+    assert titles_in(page, TITLES) == ["Site visit to the Northgate crossing"]
+    page = c.get(list_url, {"q": "smuggling routes"}).content.decode()  # the notes are searched too
+    assert titles_in(page, TITLES) == ["Site visit to the Northgate crossing"]
+    page = c.get(list_url, {"status": "planned"}).content.decode()
+    assert titles_in(page, TITLES) == ["Focus group with Demoland shelters"]
+    page = c.get(list_url, {"start": "2026-05-06", "end": "2026-06-30"}).content.decode()
+    assert titles_in(page, TITLES) == ["Confidential meeting with the border chief",
+                                       "Site visit to the Northgate crossing"]
+
+
+def test_activities_sorted_by_a_whitelisted_choice(client, assessment, team, activities):
+    c = client_for(client, team["lead"])
+    list_url = url("assessments:activities", assessment)
+    page = c.get(list_url, {"sort": "-date"}).content.decode()
+    assert titles_in(page, TITLES) == ["Focus group with Demoland shelters", "Site visit to the Northgate crossing",
+                                       "Confidential meeting with the border chief",
+                                       "Interview at the Port Demo harbour office"]
+    page = c.get(list_url, {"sort": "title"}).content.decode()
+    assert titles_in(page, TITLES) == sorted(TITLES)
+
+
+def test_activities_choice_remembered_until_cleared(client, assessment, team, activities):
+    c = client_for(client, team["lead"])
+    list_url = url("assessments:activities", assessment)
+    c.get(list_url, {"kind": "site_visit", "sort": "title"})
+    response = c.get(list_url)  # no query: back to the remembered choice, as a shareable URL
+    assert response.status_code == 302 and "kind=site_visit" in response.url and "sort=title" in response.url
+    page = c.get(response.url).content.decode()
+    assert titles_in(page, TITLES) == ["Site visit to the Northgate crossing"] and "Clear filters" in page
+    # Remembered per assessment and list: the stakeholders list is not narrowed.
+    assert c.get(url("assessments:institutions", assessment)).status_code == 200
+    response = c.get(list_url, {"clear": ""})
+    assert response.status_code == 302 and response.url == list_url
+    page = c.get(list_url).content.decode()
+    assert len(titles_in(page, TITLES)) == 4 and "Clear filters" not in page
+
+
+def test_activities_choice_is_per_user(client, assessment, team, activities):
+    client_for(client, team["lead"]).get(url("assessments:activities", assessment), {"kind": "site_visit"})
+    client.logout()
+    assert client_for(client, team["assessor"]).get(url("assessments:activities", assessment)).status_code == 200
+
+
+@pytest.mark.parametrize("query", [
+    {"kind": "<script>alert(1)</script>"}, {"start": "2026-13-45"}, {"sort": "participants"},
+    {"page": "last'--"}, {"status": "cancelled"}, {"start": "2026-06-01", "end": "2026-05-01"},
+    {"q": "x" * 500},
+])
+def test_activities_bad_values_narrow_nothing_with_a_note(client, assessment, team, activities, query):
+    c = client_for(client, team["lead"])
+    list_url = url("assessments:activities", assessment)
+    response = c.get(list_url, query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="notice list-notes"' in page and "<script>alert(1)</script>" not in page
+    assert len(titles_in(page, TITLES)) >= 2  # a bad value left out, not applied (a good start date still is)
+    # Never remembered: the next plain visit is the plain list.
+    assert c.get(list_url).status_code == 200
+
+
+def test_a_filter_cannot_reveal_a_restricted_activity_or_the_names_met(client, assessment, team, activities):
+    activity(assessment, team["lead"], "Public workshop in Port Demo", classification="public",
+             participants="Officer Q. Example")
+    observer = client_for(client, team["observer"])  # cleared for public material only
+    list_url = url("assessments:activities", assessment)
+    for query in [{"q": "Confidential"}, {"q": "border chief"}, {"start": "2026-05-06", "end": "2026-05-06"}]:
+        assert "Confidential meeting with the border chief" not in observer.get(list_url, query).content.decode()
+    # The individuals met are not searched: a name finds nothing for anyone.
+    page = observer.get(list_url, {"q": "Q. Example"}).content.decode()
+    assert "Public workshop in Port Demo" not in page and "No activity matches the filter." in page
+
+
+def test_activities_paged_with_constant_queries(client, assessment, team):
+    c = client_for(client, team["lead"])
+    list_url = url("assessments:activities", assessment)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(list_url, {"sort": "title"}).status_code == 200
+        return len(queries)
+
+    for number in range(3):
+        activity(assessment, team["lead"], f"Interview number {number:03}")
+    few = count()
+    for number in range(3, 60):
+        activity(assessment, team["lead"], f"Interview number {number:03}")
+    assert count() == few
+    page = c.get(list_url, {"sort": "title", "page": "2"}).content.decode()
+    assert "Interview number 050" in page and "Interview number 049" not in page
+    assert "Showing 51-60 of 60" in page
+    assert Activity.objects.filter(assessment=assessment).count() == 60
