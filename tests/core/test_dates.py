@@ -64,6 +64,11 @@ def test_no_display_helper_formats_dates_by_hand():
     found = [f"{path.relative_to(SOMA)}:{number}" for path in helpers
              for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
     assert not found, found
+    named = re.compile(r"(?:date_filter|date_format|time_format|defaultfilters\.date)\([^)]*?,\s*[\"']([^\"']+)[\"']")
+    found = [f"{path.relative_to(SOMA)}:{number}: {fmt}" for path in SOMA.glob("**/*.py")
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             for fmt in named.findall(line) if fmt not in NAMED | MACHINE]
+    assert not found, found
 
 
 def _page(client, url, language):
