@@ -166,6 +166,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "exchange:questionnaire_import": pages("edit", "edit"),
     "exchange:questionnaire_conflict_dismiss": pages(WRONG_METHOD, "edit"),
     "exchange:recommendations_export": pages("view", WRONG_METHOD),
+    "exchange:central": pages("edit", "manage"),  # assessors see it to pull; only the lead saves the connection
+    "exchange:central_remove": pages(WRONG_METHOD, "manage"),
+    "exchange:central_pull": pages(WRONG_METHOD, "edit"),
+    "exchange:central_preview": pages("edit", "edit"),
     # soma/api_urls.py
     "api-assessment": {"GET": api("view"), "POST": api("405"), "PATCH": api("manage")},
     "api-assessment-status": {"GET": api("405"), "POST": api("manage")},
