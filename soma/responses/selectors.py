@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from django.http import Http404
+from django.utils.translation import get_language
 
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.selectors import Question, SubsectionHeading, SubsectionOutline, SubsectionScope
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
     from soma.assessments.models import Assessment
+    from soma.catalog.selectors import Tree
 
 
 def response_corroboration(seen: Seen, response: Response) -> str:
@@ -149,10 +152,24 @@ class Requirement:
     cites: list[tuple[str, str]] = field(default_factory=list)  # [(catalog key, label)]
 
 
+# requirements() per catalog tree (a version of the catalog, which does not change), subsection and language.
+_REQUIREMENTS: WeakKeyDictionary[Tree, dict[tuple[str, str | None], list[Requirement]]] = WeakKeyDictionary()
+
+
 def requirements(assessment: Assessment, scope: SubsectionScope) -> list[Requirement]:
+    """The subsection's requirements with the articles they cite, worked out once per catalog version, subsection
+    and language (the question page shows them on every visit)."""
+    tree = assessment_selectors.tree_for(assessment)
+    known = _REQUIREMENTS.setdefault(tree, {})
+    key = (scope.key, get_language())
+    if key not in known:
+        known[key] = _requirements(tree, scope)
+    return known[key]
+
+
+def _requirements(tree: Tree, scope: SubsectionScope) -> list[Requirement]:
     from soma.catalog import selectors as catalog_selectors
 
-    tree = assessment_selectors.tree_for(assessment)
     merged: dict[str, Requirement] = {}
     for item in scope.requirements:
         text = item.display_text or item.display_title
