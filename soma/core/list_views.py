@@ -1,11 +1,11 @@
 """One way for every list of an assessment to be filtered, sorted, searched and paged, and to remember the choice.
 
 A list is a plain GET form (works without JavaScript; its URL can be shared): the filter fields of a
-`ListFilterForm`, a `sort` chosen from a whitelist and a `page`. The last choice is kept in the session per user
-(the session is the user's), assessment and list: visiting the list with no query goes back to it, and `?clear`
-forgets it. A value that does not parse (a hand-edited URL) narrows nothing and is named in a note; it is never
-remembered and never a server error. The rows handed in are already what the viewer may see (the kernel's
-selectors); a filter only narrows them.
+`ListFilterForm`, a `sort` chosen from a whitelist and a `page`. The last filter and sort (not the page) are kept
+in the session per user (the session is the user's), assessment and list: visiting the list with no query
+goes back to it, and `?clear` forgets it. A value that does not parse (a hand-edited URL) narrows nothing and
+is named in a note; it is never remembered and never a server error. The rows handed in are already what the
+viewer may see (the kernel's selectors); a filter only narrows them.
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class ListChoice:
     @property
     def remembered(self) -> bool:
         """Whether anything beyond the plain list is chosen (the "Clear filters" link is shown)."""
-        return self.narrowed or self.sort != self.default_sort or bool(self.notes) or self.page.number > 1
+        return self.narrowed or self.sort != self.default_sort or bool(self.notes)
 
 
 def session_key(spec: ListSpec, assessment_pk: int) -> str:
@@ -125,9 +125,10 @@ def choose(request: HttpRequest, spec: ListSpec, assessment_pk: int, rows: Query
     if number and not number.isdigit():
         notes.append(_("The page asked for is not a number; the first page is shown."))
     page = Paginator(ordered, spec.page_size).get_page(number or None)
-    if not notes:
+    # A link with only a page (a saved row's "back to the list") is no new choice: the remembered one is kept.
+    if not notes and set(asked) - {PAGE}:
         kept = {name: value for name, value in asked.items()
-                if value and not (name == SORT and value == spec.default_sort)}
+                if value and name != PAGE and not (name == SORT and value == spec.default_sort)}
         if kept:
             request.session[session_key(spec, assessment_pk)] = kept
         else:

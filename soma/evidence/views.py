@@ -3,7 +3,6 @@ evidence.services writes, evidence.selectors reads (only what the user is cleare
 role, or material above the user's clearance) is the kernel's refusal page, raised by the services."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from soma.assessments import services as assessment_services
+from soma.core import list_views
 from soma.evidence import selectors, services
 from soma.evidence.forms import SourceForm
-from soma.evidence.list_filter import SourceFilterForm
+from soma.evidence.list_filter import SOURCES
 from soma.evidence.models import Credibility, Reliability, Source
 from soma.kernel.access import Action, can, require
 from soma.kernel.clearance import seen_by
@@ -24,23 +24,26 @@ sources_page = assessment_page(tab="sources")
 # A write: another method is 405 for anyone signed in, before the assessment is looked up.
 sources_page_post = assessment_page(tab="sources", methods=["POST"])
 # Rows per page: the template costs about 0.1 ms a row, and a full assessment has hundreds of sources.
-PAGE_SIZE = 50
+PAGE_SIZE = SOURCES.page_size
 
 
 @sources_page
 def source_list(request, assessment):
     can_edit = can(request.user, Action.EDIT, assessment)
     seen = seen_by(request.user, assessment)
-    filters = SourceFilterForm(request.GET)
-    wanted = filters.wanted()
-    page = Paginator(selectors.listed_sources(seen, wanted), PAGE_SIZE).get_page(request.GET.get("page"))
+    back = list_views.restore(request, SOURCES, assessment.pk)
+    if back:
+        return back
+    choice = list_views.choose(request, SOURCES, assessment.pk, selectors.listed_sources(seen))
+    page = choice.page
     context = page_context(
         request, assessment, "sources",
         page=page,
         sources=page.object_list,
-        page_range=list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-        filters=filters,
-        filtered=bool(wanted),
+        page_range=choice.page_range,
+        filters=choice.form,
+        filtered=choice.narrowed,
+        choice=choice,
         deleted=selectors.deleted_sources(seen) if can_edit else [],
         can_purge=can(request.user, Action.MANAGE, assessment),
         reliability=Reliability.choices,

@@ -150,3 +150,118 @@ def test_activities_paged_with_constant_queries(client, assessment, team):
     assert "Interview number 050" in page and "Interview number 049" not in page
     assert "Showing 51-60 of 60" in page
     assert Activity.objects.filter(assessment=assessment).count() == 60
+
+
+# --- Stakeholders ---------------------------------------------------------------------------------------------------
+
+STAKEHOLDERS = ["Demoland Border Police", "Port Demo Shelter Network", "Demoland Prosecution Service"]
+
+
+@pytest.fixture
+def stakeholders(assessment, team):
+    lead = team["lead"]
+    return [
+        services.save_institution(lead, assessment, name="Demoland Border Police", category="border",
+                                  contact_point="Chief Inspector R. Example"),
+        services.save_institution(lead, assessment, name="Port Demo Shelter Network", category="ngo",
+                                  notes="Runs three shelters."),
+        services.save_institution(lead, assessment, name="Demoland Prosecution Service", category="prosecution"),
+    ]
+
+
+def test_stakeholders_filtered_sorted_and_remembered(client, assessment, team, stakeholders):
+    c = client_for(client, team["assessor"])
+    list_url = url("assessments:institutions", assessment)
+    page = c.get(list_url, {"category": "ngo"}).content.decode()
+    assert titles_in(page, STAKEHOLDERS) == ["Port Demo Shelter Network"]
+    page = c.get(list_url, {"q": "three shelters"}).content.decode()
+    assert titles_in(page, STAKEHOLDERS) == ["Port Demo Shelter Network"]
+    page = c.get(list_url, {"sort": "category"}).content.decode()  # border, ngo, prosecution
+    assert titles_in(page, STAKEHOLDERS) == STAKEHOLDERS
+    response = c.get(list_url)
+    assert response.status_code == 302 and "sort=category" in response.url
+    page = c.get(list_url, {"category": "nothing-of-the-kind"}).content.decode()
+    assert "This filter was left out." in page and len(titles_in(page, STAKEHOLDERS)) == 3
+
+
+def test_a_contact_point_is_not_searched(client, assessment, team, stakeholders):
+    observer = client_for(client, team["observer"])  # may not see names
+    page = observer.get(url("assessments:institutions", assessment), {"q": "R. Example"}).content.decode()
+    assert "Demoland Border Police" not in page and "No stakeholder matches the filter." in page
+
+
+def test_stakeholders_queries_constant(client, assessment, team):
+    c = client_for(client, team["lead"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert c.get(url("assessments:institutions", assessment), {"q": "Demoland"}).status_code == 200
+        return len(queries)
+
+    for number in range(2):
+        services.save_institution(team["lead"], assessment, name=f"Demoland office {number:03}", category="police")
+    few = count()
+    for number in range(2, 70):
+        services.save_institution(team["lead"], assessment, name=f"Demoland office {number:03}", category="police")
+    assert count() == few
+
+
+# --- Sources ----------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sources(assessment, team):
+    from soma.evidence.models import Source
+
+    rows = [("Demoland Penal Code", "legislation", "A", datetime.date(2019, 1, 1), "public"),
+            ("Port Demo migration statistics", "statistics", "B", datetime.date(2024, 3, 1), "public"),
+            ("Ombudsman annual report", "other", "C", datetime.date(2022, 6, 1), "public"),
+            ("Confidential border police memo", "other", "A", datetime.date(2025, 1, 1), "confidential")]
+    return Source.objects.bulk_create(
+        Source(assessment=assessment, title=title, kind=kind, reliability=grade, date=date,
+               classification=classification, added_by=team["lead"])
+        for title, kind, grade, date, classification in rows)
+
+
+SOURCE_TITLES = ["Demoland Penal Code", "Port Demo migration statistics", "Ombudsman annual report",
+                 "Confidential border police memo"]
+
+
+def test_sources_sorted_and_the_choice_remembered(client, assessment, team, sources):
+    c = client_for(client, team["lead"])
+    list_url = url("evidence:list", assessment)
+    page = c.get(list_url, {"sort": "-date"}).content.decode()
+    assert titles_in(page, SOURCE_TITLES) == ["Confidential border police memo", "Port Demo migration statistics",
+                                              "Ombudsman annual report", "Demoland Penal Code"]
+    c.get(list_url, {"reliability": "A", "sort": "-date"})
+    response = c.get(list_url)
+    assert response.status_code == 302 and "reliability=A" in response.url
+    page = c.get(response.url).content.decode()
+    assert titles_in(page, SOURCE_TITLES) == ["Confidential border police memo", "Demoland Penal Code"]
+    assert "Clear filters" in page
+    c.get(list_url, {"clear": ""})
+    page = c.get(list_url).content.decode()
+    assert titles_in(page, SOURCE_TITLES) == sorted(SOURCE_TITLES)
+
+
+def test_a_source_filter_cannot_reveal_a_restricted_source(client, assessment, team, sources):
+    observer = client_for(client, team["observer"])
+    list_url = url("evidence:list", assessment)
+    for query in [{"q": "Confidential"}, {"reliability": "A"}, {"kind": "other", "sort": "-date"}]:
+        assert "Confidential border police memo" not in observer.get(list_url, query).content.decode()
+
+
+@pytest.mark.parametrize("query", [{"sort": "classification"}, {"kind": "'; drop table"}, {"page": "-1x"}])
+def test_source_bad_values_noted(client, assessment, team, sources, query):
+    response = client_for(client, team["lead"]).get(url("evidence:list", assessment), query)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="notice list-notes"' in page and len(titles_in(page, SOURCE_TITLES)) == 4
+
+
+def test_a_page_only_link_keeps_the_remembered_choice(client, assessment, team, sources):
+    c = client_for(client, team["lead"])
+    list_url = url("evidence:list", assessment)
+    c.get(list_url, {"kind": "statistics"})
+    assert len(titles_in(c.get(list_url, {"page": "1"}).content.decode(), SOURCE_TITLES)) == 4  # as the link says
+    assert "kind=statistics" in c.get(list_url).url  # still remembered

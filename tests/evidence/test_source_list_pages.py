@@ -67,7 +67,7 @@ def test_the_filter_narrows_and_the_page_links_keep_it(client, full, team):
     client.force_login(team["lead"])
     html = listing(client, full, q="ombudsman")
     assert rows(html) == [title(n) for n in range(10, 301, 10)] and "Showing 1-30 of 30" in html
-    assert 'value="ombudsman"' in html and "Show all sources" in html
+    assert 'value="ombudsman"' in html and "Clear filters" in html
     assert "Sources pages" not in html  # one page: no page links
     html = listing(client, full, q="source 01")  # in the title
     assert rows(html) == [title(n) for n in range(10, 20)]
