@@ -178,6 +178,10 @@ def test_an_unreachable_or_slow_server_fails_the_job_with_a_clear_message(
 
 def test_a_pull_needs_a_connection_with_a_password(client, demoland):
     client.force_login(demoland.users["assessor"])
+    tab = client.get(reverse("exchange:index", args=[demoland.assessment.pk])).content.decode()
+    assert reverse("exchange:central", args=[demoland.assessment.pk]) in tab
+    page = client.get(reverse("exchange:central", args=[demoland.assessment.pk])).content.decode()
+    assert "has no ODK Central connection yet" in page and 'name="password"' not in page  # the lead's form only
     url = reverse("exchange:central_pull", args=[demoland.assessment.pk])
     page = client.post(url, {"activity": demoland.activity.pk})
     assert page.status_code == 400 and b"has no ODK Central connection yet" in page.content
