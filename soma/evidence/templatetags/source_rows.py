@@ -13,7 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from soma.core.html_rows import html_row
+from soma.core.html_rows import escaped, html_row
 from soma.core.templatetags.many_rows import choice_label, fill
 from soma.evidence.models import Source
 
@@ -41,45 +41,55 @@ def _file_cell(source: Source, download_url: str, link_label: str) -> SafeString
     return mark_safe("".join(parts))
 
 
+class _Escaped(dict[object, SafeString]):
+    """Values written on many rows (labels, grades, classifications) escaped once per page."""
+
+    def __missing__(self, value: object) -> SafeString:
+        found = self[value] = SafeString(escaped(value))
+        return found
+
+
 @register.simple_tag(takes_context=True)
 def source_rows(context: Any, sources: Iterable[Source], can_edit: bool, urls: dict[str, str]) -> SafeString:
     """The <tr> of each source of the page (with `cited`); `urls` holds the row URLs' patterns (url_pattern) by
     name: download, confirm, edit, delete."""
-    carried_label = gettext("carried over — confirm or update")
-    link_label, confirm_label = gettext("Link"), gettext("Confirm")
-    edit_label, delete_label = gettext("Edit"), gettext("Delete…")
+    once = _Escaped()
+    carried = html_row('<span class="badge badge-carried">{}</span>', gettext("carried over — confirm or update"))
+    link_label, confirm_label = gettext("Link"), once[gettext("Confirm")]
+    edit_label, delete_label = once[gettext("Edit")], once[gettext("Delete…")]
     token = context.get("csrf_token")
     csrf = html_row('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token) \
         if token and token != "NOTPROVIDED" else ""
     rows = []
     for source in sources:
         pending = source.carried_over and not source.confirmed
+        title = SafeString(escaped(source.title))  # written up to four times in a row
         author = html_row('<span class="source-author">{}</span>', source.author) if source.author else ""
-        carried = html_row('<span class="badge badge-carried">{}</span>', carried_label) if pending else ""
         when = html_row('<time datetime="{}">{}</time>', date_filter(source.date, "c"),
-                           date_filter(source.date, "SHORT_DATE_FORMAT")) if source.date else "—"
+                        date_filter(source.date, "SHORT_DATE_FORMAT")) if source.date else "—"
         actions = ""
         if can_edit:
             confirm = html_row(
                 '<form method="post" action="{}" class="inline-form">{}<button type="submit">{}'
                 '<span class="visually-hidden"> {}</span></button></form>',
-                fill(urls["confirm"], source.pk), csrf, confirm_label, source.title,
+                fill(urls["confirm"], source.pk), csrf, confirm_label, title,
             ) if pending else ""
             count = getattr(source, "cited", 0)  # annotated by the selector
             cited = html_row('<span class="help">{}</span>', cited_times(count)) if count else ""
             actions = html_row(
                 '<td class="row-actions">{}<a class="button" href="{}">{}<span class="visually-hidden"> {}</span></a>'
                 '{}<a class="button" href="{}">{}<span class="visually-hidden"> {}</span></a></td>',
-                confirm, fill(urls["edit"], source.pk), edit_label, source.title,
-                cited, fill(urls["delete"], source.pk), delete_label, source.title,
+                confirm, fill(urls["edit"], source.pk), edit_label, title,
+                cited, fill(urls["delete"], source.pk), delete_label, title,
             )
         rows.append(html_row(
             '<tr id="source-{}"><th scope="row">{} {} {}</th><td>{}</td><td>{}</td>'
             '<td><span class="grade" title="{}; {}">{}{}</span></td>'
             '<td><span class="badge classification-{}">{}</span></td><td>{}</td>{}</tr>',
-            source.pk, source.title, author, carried, choice_label(source, "kind"), when,
-            choice_label(source, "reliability"), choice_label(source, "credibility"), source.reliability,
-            source.credibility, source.classification, choice_label(source, "classification"),
+            source.pk, title, author, carried if pending else "", once[choice_label(source, "kind")], when,
+            once[choice_label(source, "reliability")], once[choice_label(source, "credibility")],
+            once[source.reliability], once[source.credibility], once[source.classification],
+            once[choice_label(source, "classification")],
             _file_cell(source, urls["download"], link_label), actions,
         ))
     return mark_safe("\n".join(rows))
