@@ -16,6 +16,7 @@ def test_plan_an_assessment_of_demoland(page, sign_in, django_user_model, catalo
     expect(page.get_by_role("heading", name="New assessment")).to_be_visible()
     page.get_by_label("Title").fill("Demoland criminal justice response 2026")
     page.get_by_role("combobox", name="Jurisdictions").fill("Demoland")  # a type-to-search chooser
+    expect(page.locator(".ts-dropdown .highlight").first).to_be_visible()  # filtered a moment after typing
     page.get_by_role("option", name="Republic of Demoland").click()
     page.get_by_role("combobox", name="Jurisdictions").press("Escape")
     page.get_by_label("Purpose").fill("Identify technical assistance needs against migrant smuggling.")

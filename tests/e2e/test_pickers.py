@@ -23,6 +23,8 @@ def pick(page, label: str, typed: str, option: str) -> None:
     box = page.get_by_role("combobox", name=label)
     box.click()
     box.fill(typed)
+    # The list is filtered a moment after typing (Tom Select waits for more keys): wait for the matches marked.
+    expect(page.locator(".ts-dropdown .highlight").first).to_be_visible()
     page.get_by_role("option", name=re.compile("^" + re.escape(option))).click()
     box.press("Escape")
 

@@ -25,6 +25,7 @@ def test_from_assessment_to_reviewed_recommendation(browser, live_server, sign_i
     page.get_by_role("link", name="New assessment").click()
     page.get_by_label("Title").fill("Republic of Demoland assessment")
     page.get_by_role("combobox", name="Jurisdictions").fill("Demoland")  # a type-to-search chooser
+    expect(page.locator(".ts-dropdown .highlight").first).to_be_visible()  # filtered a moment after typing
     page.get_by_role("option", name="Republic of Demoland").click()
     page.get_by_role("combobox", name="Jurisdictions").press("Escape")
     page.locator('input[data-scope-section="I"]').check()
@@ -64,6 +65,7 @@ def test_from_assessment_to_reviewed_recommendation(browser, live_server, sign_i
     page.locator(".ts-dropdown .option:visible").first.click()
     page.get_by_role("combobox", name="Linked answers").press("Escape")
     page.get_by_role("combobox", name="Protocol provisions").fill("6(1)")
+    expect(page.locator(".ts-dropdown .highlight").first).to_be_visible()
     page.locator(".ts-dropdown [data-value='protocol:art6.1']").click()
     page.get_by_role("combobox", name="Protocol provisions").press("Escape")
     page.get_by_role("button", name="Save finding").click()
