@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Model, Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Case, IntegerField, Model, Prefetch, QuerySet, Value, When, prefetch_related_objects
 
 from soma.assessments import selectors as assessment_selectors
 from soma.catalog.selectors import Tree
@@ -97,6 +97,15 @@ def _with_visible_links(seen: Seen, rows: Iterable[M], name: str) -> list[M]:
 
 def conclusions(seen: Seen) -> QuerySet[Conclusion]:
     return seen.visible(seen.assessment.conclusions.all()).prefetch_related("findings")
+
+
+def recommendation_rows(seen: Seen) -> QuerySet[Recommendation]:
+    """The recommendations the user may see, unsorted, for a list that filters, sorts and pages them; `horizon`
+    is the priority's place in PRIORITY_ORDER (immediate first), for ordering in the database."""
+    horizon = Case(*[When(priority=value, then=Value(i)) for i, value in enumerate(PRIORITY_ORDER)],
+                   default=Value(len(PRIORITY_ORDER)), output_field=IntegerField())
+    rows = seen.visible(seen.assessment.recommendations.all()).prefetch_related("institutions", "conclusions")
+    return rows.annotate(horizon=horizon)
 
 
 def recommendations(seen: Seen) -> list[Recommendation]:
@@ -430,11 +439,14 @@ def _guide_order(tree: Tree) -> dict[str, int]:
     return found
 
 
-def recommendations_grouped(seen: Seen) -> list[tuple[str, StrOrPromise, list[tuple[str, str, list[Recommendation]]]]]:
-    """[(priority value, priority label, [(area key, area label, [recommendations by rank and sequence])])]."""
+def recommendations_grouped(
+    seen: Seen, listed: Iterable[Recommendation] | None = None,
+) -> list[tuple[str, StrOrPromise, list[tuple[str, str, list[Recommendation]]]]]:
+    """[(priority value, priority label, [(area key, area label, [recommendations by rank and sequence])])];
+    `listed` (rows of `recommendation_rows`, one page of a list) are grouped in their own order instead."""
     from soma.findings.models import Priority
 
-    rows = recommendations(seen)
+    rows = recommendations(seen) if listed is None else _with_visible_links(seen, listed, "conclusions")
     tree = assessment_selectors.tree_for(seen.assessment)
     result: list[tuple[str, StrOrPromise, list[tuple[str, str, list[Recommendation]]]]] = []
     for priority in Priority:
@@ -452,6 +464,6 @@ def recommendations_grouped(seen: Seen) -> list[tuple[str, StrOrPromise, list[tu
     return result
 
 
-def conclusions_list(seen: Seen) -> list[Conclusion]:
-    """The conclusions the user may see, each with `visible_findings`."""
-    return _with_visible_links(seen, conclusions(seen), "findings")
+def conclusions_list(seen: Seen, listed: Iterable[Conclusion] | None = None) -> list[Conclusion]:
+    """The conclusions the user may see (or `listed`, rows of `conclusions`), each with `visible_findings`."""
+    return _with_visible_links(seen, conclusions(seen) if listed is None else listed, "findings")
