@@ -102,12 +102,14 @@ def restore(request: HttpRequest, spec: ListSpec, assessment_pk: int) -> HttpRes
     return None
 
 
-def choose(request: HttpRequest, spec: ListSpec, assessment_pk: int, rows: QuerySet[M]) -> ListChoice:
+def choose(request: HttpRequest, spec: ListSpec, assessment_pk: int, rows: QuerySet[M],
+           form_kwargs: Mapping[str, Any] | None = None) -> ListChoice:
     """`rows` (already limited to what the viewer may see) filtered, sorted and paged as the query asks; a choice
-    that parses is remembered for this user, assessment and list."""
+    that parses is remembered for this user, assessment and list. `form_kwargs` go to the filter form (choices
+    that depend on the assessment)."""
     asked = {name: request.GET.get(name, "") for name in spec.keys() if name in request.GET}
     form = spec.form({name: value for name, value in asked.items() if name not in (SORT, PAGE)},
-                     prefix_id=spec.name)
+                     prefix_id=spec.name, **(form_kwargs or {}))
     notes: list[str] = []
     if not form.is_valid():
         for name, errors in form.errors.items():

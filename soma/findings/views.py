@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from soma.assessments import selectors as assessment_selectors
 from soma.assessments import services as assessment_services
+from soma.core import list_views
 from soma.evidence import services as evidence_services
-from soma.findings import forms, selectors, services
+from soma.findings import forms, list_filters, selectors, services
 from soma.findings.models import ReviewState
 from soma.kernel.access import Action, require
 from soma.kernel.clearance import seen_by
@@ -120,9 +122,15 @@ def finding_cite(request, assessment, finding_pk):
 @findings_page
 @require_GET
 def conclusion_list(request, assessment):
-    rows = selectors.conclusions_list(seen_by(request.user, assessment))
+    """Conclusions, filtered, sorted and paged as asked; the choice is remembered (soma/core/list_views.py)."""
+    back = list_views.restore(request, list_filters.CONCLUSIONS, assessment.pk)
+    if back:
+        return back
+    seen = seen_by(request.user, assessment)
+    choice = list_views.choose(request, list_filters.CONCLUSIONS, assessment.pk, selectors.conclusions(seen))
+    rows = selectors.conclusions_list(seen, choice.rows)
     return render(request, "findings/conclusion_list.html",
-                  page_context(request, assessment, "findings", conclusions=rows))
+                  page_context(request, assessment, "findings", conclusions=rows, choice=choice))
 
 
 @findings_page
@@ -173,9 +181,18 @@ def _conclusion_form(request, assessment, conclusion):
 @findings_page
 @require_GET
 def recommendation_list(request, assessment):
-    grouped = selectors.recommendations_grouped(seen_by(request.user, assessment))
+    """Recommendations, filtered, sorted and paged as asked, each page by horizon and area; the choice is
+    remembered (soma/core/list_views.py)."""
+    back = list_views.restore(request, list_filters.RECOMMENDATIONS, assessment.pk)
+    if back:
+        return back
+    seen = seen_by(request.user, assessment)
+    choice = list_views.choose(request, list_filters.RECOMMENDATIONS, assessment.pk,
+                               selectors.recommendation_rows(seen),
+                               form_kwargs={"institutions": assessment_selectors.institutions(seen)})
+    grouped = selectors.recommendations_grouped(seen, choice.rows)
     return render(request, "findings/recommendation_list.html",
-                  page_context(request, assessment, "recommendations", grouped=grouped))
+                  page_context(request, assessment, "recommendations", grouped=grouped, choice=choice))
 
 
 @findings_page

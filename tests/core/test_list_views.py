@@ -265,3 +265,77 @@ def test_a_page_only_link_keeps_the_remembered_choice(client, assessment, team, 
     c.get(list_url, {"kind": "statistics"})
     assert len(titles_in(c.get(list_url, {"page": "1"}).content.decode(), SOURCE_TITLES)) == 4  # as the link says
     assert "kind=statistics" in c.get(list_url).url  # still remembered
+
+
+# --- Conclusions and recommendations ----------------------------------------------------------------------------------
+
+
+def test_conclusions_searched_sorted_and_never_above_clearance(client, assessment, team):
+    from soma.findings.models import Conclusion
+
+    Conclusion.objects.create(assessment=assessment, text="Smuggling by sea is rising.", basis="Harbour logs.")
+    Conclusion.objects.create(assessment=assessment, text="Border checks are thin.", tentative=True)
+    Conclusion.objects.create(assessment=assessment, text="Confidential: an informant network at sea.",
+                              classification="confidential")
+    every = ["Smuggling by sea is rising.", "Border checks are thin.", "Confidential: an informant network at sea."]
+    c = client_for(client, team["lead"])
+    list_url = url("findings:conclusions", assessment)
+    assert titles_in(c.get(list_url, {"q": "harbour logs"}).content.decode(), every) == [every[0]]
+    assert titles_in(c.get(list_url, {"sort": "-added"}).content.decode(), every) == every[::-1]
+    assert titles_in(c.get(list_url, {"sort": "tentative", "q": ""}).content.decode(), every)[0] == every[1]
+    assert "sort=tentative" in c.get(list_url).url
+    observer = client_for(client, team["observer"])
+    page = observer.get(list_url, {"q": "sea"}).content.decode()
+    assert titles_in(page, every) == [every[0]]
+
+
+def test_recommendations_filtered_remembered_and_paged(client, assessment, team):
+    from soma.findings.models import Recommendation
+
+    police = services.save_institution(team["lead"], assessment, name="Demoland Police", category="police")
+    make = Recommendation.objects.create
+    first = make(assessment=assessment, text="Train the Port Demo prosecutors.", area="guide:V.C",
+                 priority="immediate", status="agreed")
+    first.institutions.add(police)
+    make(assessment=assessment, text="Draft a smuggling law.", area="guide:I", priority="long", timeline="2028")
+    make(assessment=assessment, text="Confidential: vet the border unit.", area="guide:V.C", priority="immediate",
+         classification="confidential")
+    every = ["Train the Port Demo prosecutors.", "Draft a smuggling law.", "Confidential: vet the border unit."]
+    c = client_for(client, team["lead"])
+    list_url = url("findings:recommendations", assessment)
+    assert titles_in(c.get(list_url, {"priority": "long"}).content.decode(), every) == [every[1]]
+    assert titles_in(c.get(list_url, {"status": "agreed"}).content.decode(), every) == [every[0]]
+    assert titles_in(c.get(list_url, {"addressee": str(police.pk)}).content.decode(), every) == [every[0]]
+    assert titles_in(c.get(list_url, {"q": "2028"}).content.decode(), every) == [every[1]]
+    response = c.get(list_url)
+    assert response.status_code == 302 and "q=2028" in response.url
+    page = c.get(list_url, {"addressee": "999999"}).content.decode()  # not a stakeholder of this assessment
+    assert "This filter was left out." in page and len(titles_in(page, every)) == 3
+    observer = client_for(client, team["observer"])
+    for query in [{"q": "vet"}, {"priority": "immediate"}, {"sort": "-added"}]:
+        assert every[2] not in observer.get(list_url, query).content.decode()
+
+
+def test_recommendations_queries_constant(client, assessment, team):
+    from soma.findings.models import Recommendation
+
+    police = services.save_institution(team["lead"], assessment, name="Demoland Police", category="police")
+    c = client_for(client, team["lead"])
+
+    def add(count: int) -> None:
+        for number in range(count):
+            made = Recommendation.objects.create(assessment=assessment, text=f"Step {number}", area="guide:V.C",
+                                                 priority="short", status="proposed")
+            made.institutions.add(police)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get(url("findings:recommendations", assessment), {"sort": "status"}).status_code == 200
+        return len(captured)
+
+    add(2)
+    few = queries()
+    add(80)
+    assert queries() == few
+    page = c.get(url("findings:recommendations", assessment), {"sort": "status", "page": "2"}).content.decode()
+    assert "Showing 51-82 of 82" in page
