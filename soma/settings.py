@@ -245,12 +245,18 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     # JSON for every error under /api/, also a too-large body or an id no database column holds.
     "EXCEPTION_HANDLER": "soma.api_errors.exception_handler",
+    # One body type for every write, as the schema declares it (the sources endpoint adds multipart uploads).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "SOMA API",
     "DESCRIPTION": "Catalog and assessment data of SOMA.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for signed-in users
+    # Every operation declares its problem answers (RFC 9457, soma/kernel/problems.py).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "soma.kernel.problems.declare_problems"],
     # One name per choice set, so generated clients get stable type names (and `soma check --deploy` no warning).
     "ENUM_NAME_OVERRIDES": {
         "ClassificationEnum": "soma.assessments.models.Classification",

@@ -528,7 +528,7 @@ OTHER_EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     # soma/search/urls.py
     "search": {"GET": signed_in(VIEW), "POST": signed_in(VIEW)},
     # soma/api_urls.py: the schema is public (it describes the API, it holds no data)
-    "api-schema": {"GET": everyone(VIEW), "POST": everyone(NOMETHOD)},
+    "api-schema": {"GET": signed_in(VIEW, anonymous=UNAUTH), "POST": signed_in(NOMETHOD, anonymous=UNAUTH)},
     "api-catalog": {"GET": API_READ, "POST": API_NOMETHOD},
     "api-catalog-item": {"GET": API_READ, "POST": API_NOMETHOD},
     "api-catalog-related": {"GET": API_READ, "POST": API_NOMETHOD},

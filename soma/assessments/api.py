@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from soma.assessments import selectors, services
 from soma.assessments.models import Classification, Status
 from soma.kernel.access import Action, Role, membership, require
-from soma.kernel.api import AssessmentAPIView, ErrorSerializer, check_fields, named_choices, whole_number
+from soma.kernel.api import AssessmentAPIView, ListFilter, check_fields, named_choices, whole_number
 from soma.kernel.clearance import Level, clearance_of, seen_by
 from soma.kernel.errors import ServiceError
 
@@ -171,6 +171,9 @@ class MemberAddSerializer(serializers.Serializer):
 
 
 class AssessmentListView(AssessmentAPIView):
+    filter_fields = {"status": ListFilter("status", Status.values)}
+    ordering_fields = {"title": "title", "updated_at": "updated_at", "created_at": "created_at", "id": "pk"}
+
     @extend_schema(summary="The assessments you are a member of", responses=AssessmentSerializer(many=True))
     def get(self, request):
         items = selectors.assessments_for(request.user).prefetch_related("missions", "scope").order_by("-updated_at")
@@ -179,7 +182,7 @@ class AssessmentListView(AssessmentAPIView):
     @extend_schema(
         summary="Create an assessment; you become its lead",
         request=AssessmentCreateSerializer,
-        responses={201: AssessmentSavedSerializer, 400: ErrorSerializer},
+        responses={201: AssessmentSavedSerializer},
     )
     def post(self, request):
         fields = check_fields(AssessmentCreateSerializer, request.data)
@@ -190,14 +193,14 @@ class AssessmentListView(AssessmentAPIView):
 
 
 class AssessmentDetailView(AssessmentAPIView):
-    @extend_schema(summary="One assessment's plan", responses={200: AssessmentSerializer, 404: ErrorSerializer})
+    @extend_schema(summary="One assessment's plan", responses={200: AssessmentSerializer})
     def get(self, request, pk):
         return Response(AssessmentSerializer(self.assessment(), context={"request": request}).data)
 
     @extend_schema(
         summary="Change the plan (lead only); send the version you loaded",
         request=PlanUpdateSerializer,
-        responses={200: AssessmentSavedSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ErrorSerializer},
+        responses={200: AssessmentSavedSerializer},
     )
     def patch(self, request, pk):
         assessment = self.assessment()
@@ -213,7 +216,7 @@ class StatusView(AssessmentAPIView):
     @extend_schema(
         summary="Move the assessment one stage forward or back (lead only)",
         request=StatusChangeSerializer,
-        responses={200: AssessmentSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={200: AssessmentSerializer},
     )
     def post(self, request, pk):
         assessment = self.assessment()
@@ -224,6 +227,9 @@ class StatusView(AssessmentAPIView):
 
 
 class MembersView(AssessmentAPIView):
+    filter_fields = {"role": ListFilter("role", [str(role) for role in Role])}
+    ordering_fields = {"username": "user__username", "role": "role", "added_at": "added_at"}
+
     @extend_schema(summary="The assessment team", responses=MemberSerializer(many=True))
     def get(self, request, pk):
         assessment = self.assessment()
@@ -232,7 +238,7 @@ class MembersView(AssessmentAPIView):
     @extend_schema(
         summary="Add someone to the team (lead only)",
         request=MemberAddSerializer,
-        responses={201: MemberSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={201: MemberSerializer},
     )
     def post(self, request, pk):
         assessment = self.assessment()

@@ -4,9 +4,9 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from soma.catalog import selectors
+from soma.kernel.api import SomaAPIView
 
 
 class ItemSerializer(serializers.Serializer):
@@ -98,7 +98,7 @@ class CatalogSerializer(serializers.Serializer):
     documents = DocumentSerializer(many=True)
 
 
-class CatalogView(APIView):
+class CatalogView(SomaAPIView):
     @extend_schema(summary="The catalog version loaded and its documents", responses=CatalogSerializer)
     def get(self, request):
         tree = _tree()
@@ -112,14 +112,14 @@ class CatalogView(APIView):
         )
 
 
-class ItemView(APIView):
+class ItemView(SomaAPIView):
     @extend_schema(summary="One catalog item by stable id", responses=ItemSerializer)
     def get(self, request, key):
         tree = _tree()
         return Response(ItemSerializer(_item(tree, key), context={"tree": tree}).data)
 
 
-class RelatedView(APIView):
+class RelatedView(SomaAPIView):
     @extend_schema(
         summary="Everything cross-referenced with an item (Protocol articles are the hub)", responses=RelatedSerializer
     )

@@ -11,7 +11,7 @@ from soma.assessments.models import Classification
 from soma.evidence import selectors, services
 from soma.evidence.models import Credibility, Reliability, Source
 from soma.kernel.access import Action, require
-from soma.kernel.api import AssessmentAPIView, ErrorSerializer, check_fields
+from soma.kernel.api import AssessmentAPIView, ListFilter, check_fields
 from soma.kernel.clearance import seen_by
 
 
@@ -36,7 +36,24 @@ class SourceSerializer(serializers.Serializer):
     added_at = serializers.DateTimeField(read_only=True)
 
 
+class SourceCreateSerializer(SourceSerializer):
+    """A source sent as JSON (the schema's one body type); a file comes with multipart/form-data instead."""
+
+    class Meta:
+        fields = [name for name in SourceSerializer().fields if name != "file"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields.pop("file")
+        return fields
+
+
 class SourcesView(AssessmentAPIView):
+    filter_fields = {
+        "kind": ListFilter("kind", Source.Kind.values),
+        "classification": ListFilter("classification", Classification.values),
+    }
+    ordering_fields = {"title": "title", "date": "date", "added_at": "added_at", "id": "pk"}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(summary="Sources you may see", responses=SourceSerializer(many=True))
@@ -47,11 +64,10 @@ class SourcesView(AssessmentAPIView):
 
     @extend_schema(
         summary="Add a source (lead and assessors): JSON without a file, or multipart/form-data with `file`",
-        request={
-            "application/json": SourceSerializer,
-            "multipart/form-data": SourceSerializer,
-        },
-        responses={201: SourceSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        description="The schema declares JSON; the same fields and a `file` are also accepted as "
+                    "multipart/form-data, to attach the document.",
+        request={"application/json": SourceCreateSerializer},
+        responses={201: SourceSerializer},
     )
     def post(self, request, pk):
         assessment = self.assessment()

@@ -14,7 +14,7 @@ from soma.findings.models import Finding, Priority, Recommendation
 from soma.kernel.access import Action, require
 from soma.kernel.api import (
     AssessmentAPIView,
-    ErrorSerializer,
+    ListFilter,
     check_fields,
     check_update,
     id_field,
@@ -101,6 +101,13 @@ class FindingSerializer(serializers.Serializer):
 
 
 class FindingsView(AssessmentAPIView):
+    filter_fields = {
+        "kind": ListFilter("kind", Finding.Kind.values),
+        "subsection": ListFilter("subsection", description="Only the findings of this subsection (guide:V.C)."),
+        "classification": ListFilter("classification", Classification.values),
+    }
+    ordering_fields = {"title": "title", "kind": "kind", "subsection": "subsection", "id": "pk"}
+
     @extend_schema(summary="Findings you may see", responses=FindingSerializer(many=True))
     def get(self, request, pk):
         seen = self.seen()
@@ -109,7 +116,7 @@ class FindingsView(AssessmentAPIView):
     @extend_schema(
         summary="Record a finding (lead and assessors)",
         request=FindingSerializer,
-        responses={201: FindingSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={201: FindingSerializer},
     )
     def post(self, request, pk):
         assessment = self.assessment()
@@ -136,13 +143,12 @@ class FindingUpdateSerializer(FindingSerializer):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="One finding you may see", responses={200: FindingSerializer, 404: ErrorSerializer}),
+    get=extend_schema(summary="One finding you may see", responses={200: FindingSerializer}),
     patch=extend_schema(
         summary="Change a finding (lead and assessors): only the fields sent, with the version you loaded. "
                 "`responses` replaces the links you can see; links to answers above your clearance stay.",
         request=FindingUpdateSerializer,
-        responses={200: FindingSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer,
-                   409: ErrorSerializer},
+        responses={200: FindingSerializer},
     ),
 )
 class FindingView(VersionedItemView):
@@ -193,6 +199,14 @@ class RecommendationSerializer(serializers.Serializer):
 
 
 class RecommendationsView(AssessmentAPIView):
+    filter_fields = {
+        "priority": ListFilter("priority", Priority.values),
+        "status": ListFilter("status", Recommendation.State.values),
+        "area": ListFilter("area", description="Only the recommendations of this area (guide:section:V, guide:V.C)."),
+        "classification": ListFilter("classification", Classification.values),
+    }
+    ordering_fields = {"area": "area", "rank": "rank", "sequence": "sequence", "id": "pk"}
+
     @extend_schema(
         summary="Recommendations you may see, by priority horizon, area, rank and sequence",
         responses=RecommendationSerializer(many=True),
@@ -204,7 +218,7 @@ class RecommendationsView(AssessmentAPIView):
     @extend_schema(
         summary="Propose a recommendation (lead and assessors)",
         request=RecommendationSerializer,
-        responses={201: RecommendationSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        responses={201: RecommendationSerializer},
     )
     def post(self, request, pk):
         assessment = self.assessment()
@@ -236,13 +250,12 @@ class RecommendationUpdateSerializer(RecommendationSerializer):
 
 @extend_schema_view(
     get=extend_schema(summary="One recommendation you may see",
-                      responses={200: RecommendationSerializer, 404: ErrorSerializer}),
+                      responses={200: RecommendationSerializer}),
     patch=extend_schema(
         summary="Change a recommendation (lead and assessors): only the fields sent, with the version you loaded. "
                 "`conclusions` replaces the links you can see; links to conclusions above your clearance stay.",
         request=RecommendationUpdateSerializer,
-        responses={200: RecommendationSerializer, 400: ErrorSerializer, 403: ErrorSerializer,
-                   404: ErrorSerializer, 409: ErrorSerializer},
+        responses={200: RecommendationSerializer},
     ),
 )
 class RecommendationView(VersionedItemView):

@@ -1,28 +1,30 @@
 """The base of the assessment endpoints of the REST API and the answers to what services refuse.
 
 Views are thin: they parse input with serializers (check_fields), call the services (writes) and selectors
-(reads), and AssessmentAPIView turns refusals into HTTP answers: non-members 404, members without the right 403,
-a request that cannot be carried out 400, an edit that lost to someone else's save 409.
+(reads), and soma.kernel.problems turns refusals into problem answers (RFC 9457): non-members 404, members without the
+right 403, a request that cannot be carried out 400, an edit that lost to someone else's save 409.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet as QuerySetType
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, status
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from soma.kernel.access import PermissionDenied
 from soma.kernel.clearance import Seen, seen_by
-from soma.kernel.errors import EditConflict, ServiceError
 from soma.kernel.pages import default_fetch
+from soma.kernel.problems import MAX_INTEGER
 
 if TYPE_CHECKING:  # for the types only: the kernel imports no app
     from django.db.models import QuerySet
@@ -30,26 +32,114 @@ if TYPE_CHECKING:  # for the types only: the kernel imports no app
 
     from soma.assessments.models import Assessment
 
-# The largest whole number that SQLite and PostgreSQL store (a signed 64-bit integer): the top of every id.
-MAX_INTEGER = 2**63 - 1
+def unknown_parameters(given: Iterable[str], known: Iterable[str]) -> list[str]:
+    return sorted(set(given) - set(known))
 
 
-class ErrorSerializer(serializers.Serializer):
-    """What a refused request answers: `detail` says why; a request with invalid fields answers instead with one
-    key per field, each with its messages (DRF's format), e.g. {"priority": ["\"soon\" is not a valid choice."]}."""
-
-    detail = serializers.CharField(required=False)
-
-
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    theirs = serializers.DictField(help_text="The saved answer (with its version) that yours would overwrite.")
-    mine = serializers.DictField(help_text="What you sent.")
+class UnknownParameters(serializers.ValidationError):
+    def __init__(self, names: list[str]) -> None:
+        message = str(gettext_lazy("This endpoint has no query parameter of this name; see /api/schema/."))
+        super().__init__({name: [message] for name in names})
 
 
-class AssessmentAPIView(APIView):
+@dataclass(frozen=True)
+class ListFilter:
+    """A query parameter that keeps the items whose `path` (Django lookup style: `user__username`) equals it."""
+
+    path: str
+    choices: Sequence[str] | None = None
+    description: str = ""
+
+
+def _value(item: Any, path: str) -> Any:
+    for name in path.split("__"):
+        item = getattr(item, name, None)
+    return item
+
+
+def _sort_key(value: Any) -> tuple[bool, Any]:
+    return (value is None, 0 if value is None else value)
+
+
+class SomaSchema(AutoSchema):
+    """drf-spectacular's schema of a SOMA view, with the view's list filters and `ordering` declared."""
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters = list(super().get_override_parameters())
+        view = self.view
+        if self.method != "GET" or not isinstance(view, SomaAPIView):
+            return parameters
+        for name, spec in view.filter_fields.items():
+            schema: dict[str, Any] = {"type": "string", "maxLength": 200}
+            if spec.choices is not None:
+                schema = {"type": "string", "enum": list(spec.choices)}
+            parameters.append(OpenApiParameter(name, schema, description=spec.description or
+                                               f"Only the items whose {name} is this."))
+        if view.ordering_fields:
+            names = [f"{prefix}{name}" for name in view.ordering_fields for prefix in ("", "-")]
+            parameters.append(OpenApiParameter(
+                "ordering", {"type": "string", "enum": names},
+                description="Sort by this field (a leading - for descending); the default order otherwise."))
+        return parameters
+
+
+class SomaAPIView(APIView):
+    """Base of every API view.
+
+    `query_parameters` names the query parameters that GET accepts; a list adds its `filter_fields`, `ordering`
+    over its `ordering_fields` and `page`. Any other parameter, and any on a write, is a 400 problem naming it,
+    not silently ignored. Both are declared in the schema (SomaSchema)."""
+
+    schema = SomaSchema()
+    query_parameters: frozenset[str] = frozenset()
+    filter_fields: Mapping[str, ListFilter] = {}
+    ordering_fields: Mapping[str, str] = {}  # the name in `ordering` -> the path it sorts by
+
+    def known_parameters(self, request: Request) -> set[str]:
+        if request.method not in ("GET", "HEAD"):
+            return set()
+        known = set(self.query_parameters) | set(self.filter_fields)
+        if self.ordering_fields:
+            known |= {"ordering", "page"}
+        return known
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication and permissions first: no hints for strangers
+        unknown = unknown_parameters(request.query_params.keys(), self.known_parameters(request))
+        if unknown:
+            raise UnknownParameters(unknown)
+
+    def filtered(self, items: QuerySet[Any] | Sequence[Any]) -> QuerySet[Any] | Sequence[Any]:
+        """The items that the request's filters keep, in the order it asks for (`ordering`)."""
+        params = self.request.query_params
+        for name, spec in self.filter_fields.items():
+            if name not in params:
+                continue
+            wanted = params[name]
+            if spec.choices is not None and wanted not in spec.choices:
+                raise serializers.ValidationError({name: [str(gettext_lazy("Use one of: %(choices)s.")) % {
+                    "choices": ", ".join(spec.choices)}]})
+            if isinstance(items, QuerySetType):
+                items = items.filter(**{spec.path: wanted})
+            else:
+                items = [item for item in items if str(_value(item, spec.path)) == wanted]
+        ordering = params.get("ordering")
+        if ordering is not None:
+            name = ordering.removeprefix("-")
+            if name not in self.ordering_fields:
+                raise serializers.ValidationError({"ordering": [str(gettext_lazy("Sort by one of: %(names)s.")) % {
+                    "names": ", ".join(self.ordering_fields)}]})
+            path, descending = self.ordering_fields[name], ordering.startswith("-")
+            if isinstance(items, QuerySetType):
+                items = items.order_by(f"{'-' if descending else ''}{path}", "pk")
+            else:
+                items = sorted(items, key=lambda item: _sort_key(_value(item, path)), reverse=descending)
+        return items
+
+
+class AssessmentAPIView(SomaAPIView):
     """Base of the assessment endpoints: the assessment by the URL's `pk` (404 for non-members, fetched once per
-    request) and the services' refusals as HTTP answers."""
+    request). The services' refusals become problem answers in soma.kernel.problems.exception_handler."""
 
     pagination_class: Any = api_settings.DEFAULT_PAGINATION_CLASS or PageNumberPagination
 
@@ -68,34 +158,9 @@ class AssessmentAPIView(APIView):
     def paginated(self, items: QuerySet[Any] | Sequence[Any], serializer_class: type[serializers.BaseSerializer],
                   **context: Any) -> Response:
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(items, self.request, view=self)
+        page = paginator.paginate_queryset(self.filtered(items), self.request, view=self)
         data = serializer_class(page, many=True, context={"request": self.request, **context}).data
         return paginator.get_paginated_response(data)
-
-    def handle_exception(self, exc: Exception) -> Response:
-        answer = refusal_answer(exc)
-        return answer if answer is not None else super().handle_exception(exc)
-
-
-def refusal_answer(exc: Exception) -> Response | None:
-    """The API's answer to a service's refusal, or None for an exception that is not one."""
-    if isinstance(exc, EditConflict):
-        return Response(conflict_body(exc), status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, ServiceError):
-        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, DjangoValidationError):
-        return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, PermissionDenied):
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-    return None
-
-
-def conflict_body(conflict: EditConflict) -> dict[str, Any]:
-    """The 409 body: why, and for a conflict that offers a merge both versions (the service leaves out of
-    `theirs` what the user may not see)."""
-    if not conflict.mergeable:
-        return {"detail": str(conflict)}
-    return {"detail": str(conflict), "theirs": dict(conflict.theirs or {}), "mine": dict(conflict.mine or {})}
 
 
 def check_fields(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:

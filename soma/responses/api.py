@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -15,8 +15,7 @@ from soma.findings.models import Response as ResponseModel
 from soma.kernel.access import Action, require
 from soma.kernel.api import (
     AssessmentAPIView,
-    ConflictSerializer,
-    ErrorSerializer,
+    ListFilter,
     check_fields,
     named_choices,
     whole_number,
@@ -34,6 +33,7 @@ class CitationSerializer(serializers.Serializer):
     stance = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="Answer")  # not "Response": generated clients have a type of that name
 class ResponseSerializer(serializers.Serializer):
     question = serializers.CharField()
     narrative = serializers.CharField()
@@ -95,7 +95,7 @@ class ResponseView(AssessmentAPIView):
 
     @extend_schema(
         summary="The answer to one question in scope (version 0 and empty while unanswered)",
-        responses={200: ResponseSerializer, 404: ErrorSerializer},
+        responses={200: ResponseSerializer},
     )
     def get(self, request, pk, question):
         assessment = self.assessment()
@@ -108,7 +108,7 @@ class ResponseView(AssessmentAPIView):
     @extend_schema(
         summary="Save the answer; send the version you loaded (409 with both texts if someone saved since)",
         request=ResponseWriteSerializer,
-        responses={200: ResponseSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 409: ConflictSerializer},
+        responses={200: ResponseSerializer},
     )
     def put(self, request, pk, question):
         assessment = self.assessment()
@@ -124,6 +124,12 @@ class ResponseView(AssessmentAPIView):
 
 
 class QuestionsView(AssessmentAPIView):
+    filter_fields = {
+        "subsection": ListFilter("subsection", description="Only the questions of this guide subsection (guide:V.C)."),
+        "national": ListFilter("national", ("True", "False"), "Only national questions (True) or the guide's (False)."),
+    }
+    ordering_fields = {"key": "key", "subsection": "subsection"}
+
     @extend_schema(
         summary="The questions in scope (guide order, national ones after the guide's) with your visible answers",
         responses=QuestionSerializer(many=True),

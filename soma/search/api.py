@@ -1,9 +1,9 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from soma.kernel.api import SomaAPIView
 from soma.search import services
 
 
@@ -24,29 +24,43 @@ class SearchResultSerializer(serializers.Serializer):
     results = HitSerializer(many=True)
 
 
-class SearchView(APIView):
+MAX_QUERY_LENGTH = 500
+DOCUMENTS = ["guide", "protocol", "ffa", "toolkit", "wg", "instruments"]
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    """The query parameters of a search, with their bounds (declared in the schema as they are checked)."""
+
+    q = serializers.CharField(max_length=MAX_QUERY_LENGTH, help_text='Words, "quoted phrases", prefixes ending in *')
+    document = serializers.ChoiceField(
+        choices=DOCUMENTS, required=False,
+        error_messages={"invalid_choice": f"Unknown document \"{{input}}\". Use one of: {', '.join(DOCUMENTS)}."})
+    section = serializers.RegexField(r"^[IVXL]{1,5}$", max_length=5, required=False,
+                                     help_text="Guide section, a Roman numeral: V")
+    article = serializers.IntegerField(min_value=1, max_value=25, required=False,
+                                       help_text="Protocol article number, 1 to 25")
+    limit = serializers.IntegerField(min_value=1, max_value=services.MAX_LIMIT, default=20,
+                                     help_text="At most this many hits (1 to 100, default 20)")
+
+
+class SearchView(SomaAPIView):
+    query_parameters = frozenset(SearchParamsSerializer().fields)
+
     @extend_schema(
         summary="Ranked full-text search of the catalog",
-        parameters=[
-            OpenApiParameter("q", str, required=True, description='Words, "quoted phrases", prefixes ending in *'),
-            OpenApiParameter("document", str, enum=["guide", "protocol", "ffa", "toolkit", "wg", "instruments"]),
-            OpenApiParameter("section", str, description="Guide section, e.g. V"),
-            OpenApiParameter("article", int, description="Protocol article number, 1 to 25"),
-            OpenApiParameter("limit", int, description="At most this many hits (1 to 100, default 20)"),
-        ],
+        parameters=[SearchParamsSerializer],
         responses=SearchResultSerializer,
     )
     def get(self, request):
-        params = request.query_params
-        query = params.get("q", "").strip()
+        params = SearchParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        fields = params.validated_data
+        query = fields["q"].strip()
         if not query:
-            raise ValidationError({"q": "Give the words to search for in q."})
+            raise ValidationError({"q": ["Give the words to search for in q."]})
         try:
-            filters = services.Filters.clean(params.get("document"), params.get("section"), params.get("article"))
-            limit = int(params.get("limit", 20))
+            filters = services.Filters.clean(fields.get("document"), fields.get("section"), fields.get("article"))
         except services.SearchError as error:
             raise ValidationError({"detail": str(error)}) from None
-        except ValueError:
-            raise ValidationError({"limit": "limit must be a whole number from 1 to 100."}) from None
-        hits = services.search(request.user, query, filters=filters, limit=limit)
+        hits = services.search(request.user, query, filters=filters, limit=fields["limit"])
         return Response({"query": query, "count": len(hits), "results": [hit.as_dict() for hit in hits]})

@@ -17,6 +17,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -62,8 +63,18 @@ def in_process():
 
 @pytest.fixture(scope="module")
 def api_schema(django_db_setup, django_db_blocker, in_process):
+    """The schema needs a signed-in user (as docs/api.md says): fetched with a superuser's session."""
     with django_db_blocker.unblock():
-        return schemathesis.openapi.from_wsgi("/api/schema/", application)
+        from django.contrib.auth.models import User
+
+        reader = User.objects.get_or_create(username="schema.reader", defaults={"is_superuser": True})[0]
+        client = Client()
+        client.force_login(reader)
+        document = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+        reader.delete()
+    schema = schemathesis.openapi.from_dict(document)
+    schema.app = application
+    return schema
 
 
 @pytest.fixture

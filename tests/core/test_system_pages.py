@@ -50,7 +50,8 @@ def test_404_never_links_back_to_another_site(client):
 def test_404_under_the_api_stays_json(client):
     response = client.get("/api/nowhere/")
     assert response.status_code == 404
-    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 404 and response.json()["instance"] == "/api/nowhere/"
 
 
 @pytest.mark.django_db
