@@ -126,6 +126,7 @@ def signed_in_pages(ids: dict) -> list[str]:
         f"{a}/exchange/questionnaire/import/",
         f"{a}/exchange/xlsform/",
         f"{a}/exchange/xlsform/submissions/",
+        f"{a}/exchange/central/",
         "/assessments/import/",
         f"{a}/reports/",
         f"{a}/reports/chapters/",
