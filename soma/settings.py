@@ -236,7 +236,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous request is answered 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # `Authorization: Bearer KEY`, and `Token KEY` as before (soma/accounts/api_auth.py).
+        "soma.accounts.api_auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -29,6 +29,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from soma.kernel.access import PermissionDenied
@@ -36,7 +37,6 @@ from soma.kernel.errors import EditConflict, ServiceError
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
-    from rest_framework.response import Response
 
 log = logging.getLogger(__name__)
 
@@ -155,13 +155,15 @@ def problem_for(exc: BaseException, request: HttpRequest | None) -> tuple[dict[s
     return None
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+def exception_handler(exc: Exception, context: dict[str, Any]) -> JsonResponse | None:
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error a view raises as a problem answer. A server error
-    (None) goes on to Django, which logs it and answers with soma.api_errors.server_error (a problem too)."""
+    (None) goes on to Django, which logs it and answers with soma.api_errors.server_error (a problem too).
+
+    A plain JsonResponse, not the framework's Response: that one would be written by the view's renderer
+    (the schema view's is YAML)."""
     from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
     from django.http import Http404
     from rest_framework import exceptions as drf
-    from rest_framework.response import Response
     from rest_framework.views import set_rollback
 
     if isinstance(exc, Http404):
@@ -177,7 +179,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if challenge:
         headers["WWW-Authenticate"] = challenge
     set_rollback()
-    return Response(body, status=body["status"], headers=headers, content_type=MEDIA_TYPE)
+    return JsonResponse(body, status=body["status"], headers=headers, content_type=MEDIA_TYPE)
 
 
 # --- The schema: every operation declares its problem answers -------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
@@ -97,8 +99,9 @@ def test_a_finding_patch_names_the_missing_version(team, assessment):
 ])
 def test_each_refusal_has_one_answer(error, status, detail):
     answer = exception_handler(error, {"request": RequestFactory().get("/api/x/")})
-    assert (answer.status_code, answer.data["status"], answer.data["detail"]) == (status, status, detail)
-    assert answer.content_type == "application/problem+json"
+    body = json.loads(answer.content)
+    assert (answer.status_code, body["status"], body["detail"]) == (status, status, detail)
+    assert answer["Content-Type"] == "application/problem+json"
 
 
 def test_an_exception_that_is_not_a_refusal_is_left_to_django():
