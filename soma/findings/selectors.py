@@ -150,6 +150,7 @@ class GapRow:
     title: str
     de_jure: Counter = field(default_factory=Counter)
     de_facto: Counter = field(default_factory=Counter)
+    section: str = ""  # the guide section's code, for the overview's charts (soma/findings/overview_charts.py)
 
     def status(self, which: str) -> str:
         return subsection_status(list(getattr(self, which)))
@@ -212,7 +213,7 @@ def overview(seen: Seen) -> Overview:
         if section is None:
             title = tree.by_key[f"guide:section:{sub.section_code}"].display_title
             section = sections[sub.section_code] = SectionProgress(sub.section_code, title)
-        row = GapRow(sub.key, sub.code, sub.title)
+        row = GapRow(sub.key, sub.code, sub.title, section=sub.section_code)
         answered = reviewed = cited = 0
         for key in sub.question_keys:
             found = answers.get(key)
