@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for signed-in users
+    # Request bodies as their own components (FindingRequest...): no read-only field a generated client must fill.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Every operation declares its problem answers (RFC 9457, soma/kernel/problems.py).
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
                              "soma.kernel.problems.declare_problems"],
