@@ -54,3 +54,16 @@ def test_templates_are_compiled_once_per_language():
         english = get_template("responses/_cards.html", using="jinja2").template
         assert get_template("responses/_cards.html", using="jinja2").template is english  # kept, not recompiled
     assert (language_of(french.name), language_of(english.name)) == ("fr", "en")
+
+
+def test_a_refused_citation_keeps_what_was_typed_with_its_message(client, answered, team):
+    client.force_login(team["assessor"])
+    url = reverse("responses:cite", args=[answered.pk, Q1])
+    typed = {"source": "Demoland <Gazette> 1999", "pinpoint": "p. 7", "stance": "contradicts"}
+    html = client.post(url, typed, headers={"HX-Request": "true"}).content.decode()
+    assert 'value="Demoland &lt;Gazette&gt; 1999"' in html and 'value="p. 7"' in html
+    assert '<details class="cite-form" open>' in html and 'id="q-guide-V-C-q01-cite-source" aria-invalid="true"' in html
+    assert "is not in the list of sources you may cite" in html
+    assert '<option value="contradicts" selected>' in html
+    fresh = client.get(reverse("responses:subsection", args=[answered.pk, "guide:V.C"])).content.decode()
+    assert '<details class="cite-form">' in fresh and 'aria-invalid' not in fresh
