@@ -78,9 +78,11 @@ def run(repeat: int = REPEAT) -> None:
                 connection.queries_log.clear()  # a bounded deque: start empty so that its length counts this call
                 with CaptureQueriesContext(connection) as captured:
                     page()
+                queries = len(captured)  # read now: it is a slice of the log, which the next clear() empties
                 connection.queries_log.clear()
                 with CaptureQueriesContext(connection) as floor_captured:
                     floor()
+                floor_queries = len(floor_captured)
                 if name == "assessment_frame" and os.environ.get("SOMA_BENCH_PROFILE") == "1":
                     profile = cProfile.Profile()
                     profile.runcall(lambda get=page: [get() for _ in range(50)])
@@ -88,7 +90,7 @@ def run(repeat: int = REPEAT) -> None:
                     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
                     print(out.getvalue(), file=sys.stderr)
                 emit(paired_figure(name, sample_pairs(page, floor, repeat), "minimal Django view",
-                                   queries=len(captured), baseline_queries=len(floor_captured)))
+                                   queries=queries, baseline_queries=floor_queries))
     finally:
         client.logout()
         assessment.delete()
