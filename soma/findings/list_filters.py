@@ -1,4 +1,4 @@
-"""The conclusions and recommendations lists' filters and sort choices (see soma/core/list_views.py)."""
+"""The findings, conclusions and recommendations lists' filters and sort choices (soma/core/list_views.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,33 @@ from django.utils.translation import gettext_lazy as _
 
 from soma.assessments.models import Institution
 from soma.core.list_views import ListFilterForm, ListSpec, Sort
-from soma.findings.models import Priority, Recommendation
+from soma.findings.models import Finding, Priority, Recommendation
+
+
+class FindingFilter(ListFilterForm):
+    q = forms.CharField(label=_("Title or text contains"), required=False, max_length=200, widget=forms.SearchInput)
+    subsection = forms.ChoiceField(label=_("Guide subsection"), required=False, choices=[("", _("Any subsection"))])
+    provision = forms.ChoiceField(label=_("Protocol provision"), required=False, choices=[("", _("Any provision"))])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *Finding.Kind.choices])
+
+    def __init__(self, data: Mapping[str, Any] | None = None, prefix_id: str = "findings",
+                 subsections: Iterable[tuple[str, str]] = (), provisions: Iterable[tuple[str, str]] = ()) -> None:
+        super().__init__(data, prefix_id=prefix_id)
+        for name, choices in (("subsection", subsections), ("provision", provisions)):
+            field: Any = self.fields[name]
+            field.choices = [*field.choices[:1], *choices]
+
+    def narrow(self, rows: QuerySet[Any], wanted: Mapping[str, Any]) -> QuerySet[Any]:
+        if "q" in wanted:
+            rows = rows.filter(Q(title__icontains=wanted["q"]) | Q(text__icontains=wanted["q"]))
+        if "subsection" in wanted:
+            rows = rows.filter(subsection=wanted["subsection"])
+        if "kind" in wanted:
+            rows = rows.filter(kind=wanted["kind"])
+        if "provision" in wanted:  # a JSON list: matched here, as SQLite has no JSON containment
+            pks = [pk for pk, keys in rows.values_list("pk", "provisions") if wanted["provision"] in (keys or [])]
+            rows = rows.filter(pk__in=pks)
+        return rows
 
 
 class ConclusionFilter(ListFilterForm):
@@ -51,6 +77,14 @@ class RecommendationFilter(ListFilterForm):
             rows = rows.filter(institutions=wanted["addressee"])
         return rows
 
+
+FINDINGS = ListSpec(
+    name="findings", form=FindingFilter, default_sort="guide",
+    sorts={
+        "guide": Sort(_("Guide order"), ("guide_place", "subsection", "kind", "pk")),
+        "-added": Sort(_("Latest added first"), ("-created_at", "-pk")),
+    },
+)
 
 CONCLUSIONS = ListSpec(
     name="conclusions", form=ConclusionFilter, default_sort="added",

@@ -385,12 +385,44 @@ class AnswerRef:
     question: str
 
 
-def findings_grouped(seen: Seen) -> list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]]:
+def finding_rows(seen: Seen) -> QuerySet[Finding]:
+    """The findings the user may see, unsorted, for a list that filters, sorts and pages them; `guide_place` is
+    the subsection's place in the guide among those in scope (the others after), for ordering in the database."""
+    order = _scope_order(seen.assessment, assessment_selectors.tree_for(seen.assessment))
+    place = Case(*[When(subsection=key, then=Value(i)) for key, i in order.items()],
+                 default=Value(len(order)), output_field=IntegerField())
+    return seen.visible(seen.assessment.findings.all()).annotate(guide_place=place)
+
+
+def finding_filter_choices(seen: Seen) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """([(subsection key, label)] in guide order, [(Protocol provision key, label)]) of the findings the user
+    may see: what the findings list can be narrowed to (one query)."""
+    tree = assessment_selectors.tree_for(seen.assessment)
+    order = _scope_order(seen.assessment, tree)
+    subsections: set[str] = set()
+    provisions: set[str] = set()
+    for subsection, keys in seen.visible(seen.assessment.findings.all()).values_list("subsection", "provisions"):
+        subsections.add(subsection)
+        provisions.update(key for key in keys or [] if isinstance(key, str))
+    ordered = sorted((key for key in subsections if key), key=lambda k: (order.get(k, len(order)), k))
+    return ([(key, area_label(seen.assessment, key, tree)) for key in ordered],
+            labelled(seen.assessment, sorted(provisions), tree))
+
+
+def _scope_order(assessment: Assessment, tree: Tree) -> dict[str, int]:
+    in_scope = set(assessment_selectors.scope_keys(assessment))
+    return {key: i for key, i in _guide_order(tree).items() if key in in_scope}
+
+
+def findings_grouped(
+    seen: Seen, listed: Iterable[Finding] | None = None,
+) -> list[tuple[str, str, list[tuple[StrOrPromise, list[Finding]]]]]:
     """[(subsection key, subsection label, [(kind label, [findings])])] in guide order; kinds in model order.
     Each finding carries `visible_responses` (AnswerRef, within the clearance) and `visible_citations` (the ids of
     its citations whose evidence the user may see): the list shows question ids and a count, so both are read as
-    values in one query each instead of as models."""
-    rows = list(seen.visible(seen.assessment.findings.all()))
+    values in one query each instead of as models. `listed` (rows of `finding_rows`, one page of a list) are
+    grouped instead of all the user may see."""
+    rows = list(seen.visible(seen.assessment.findings.all()) if listed is None else listed)
     answers: dict[int, list[AnswerRef]] = {}
     links = Finding.responses.through.objects.filter(finding__assessment=seen.assessment)
     links = seen.visible(seen.visible(links, "finding__classification"), "response__classification")

@@ -47,8 +47,18 @@ def overview(request, assessment):
 @findings_page
 @require_GET
 def finding_list(request, assessment):
-    grouped = selectors.findings_grouped(seen_by(request.user, assessment))
-    return render(request, "findings/finding_list.html", page_context(request, assessment, "findings", grouped=grouped))
+    """Findings, filtered, sorted and paged as asked, each page by subsection and kind; the choice is remembered
+    (soma/core/list_views.py)."""
+    back = list_views.restore(request, list_filters.FINDINGS, assessment.pk)
+    if back:
+        return back
+    seen = seen_by(request.user, assessment)
+    subsections, provisions = selectors.finding_filter_choices(seen)
+    choice = list_views.choose(request, list_filters.FINDINGS, assessment.pk, selectors.finding_rows(seen),
+                               form_kwargs={"subsections": subsections, "provisions": provisions})
+    grouped = selectors.findings_grouped(seen, choice.rows)
+    return render(request, "findings/finding_list.html",
+                  page_context(request, assessment, "findings", grouped=grouped, choice=choice))
 
 
 @findings_page

@@ -339,3 +339,57 @@ def test_recommendations_queries_constant(client, assessment, team):
     assert queries() == few
     page = c.get(url("findings:recommendations", assessment), {"sort": "status", "page": "2"}).content.decode()
     assert "Showing 51-82 of 82" in page
+
+
+# --- Findings ---------------------------------------------------------------------------------------------------------
+
+
+def test_findings_filtered_by_subsection_provision_kind_and_text(client, assessment, team):
+    from soma.findings.models import Finding
+
+    make = Finding.objects.create
+    make(assessment=assessment, kind="gap", title="No smuggling offence in the Penal Code", subsection="guide:I.A",
+         provisions=["protocol:art6.1"])
+    make(assessment=assessment, kind="good_practice", title="Joint boarding teams at Port Demo",
+         subsection="guide:V.C", text="Coast guard and police board together.")
+    make(assessment=assessment, kind="gap", title="Confidential: an informant is paid in cash",
+         subsection="guide:V.C", provisions=["protocol:art6.1"], classification="confidential")
+    every = ["No smuggling offence in the Penal Code", "Joint boarding teams at Port Demo",
+             "Confidential: an informant is paid in cash"]
+    c = client_for(client, team["lead"])
+    list_url = url("findings:findings", assessment)
+    # Within a subsection, by kind in the guide's order (gaps first).
+    assert titles_in(c.get(list_url, {"subsection": "guide:V.C"}).content.decode(), every) == [every[2], every[1]]
+    assert titles_in(c.get(list_url, {"provision": "protocol:art6.1"}).content.decode(), every) == [every[0],
+                                                                                                    every[2]]
+    assert titles_in(c.get(list_url, {"kind": "good_practice"}).content.decode(), every) == [every[1]]
+    assert titles_in(c.get(list_url, {"q": "coast guard"}).content.decode(), every) == [every[1]]
+    assert "q=coast+guard" in c.get(list_url).url
+    page = c.get(list_url, {"subsection": "guide:XIII.Z"}).content.decode()
+    assert "This filter was left out." in page and len(titles_in(page, every)) == 3
+    observer = client_for(client, team["observer"])
+    for query in [{"provision": "protocol:art6.1"}, {"q": "informant"}, {"subsection": "guide:V.C"}]:
+        assert every[2] not in observer.get(list_url, query).content.decode()
+
+
+def test_findings_queries_constant(client, assessment, team):
+    from soma.findings.models import Finding
+
+    c = client_for(client, team["lead"])
+
+    def add(start: int, end: int) -> None:
+        Finding.objects.bulk_create(
+            Finding(assessment=assessment, kind="gap", title=f"Gap {n:03}", subsection="guide:V.C",
+                    provisions=["protocol:art6.1"]) for n in range(start, end))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert c.get(url("findings:findings", assessment), {"provision": "protocol:art6.1"}).status_code == 200
+        return len(captured)
+
+    add(0, 3)
+    few = queries()
+    add(3, 70)
+    assert queries() == few
+    assert "Showing 51-70 of 70" in c.get(url("findings:findings", assessment),
+                                          {"provision": "protocol:art6.1", "page": "2"}).content.decode()
