@@ -98,9 +98,15 @@ def test_page_has_the_chart_tables_with_captions_and_sizes(client, answered, tea
     ]
     assert [zero for *_rest, zero, _count in cells] == ["", " zero", "", "", " zero"]
     assert 'data-chart="de_facto"' in html
-    # The detailed gap map stays below the charts; the charts come with their stylesheets, served from here.
+    # The detailed gap map stays below the charts; the charts come with their stylesheet, served from here.
     assert html.index('data-chart="de_facto"') < html.index('class="data-table gap-map"')
-    assert "vendor/charts.css/charts.min.css" in html and "soma/charts.css" in html
+    assert "soma/charts.css" in html
+
+
+def test_stylesheet_brings_charts_css_in_a_layer_below_its_own_rules():
+    css = CHARTS_CSS.read_text()
+    assert '@import url("../vendor/charts.css/charts.min.css") layer(charts);' in css
+    assert (CHARTS_CSS.parent.parent / "vendor" / "charts.css" / "charts.min.css").is_file()
 
 
 def test_every_size_class_has_its_size_in_the_stylesheet():
@@ -114,6 +120,10 @@ def test_chart_tables_in_arabic(client, answered, team):
     html = overview_html(client, team["lead"], answered)
     assert 'dir="rtl"' in html
     assert html.count('class="charts-css bar') == 3
+    # The captions and headings in Arabic (the titles a screen reader reads first).
+    assert "<caption>الوضع بحكم القانون للأقسام الفرعية الواقعة ضمن النطاق، حسب القسم</caption>" in html
+    assert "<caption>الوضع بحكم الواقع للأقسام الفرعية الواقعة ضمن النطاق، حسب القسم</caption>" in html
+    assert '<th scope="row">جميع الأقسام الواقعة ضمن النطاق</th>' in html
 
 
 def test_overview_queries_do_not_grow_with_the_assessment(client, assessment, team):
