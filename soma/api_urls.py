@@ -45,6 +45,21 @@ urlpatterns = [
         name="api-assessment-response",
     ),
     path("assessments/<int:pk>/sources/", api_view("soma.evidence.api.SourcesView"), name="api-assessment-sources"),
+    path(
+        "assessments/<int:pk>/sources/<int:source_pk>/",
+        api_view("soma.evidence.api.SourceView"),
+        name="api-assessment-source",
+    ),
+    path(
+        "assessments/<int:pk>/sources/<int:source_pk>/restore/",
+        api_view("soma.evidence.api.SourceRestoreView"),
+        name="api-assessment-source-restore",
+    ),
+    path(
+        "assessments/<int:pk>/sources/<int:source_pk>/purge/",
+        api_view("soma.evidence.api.SourcePurgeView"),
+        name="api-assessment-source-purge",
+    ),
     path("assessments/<int:pk>/findings/", api_view("soma.findings.api.FindingsView"), name="api-assessment-findings"),
     path(
         "assessments/<int:pk>/findings/<int:finding_pk>/",

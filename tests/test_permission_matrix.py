@@ -177,6 +177,9 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "api-assessment-questions": {"GET": api("view"), "POST": api("405")},
     "api-assessment-response": {"GET": api("view"), "POST": api("405"), "PUT": api("edit")},
     "api-assessment-sources": {"GET": api("view"), "POST": api("edit")},
+    "api-assessment-source": {"GET": api("view"), "PATCH": api("edit"), "DELETE": api("edit")},
+    "api-assessment-source-restore": {"GET": api("405"), "POST": api("edit")},
+    "api-assessment-source-purge": {"GET": api("405"), "POST": api("manage")},
     "api-assessment-findings": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-recommendations": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-finding": {"GET": api("view"), "PATCH": api("edit")},
@@ -197,6 +200,9 @@ BODIES = {
                                                   "priority": "short"},
     ("api-assessment-finding", "PATCH"): lambda w: {"version": w.version_of("finding"), "title": "Matrix check."},
     ("api-assessment-recommendation", "PATCH"): lambda w: {"version": w.version_of("recommendation")},
+    ("api-assessment-source", "PATCH"): {"notes": "Matrix check."},
+    ("api-assessment-source-restore", "POST"): {"confirm": True},
+    ("api-assessment-source-purge", "POST"): {"confirm": True},
 }
 
 QUESTION = "guide:I.A:q01"
@@ -268,7 +274,8 @@ class World:
             "activity_pk": self.objects["activity"].pk,
             # The download needs a stored file; the other source pages use a source without one.
             "source_pk": self.objects[{"evidence:download": "file_source", "evidence:restore": "deleted_source",
-                                "evidence:purge": "deleted_source"}.get(
+                                "evidence:purge": "deleted_source", "api-assessment-source-restore": "deleted_source",
+                                "api-assessment-source-purge": "deleted_source"}.get(
                 route.name, "source")].pk,
             "citation_pk": self.objects["citation"].pk,
             "finding_pk": self.objects["finding"].pk,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -76,3 +77,101 @@ class SourcesView(AssessmentAPIView):
         upload = fields.pop("file", None)
         source = services.save_source(request.user, assessment, upload=upload, **fields)
         return Response(SourceSerializer(source).data, status=status.HTTP_201_CREATED)
+
+
+# --- One source: read, change, delete, restore, remove for good ----------------------------------------------------
+
+
+class SourceUpdateSerializer(SourceCreateSerializer):
+    """The fields to change (only those sent). Sources carry no version: the last save wins, as on the page."""
+
+
+class SourceDeletedSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="The source deleted; POST …/restore/ puts it back.")
+    citations = serializers.IntegerField(help_text="How many citations went with it (and come back with it).")
+
+
+class SourceConfirmSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(help_text="true: do it (the page's confirmation button).")
+
+    def validate_confirm(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError(gettext_lazy("Send true to confirm."))
+        return value
+
+
+class SourceView(AssessmentAPIView):
+    parser_classes = [JSONParser]
+
+    def source(self) -> Source:
+        return selectors.source(self.seen(), self.kwargs["source_pk"])
+
+    @extend_schema(summary="One source you may see", responses={200: SourceSerializer})
+    def get(self, request, pk, source_pk):
+        return Response(SourceSerializer(self.source()).data)
+
+    @extend_schema(
+        summary="Change a source (lead and assessors): only the fields sent. A new file is attached on the "
+                "sources page (or a new source with multipart/form-data).",
+        request=SourceUpdateSerializer,
+        responses={200: SourceSerializer},
+    )
+    def patch(self, request, pk, source_pk):
+        assessment = self.assessment()
+        require(request.user, Action.EDIT, assessment)
+        source = self.source()
+        serializer = SourceUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        saved = services.save_source(request.user, assessment, source, **serializer.validated_data)
+        return Response(SourceSerializer(saved).data)
+
+    @extend_schema(
+        summary="Delete a source with its citations (lead and assessors); restorable with POST …/restore/",
+        request=None,
+        responses={200: SourceDeletedSerializer},
+    )
+    def delete(self, request, pk, source_pk):
+        assessment = self.assessment()
+        require(request.user, Action.EDIT, assessment)
+        source = self.source()
+        count = services.delete_source(request.user, assessment, source)
+        return Response(SourceDeletedSerializer({"id": source.pk, "citations": count}).data)
+
+
+class DeletedSourceView(AssessmentAPIView):
+    """A POST on a deleted source the user may see (404 for any other)."""
+
+    parser_classes = [JSONParser]
+
+    def deleted(self) -> Source:
+        return selectors.deleted_source(self.seen(), self.kwargs["source_pk"])
+
+
+class SourceRestoreView(DeletedSourceView):
+    @extend_schema(
+        summary="Put a deleted source back with the citations deleted with it (lead and assessors)",
+        request=SourceConfirmSerializer,
+        responses={200: SourceDeletedSerializer},
+    )
+    def post(self, request, pk, source_pk):
+        assessment = self.assessment()
+        require(request.user, Action.EDIT, assessment)
+        source = self.deleted()
+        check_fields(SourceConfirmSerializer, request.data)
+        count = services.restore_source(request.user, assessment, source)
+        return Response(SourceDeletedSerializer({"id": source.pk, "citations": count}).data)
+
+
+class SourcePurgeView(DeletedSourceView):
+    @extend_schema(
+        summary="Remove a deleted source for good, with its file and citations (lead only; cannot be undone)",
+        request=SourceConfirmSerializer,
+        responses={200: SourceDeletedSerializer},
+    )
+    def post(self, request, pk, source_pk):
+        assessment = self.assessment()
+        require(request.user, Action.MANAGE, assessment)
+        source = self.deleted()
+        check_fields(SourceConfirmSerializer, request.data)
+        count = services.purge_source(request.user, assessment, source)
+        return Response(SourceDeletedSerializer({"id": source.pk, "citations": count}).data)
