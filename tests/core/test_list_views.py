@@ -393,3 +393,36 @@ def test_findings_queries_constant(client, assessment, team):
     assert queries() == few
     assert "Showing 51-70 of 70" in c.get(url("findings:findings", assessment),
                                           {"provision": "protocol:art6.1", "page": "2"}).content.decode()
+
+
+# --- Hostile query strings --------------------------------------------------------------------------------------------
+
+LISTS = {
+    "assessments:activities": ["q", "kind", "status", "start", "end"],
+    "assessments:institutions": ["q", "category"],
+    "evidence:list": ["q", "kind", "reliability"],
+    "findings:findings": ["q", "subsection", "provision", "kind"],
+    "findings:conclusions": ["q"],
+    "findings:recommendations": ["q", "priority", "status", "addressee"],
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_any_query_string_is_answered_without_a_server_error(client, assessment, team, activities, name):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    c = client_for(client, team["observer"])
+    keys = st.sampled_from([*LISTS[name], "sort", "page", "clear"])
+    odd = ["", "0", "-1", "9" * 30, "2026-02-30", "-date", "a\x00b"]
+    values = st.one_of(st.text(max_size=40), st.sampled_from(odd))
+
+    @settings(max_examples=25, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(query=st.dictionaries(keys, values, max_size=5))
+    def visit(query):
+        response = c.get(url(name, assessment), query)
+        assert response.status_code in (200, 302), (query, response.status_code)
+        assert "Confidential meeting with the border chief" not in response.content.decode()
+
+    visit()
