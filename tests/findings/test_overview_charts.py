@@ -78,20 +78,22 @@ def test_page_has_the_chart_tables_with_captions_and_sizes(client, answered, tea
     view = selectors.overview(seen_by(team["lead"], answered))
     questions = view.sections[0].questions
 
-    progress = re.search(r'<table class="[^"]*progress-chart"[^>]*>(.*?)</table>', html, re.S).group(1)
+    progress = re.search(r'<table class="[^"]*progress-chart" role="table"[^>]*>(.*?)</table>', html, re.S).group(1)
     assert "<caption>Questions answered, reviewed and cited in each guide section</caption>" in progress
-    row = re.search(r'<tr data-chart-section="I">(.*?)</tr>', progress, re.S).group(1)
-    assert f'<td class="bar-answered size-{300 // questions}"><span class="data">3 of {questions} (' in row
-    assert '<td class="bar-reviewed size-0"><span class="data">0 of' in row
-    assert '<tr data-chart-section="total"><th scope="row">All sections in scope</th>' in progress
+    row = re.search(r'<tr data-chart-section="I" role="row">(.*?)</tr>', progress, re.S).group(1)
+    assert f'<td class="bar-answered size-{300 // questions}" role="cell"><span class="data">3 of {questions} (' in row
+    assert '<td class="bar-reviewed size-0" role="cell"><span class="data">0 of' in row
+    assert ('<tr data-chart-section="total" role="row"><th scope="row" role="rowheader">All sections in scope</th>'
+            in progress)
 
     de_jure = re.search(r'<table class="[^"]*gap-chart" data-chart="de_jure"[^>]*>(.*?)</table>', html, re.S).group(1)
     assert "<caption>De jure status of the subsections in scope, by section</caption>" in de_jure
-    headings = re.findall(r'<th scope="col">([^<]+)</th>', de_jure)
+    headings = re.findall(r'<th scope="col" role="columnheader">([^<]+)</th>', de_jure)
     assert headings == ["Section", "In place", "Partly in place", "Not in place", "Unknown", "Not applicable"]
     in_section = len([row for row in view.gap_map if row.section == "I"])
-    cells = re.findall(r'<td class="status-([a-z_]+) size-(\d+)( zero)?"><span class="data">(\d+)</span></td>',
-                       re.search(r'<tr data-chart-section="I">(.*?)</tr>', de_jure, re.S).group(1))
+    cells = re.findall(r'<td class="status-([a-z_]+) size-(\d+)( zero)?" role="cell">'
+                       r'<span class="data">(\d+)</span></td>',
+                       re.search(r'<tr data-chart-section="I" role="row">(.*?)</tr>', de_jure, re.S).group(1))
     assert [(status, int(size), int(count)) for status, size, _zero, count in cells] == [
         ("in_place", 100 // in_section, 1), ("partly", 0, 0), ("not_in_place", 100 // in_section, 1),
         ("unknown", 100 * (in_section - 2) // in_section, in_section - 2), ("not_applicable", 0, 0),
@@ -123,7 +125,7 @@ def test_chart_tables_in_arabic(client, answered, team):
     # The captions and headings in Arabic (the titles a screen reader reads first).
     assert "<caption>الوضع بحكم القانون للأقسام الفرعية الواقعة ضمن النطاق، حسب القسم</caption>" in html
     assert "<caption>الوضع بحكم الواقع للأقسام الفرعية الواقعة ضمن النطاق، حسب القسم</caption>" in html
-    assert '<th scope="row">جميع الأقسام الواقعة ضمن النطاق</th>' in html
+    assert '<th scope="row" role="rowheader">جميع الأقسام الواقعة ضمن النطاق</th>' in html
 
 
 def test_overview_queries_do_not_grow_with_the_assessment(client, assessment, team):

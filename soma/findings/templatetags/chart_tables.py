@@ -1,6 +1,8 @@
 """The overview's charts, written as tables (Charts.css styles them as bars; soma/findings/overview_charts.py
 counts). A screen reader reads each chart as the table it is; each bar's length is a class, `size-<percent>`,
-because the content security policy allows no style attribute (soma/static/soma/charts.css gives the sizes)."""
+because the content security policy allows no style attribute (soma/static/soma/charts.css gives the sizes).
+Charts.css lays the table's parts out as blocks and flex boxes, which makes some browsers drop a table's
+semantics: each part carries its ARIA role, as soma/static/soma/tables.js gives a reflowed table's."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ CHART = "charts-css bar show-heading show-labels soma-chart"
 
 
 def _head(*labels: str) -> str:
-    return "<thead><tr>" + "".join(html_row('<th scope="col">{}</th>', label) for label in labels) + "</tr></thead>"
+    heads = "".join(html_row('<th scope="col" role="columnheader">{}</th>', label) for label in labels)
+    return f'<thead role="rowgroup"><tr role="row">{heads}</tr></thead>'
 
 
 @register.simple_tag
@@ -33,17 +36,18 @@ def progress_chart(overview: Overview) -> SafeString:
     for bar in bars:
         label = gettext("All sections in scope") if bar.code == "total" else f"{bar.code}. {bar.title}"
         tds = "".join(
-            html_row('<td class="bar-{} size-{}"><span class="data">{}</span></td>', what, size,
+            html_row('<td class="bar-{} size-{}" role="cell"><span class="data">{}</span></td>', what, size,
                      text % {"part": part, "total": bar.questions, "percent": bar_percent(part, bar.questions)})
             for what, part, size in zip(("answered", "reviewed", "cited"),
                                         (bar.answered, bar.reviewed, bar.cited), bar.sizes(), strict=True)
         )
-        cells.append(html_row('<tr data-chart-section="{}"><th scope="row">{}</th>', bar.code, label) + tds + "</tr>")
+        cells.append(html_row('<tr data-chart-section="{}" role="row"><th scope="row" role="rowheader">{}</th>',
+                              bar.code, label) + tds + "</tr>")
     return mark_safe(
-        f'<table class="{CHART} multiple progress-chart" data-no-reflow>'
+        f'<table class="{CHART} multiple progress-chart" role="table" data-no-reflow>'
         + html_row("<caption>{}</caption>", gettext("Questions answered, reviewed and cited in each guide section"))
         + _head(gettext("Section"), gettext("Answered"), gettext("Reviewed"), gettext("Cited"))
-        + "<tbody>" + "\n".join(cells) + "</tbody></table>"
+        + '<tbody role="rowgroup">' + "\n".join(cells) + "</tbody></table>"
     )
 
 
@@ -64,17 +68,18 @@ def gap_chart(overview: Overview, which: Which) -> SafeString:
     rows = []
     for bar in bars:
         tds = "".join(
-            html_row('<td class="status-{} size-{}{}"><span class="data">{}</span></td>', status,
+            html_row('<td class="status-{} size-{}{}" role="cell"><span class="data">{}</span></td>', status,
                      share(count, bar.total), "" if count else " zero", count)
             for status, count in bar.counts
         )
-        rows.append(html_row('<tr data-chart-section="{}"><th scope="row">{}. {}</th>', bar.code, bar.code, bar.title)
+        rows.append(html_row('<tr data-chart-section="{}" role="row"><th scope="row" role="rowheader">{}. {}</th>',
+                             bar.code, bar.code, bar.title)
                     + tds + "</tr>")
     return mark_safe(
-        f'<table class="{CHART} stacked gap-chart" data-chart="{which}" data-no-reflow>'
+        f'<table class="{CHART} stacked gap-chart" data-chart="{which}" role="table" data-no-reflow>'
         + html_row("<caption>{}</caption>", caption)
         + _head(gettext("Section"), *labels)
-        + "<tbody>" + "\n".join(rows) + "</tbody></table>"
+        + '<tbody role="rowgroup">' + "\n".join(rows) + "</tbody></table>"
     )
 
 
