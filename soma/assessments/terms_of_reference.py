@@ -12,7 +12,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
 from django_countries import countries
 
 from soma.assessments import services
@@ -49,6 +48,8 @@ def read(path: Path) -> TermsOfReference:
         raise TermsOfReferenceError(f"{path}: no such file.") from None
     except (OSError, UnicodeDecodeError) as error:
         raise TermsOfReferenceError(f"{path}: cannot read the file ({error}).") from None
+    import yaml  # here, not at the top: `soma --help` loads this module through the `assessments` command
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
 from django.db import transaction
 
 from soma.catalog import selectors
@@ -28,8 +27,6 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 CONTENT_VERSION = "2026.11"
 CONTENT_TITLE = "UNODC smuggling of migrants material (Assessment Guide, Protocol, Framework, Toolkit, Working Group)"
 MAX_PACK_BYTES = 20 * 1024 * 1024
-# libyaml's loader when PyYAML was built with it (the wheels are): ten times faster on the 1 MB guide.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class PackError(Exception):
@@ -64,8 +61,12 @@ def read_pack_file(path: Path) -> dict:
         raise PackError(f"{path}: no such file.")
     if path.stat().st_size > MAX_PACK_BYTES:
         raise PackError(f"{path}: larger than {MAX_PACK_BYTES // (1024 * 1024)} MiB; split it into several packs.")
+    import yaml  # here, not at the top: `soma --help` loads this module through the `catalog` command
+
+    # libyaml's loader when PyYAML was built with it (the wheels are): ten times faster on the 1 MB guide.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except UnicodeDecodeError:
         raise PackError(f"{path}: not UTF-8 text. Save the pack as UTF-8 YAML or JSON.") from None
     except yaml.YAMLError as error:
