@@ -60,6 +60,16 @@ urlpatterns = [
         api_view("soma.evidence.api.SourcePurgeView"),
         name="api-assessment-source-purge",
     ),
+    path(
+        "assessments/<int:pk>/citations/",
+        api_view("soma.responses.api_citations.CitationsView"),
+        name="api-assessment-citations",
+    ),
+    path(
+        "assessments/<int:pk>/citations/<int:citation_pk>/",
+        api_view("soma.responses.api_citations.CitationView"),
+        name="api-assessment-citation",
+    ),
     path("assessments/<int:pk>/findings/", api_view("soma.findings.api.FindingsView"), name="api-assessment-findings"),
     path(
         "assessments/<int:pk>/findings/<int:finding_pk>/",

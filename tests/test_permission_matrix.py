@@ -32,7 +32,7 @@ MEMBER_ROLES = ("observer", "assessor", "reviewer", "lead")
 # --- Outcome classes -----------------------------------------------------------------------------------------------
 
 VIEW = "view (200)"
-PASS = "passed the permission check (200/201/302/400/409)"
+PASS = "passed the permission check (200/201/204/302/400/409)"
 DENY = "denied (403)"
 HIDE = "hidden (404)"
 LOGIN = "redirect to sign in (302)"
@@ -45,7 +45,7 @@ def outcome(response) -> str:
     if code == 302 and response["Location"].startswith(resolve_url(settings.LOGIN_URL)):
         return LOGIN
     return {200: VIEW, 403: DENY, 404: HIDE, 405: NOMETHOD}.get(code) or (
-        PASS if code in (201, 302, 400, 409) else f"unexpected {code}"
+        PASS if code in (201, 204, 302, 400, 409) else f"unexpected {code}"
     )
 
 
@@ -180,6 +180,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "api-assessment-source": {"GET": api("view"), "PATCH": api("edit"), "DELETE": api("edit")},
     "api-assessment-source-restore": {"GET": api("405"), "POST": api("edit")},
     "api-assessment-source-purge": {"GET": api("405"), "POST": api("manage")},
+    "api-assessment-citations": {"GET": api("view"), "POST": api("edit")},
+    "api-assessment-citation": {"GET": api("view"), "DELETE": api("edit")},
     "api-assessment-findings": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-recommendations": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-finding": {"GET": api("view"), "PATCH": api("edit")},
@@ -203,6 +205,8 @@ BODIES = {
     ("api-assessment-source", "PATCH"): {"notes": "Matrix check."},
     ("api-assessment-source-restore", "POST"): {"confirm": True},
     ("api-assessment-source-purge", "POST"): {"confirm": True},
+    ("api-assessment-citations", "POST"): lambda w: {"question": QUESTION, "activity": w.objects["activity"].pk,
+                                                     "pinpoint": "Matrix check."},
 }
 
 QUESTION = "guide:I.A:q01"
