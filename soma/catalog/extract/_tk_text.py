@@ -9,6 +9,8 @@ deterministic.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
+from typing import Any
 
 from soma.catalog.extract import text as shared
 
@@ -52,10 +54,10 @@ def strip_footnote_refs(line: str) -> str:
 
 # How the background papers' lines are joined (``text.join_pair``): only a lower-case continuation joins
 # through a hyphen, and a compound prefix or a hyphenated spelling seen elsewhere keeps the hyphen.
-_JOIN_RULES = {"lower_only": True, "keep_prefixes": COMPOUND_PREFIXES, "urls": False}
+_JOIN_RULES: dict[str, Any] = {"lower_only": True, "keep_prefixes": COMPOUND_PREFIXES, "urls": False}
 
 
-def join_hyphenated(left: str, right: str, vocabulary: set[str] = frozenset()) -> str:
+def join_hyphenated(left: str, right: str, vocabulary: Collection[str] = frozenset()) -> str:
     """Join two line fragments, repairing a word hyphenated across the line break.
 
     "infor-" + "mation" -> "information"; "cross-" + "border" -> "cross-border" (known compound prefix
@@ -73,7 +75,7 @@ def hyphenated_vocabulary(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"\b\w+-\w+\b", text)}
 
 
-def join_lines(lines: list[tuple[int, str]], vocabulary: set[str] = frozenset()) -> tuple[str, list]:
+def join_lines(lines: list[tuple[int, str]], vocabulary: Collection[str] = frozenset()) -> tuple[str, list]:
     """Join (line number, text) pairs into one string (``text.join_numbered_lines`` with the rules above).
 
     Returns the text and a list of (offset, line number) marking where each line starts in it, so that
@@ -110,7 +112,7 @@ def cited_articles(text: str) -> list[int]:
     article of that other instrument and is ignored; "of the Protocol relating to the Status of
     Refugees" likewise.
     """
-    found = set()
+    found: set[int] = set()
     for match in _ARTICLE.finditer(text):
         if _other_instrument(match.group(3) or ""):
             continue

@@ -7,6 +7,7 @@ parsers' stable ids; every link names ids that exist in the content as a whole (
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 PROTOCOL_TITLE = "Protocol against the Smuggling of Migrants by Land, Sea and Air"
 
@@ -22,7 +23,7 @@ class PackBuilder:
         self._link_keys: set[tuple[str, str, str]] = set()
 
     def item(self, key: str, kind: str, *, parent=None, code=None, title=None, text=None, source=None, **attrs):
-        item = {"id": key, "kind": kind, "document": self.document}
+        item: dict[str, Any] = {"id": key, "kind": kind, "document": self.document}
         if parent:
             item["parent"] = parent
         if code:

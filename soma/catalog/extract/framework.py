@@ -73,7 +73,6 @@ def _scan_part_one(lines: list[str], start: int, end: int):
     footnotes: list[dict] = []
     page_starts = [start]
     current: list[tuple[int, str]] = []
-    residue: list[int] = []
     mode = "body"  # body | footnote | residue (figure text, link lines after the footnotes)
 
     def close() -> None:
@@ -108,12 +107,9 @@ def _scan_part_one(lines: list[str], start: int, end: int):
             mode = "body"  # a numbered list item of the body right below the footnotes
         if mode == "footnote":
             footnotes[-1]["lines"].append((i, raw.strip()))
-        elif mode == "residue":
-            residue.append(i)
-        elif mode == "body":
+        elif mode == "body":  # (residue lines are dropped)
             current.append((i, raw.strip()))
     close()
-    _scan_part_one.residue = residue
     return blocks, footnotes, page_starts
 
 
@@ -156,7 +152,7 @@ def _part_one_paragraphs(blocks: list[list[tuple[int, str]]], vocab) -> list[dic
 
     def starts_paragraph(block, number) -> bool:
         match = _PARA_START_RE.match(block[0][1])
-        return bool(match) and int(match.group(1)) == number
+        return match is not None and int(match.group(1)) == number
 
     for index, block in enumerate(blocks):
         if starts_paragraph(block, expected):
@@ -170,6 +166,7 @@ def _part_one_paragraphs(blocks: list[list[tuple[int, str]]], vocab) -> list[dic
                         headings["letter"] = text
             pending = []
             match = _PARA_START_RE.match(block[0][1])
+            assert match is not None  # starts_paragraph matched it
             paragraphs.append({
                 "number": expected,
                 "heading": [h for h in (headings["roman"], headings["letter"], headings["number"]) if h],
@@ -178,9 +175,9 @@ def _part_one_paragraphs(blocks: list[list[tuple[int, str]]], vocab) -> list[dic
             expected += 1
             continue
         in_overview = bool(headings["roman"] and headings["roman"].startswith("VII."))
-        kind = _heading_kind(block, in_overview)
-        if kind and _followed_by_paragraph(blocks, index, expected):
-            pending.append((kind, t.join_lines([text for _, text in block], vocab)))
+        heading_kind = _heading_kind(block, in_overview)
+        if heading_kind and _followed_by_paragraph(blocks, index, expected):
+            pending.append((heading_kind, t.join_lines([text for _, text in block], vocab)))
             continue
         if paragraphs:
             paragraphs[-1]["lines"].extend(block)
@@ -427,8 +424,7 @@ def _index(lines: list[str], start: int, vocab) -> list[dict]:
             entries.append(current)
         else:
             term, refs = _split_index_line(line)
-            continuing = (current is not None and not current["refs_text"] and not previous_blank)
-            if continuing:
+            if current is not None and not current["refs_text"] and not previous_blank:  # continuing
                 current["term_lines"].append(term)
             else:
                 current = {"term_lines": [term], "refs_text": [], "start": i, "end": i}
@@ -485,8 +481,10 @@ def _pillars(paragraphs: list[dict]) -> list[dict]:
             for key in t.PILLARS]
 
 
-def _section_sort_key(cell: str):
+def _section_sort_key(cell: str) -> tuple[int, str, str]:
     match = re.match(r"ffa:\w+:(\d+)(?:\(([a-z])\))?\.([A-E])$", cell)
+    if match is None:
+        raise ValueError(f"not a Framework table cell: {cell!r}")
     return int(match.group(1)), match.group(2) or "", match.group(3)
 
 
@@ -494,7 +492,10 @@ def _table_sections(cells: list[str]) -> list[dict]:
     by_section: dict[tuple[str, int], set[str]] = {}
     for cell in cells:
         _, pillar, rest = cell.split(":", 2)
-        number = int(re.match(r"\d+", rest).group(0))
+        digits = re.match(r"\d+", rest)
+        if digits is None:
+            raise ValueError(f"not a Framework table cell: {cell!r}")
+        number = int(digits.group(0))
         by_section.setdefault((pillar, number), set()).add(cell)
     order = {key: n for n, key in enumerate(t.PILLARS)}
     sections = []

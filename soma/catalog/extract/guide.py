@@ -129,6 +129,7 @@ class Item:
         self.kind, self.marker = kind, marker
         self.lines = [text]
         self.start = self.end = line_no
+        self.text = ""  # the joined lines, set when the item is dispatched
 
     def add(self, line_no: int, text: str) -> None:
         self.lines.append(text)
@@ -142,10 +143,10 @@ class GuideParser:
         self.lines = lines
         self.corr = corrections
         self.vocab = build_vocabulary(lines)
-        self.skip = set()
+        self.skip: set[int] = set()
         for entry in corrections.get("skip_lines") or []:
             self.skip.update(range(entry["lines"][0], entry["lines"][1] + 1))
-        self.label_fix = {}
+        self.label_fix: dict[int, dict] = {}
         for entry in corrections.get("box_labels") or []:
             self.label_fix[entry["line"]] = entry
         self.sections: list[dict] = []
@@ -256,11 +257,16 @@ class GuideParser:
             return True
         return False
 
+    def _current_section(self) -> dict:
+        if self.section is None:
+            raise ValueError("guide text before the first section heading")
+        return self.section
+
     def _section_title_lower(self, code: str) -> str:
         return self.section["title"].lower() if self.section and self.section["code"] == code else ""
 
     def _next_letter(self) -> str:
-        letters = [c for c in self.section["sub_codes"] if "." in c]
+        letters = [c for c in self._current_section()["sub_codes"] if "." in c]
         return chr(ord("A") + len(letters))
 
     def _open_section(self, code: str, title: str, n: int) -> None:
@@ -271,13 +277,15 @@ class GuideParser:
         self.q_code = self.g_code = self.box_code = None
 
     def _open_subsection(self, letter: str, title: str, n: int) -> None:
-        code = f"{self.section['code']}.{letter}"
+        code = f"{self._current_section()['code']}.{letter}"
         self._sub(code, n, title=repair_case(fold_ws(title)))
         self.mode, self.narr_code, self.target = "narrative", code, code
         self.next_letter = "a"
 
-    def _sub(self, code: str, n: int, title: str | None = None) -> dict:
+    def _sub(self, code: str | None, n: int, title: str | None = None) -> dict:
         """Get (or create) the subsection record for code, widening its source span."""
+        if code is None:
+            raise ValueError(f"line {n}: a box, question or guideline outside any subsection")
         if code not in self.subs:
             sec = self._section_for(code)
             letter = code.split(".")[1] if "." in code else None
@@ -328,6 +336,8 @@ class GuideParser:
     def _continues(self, raw: str, s: str) -> bool:
         """Does line s continue the item being accumulated?"""
         cur = self.cur
+        if cur is None:
+            return False
         so_far = cur.lines[-1]
         if cur.kind == "req":
             return bool(REQ_CONTINUES_RE.search(so_far)) or so_far.endswith("-")
@@ -418,8 +428,9 @@ class GuideParser:
     def _narrative(self, item: Item, code: str | None) -> None:
         text = item.text
         if code is None:
-            paras, self.target = self.section["intro"], None
-            self.section["span"].add(item.start, item.end)
+            section = self._current_section()
+            paras, self.target = section["intro"], None
+            section["span"].add(item.start, item.end)
         else:
             sub = self._sub(code, item.start)
             self._sub(code, item.end)
@@ -431,12 +442,14 @@ class GuideParser:
             paras.append(text)
 
     def _footnote(self, item: Item) -> None:
-        entry = {"marker": item.marker, "text": item.text}
-        if item.marker.isdigit():
-            self.num_footnotes.add(item.marker)
+        marker = item.marker or ""  # a footnote item always has its marker
+        entry = {"marker": marker, "text": item.text}
+        if marker.isdigit():
+            self.num_footnotes.add(marker)
         if self.target is None:
-            self.section["intro_footnotes"].append(entry)
-            self.section["span"].add(item.start, item.end)
+            section = self._current_section()
+            section["intro_footnotes"].append(entry)
+            section["span"].add(item.start, item.end)
             return
         sub = self._sub(self.target, item.start)
         self._sub(self.target, item.end)
@@ -448,7 +461,8 @@ class GuideParser:
         title = None
         if self.pending is not None:
             title, self.pending = self.pending.text, None
-            self._sub(self.q_code, title and item.start)
+            if title:
+                self._sub(self.q_code, item.start)
         if title is not None or not sub["fields"]:
             sub["fields"].append({"title": title and repair_case(title), "items": []})
         sub["fields"][-1]["items"].append((item.kind, item.text, item.start))
@@ -557,7 +571,7 @@ class GuideParser:
         return out
 
     def _finish_requirements(self, code: str, sub: dict, narrative: list[str]) -> list[dict]:
-        out = []
+        out: list[dict] = []
         for item in sub["req_lines"]:
             text = repair_case(item.text)
             for req in parse_requirement(text):
@@ -602,7 +616,7 @@ class GuideParser:
 
     # ---------------------------------------------------------------- introduction
     def _methodology(self, body_start: int) -> list[dict]:
-        heads = []
+        heads: list[tuple[int, str, str, str]] = []
         for n in range(1, body_start):
             s = fold_ws(self.lines[n - 1])
             for pattern, slug, stage in METHODOLOGY_STAGES:

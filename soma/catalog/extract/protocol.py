@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+from typing import Any, Literal
 
 from soma.catalog.extract import _ffa_text as t
 from soma.catalog.extract.text import read_lines
@@ -81,7 +82,7 @@ _OPTIONAL_PATTERNS = [
 _NOT_MODAL_MAY = re.compile(r"\b(?:as|that|which|who) may\b|\bmay (?:be necessary|have been|reasonably)")
 
 
-def _sentence_obligation(sentence: str) -> str | None | bool:
+def _sentence_obligation(sentence: str) -> str | None | Literal[False]:
     """'mandatory', 'optional', None (savings/definition), or False (no modal at all)."""
     s = _NOT_MODAL_MAY.sub(" ", sentence.lower())
     if any(re.search(p, s) for p in _NULL_PATTERNS):
@@ -96,7 +97,7 @@ def _sentence_obligation(sentence: str) -> str | None | bool:
 def classify_obligation(text: str) -> str | None:
     """Obligation of a paragraph from its text (lead-in first, whole text if the lead-in has no modal)."""
     ranks = {"mandatory": 3, "optional": 2, None: 1, False: 0}
-    best: str | None | bool = False
+    best: str | None | Literal[False] = False
     for sentence in re.split(r"(?<=[.;])\s+(?=[A-Z])", text):
         found = _sentence_obligation(sentence)
         if ranks[found] > ranks[best]:
@@ -115,7 +116,7 @@ class _Builder:
         self.vocab = vocab
         self.chapters: list[dict] = []
         self.articles: list[dict] = []
-        self.preamble = {"lines": [], "start": None, "end": None, "refs_paras": [], "cells": []}
+        self.preamble: dict[str, Any] = {"lines": [], "start": None, "end": None, "refs_paras": [], "cells": []}
         self.article: dict | None = None
         self.target: dict | None = None  # paragraph or subparagraph receiving text
         self.in_refs = False
@@ -147,10 +148,15 @@ class _Builder:
         self.prev_text = text
 
     def _new_paragraph(self, number: str | None, text: str, i: int) -> None:
-        para = {"number": number, "lines": [], "start": None, "end": None, "subs": []}
-        self.article["paras"].append(para)
+        para: dict[str, Any] = {"number": number, "lines": [], "start": None, "end": None, "subs": []}
+        self._current_article()["paras"].append(para)
         self.target = para
         self._add_text(para, text, i)
+
+    def _current_article(self) -> dict:
+        if self.article is None:
+            raise ValueError("Protocol text before its first article heading")
+        return self.article
 
     def _boundary_ok(self) -> bool:
         prev = self.prev_text.rstrip()
@@ -230,7 +236,7 @@ class _Builder:
         self.preamble["lines"].append(line)
 
     def _body_line(self, line: str, i: int) -> None:
-        art = self.article
+        art = self._current_article()
         art["end"] = i
         para = _PARA_RE.match(line)
         expected = str(len([p for p in art["paras"] if p["number"]]) + 1)
@@ -254,17 +260,17 @@ class _Builder:
         self.art_para_end(i)
 
     def art_para_end(self, i: int) -> None:
-        para = self.article["paras"][-1]
+        para = self._current_article()["paras"][-1]
         para["end"] = max(para["end"] if para["end"] is not None else i, i)
 
     def _new_sub(self, label: str, text: str, i: int) -> None:
-        para = self.article["paras"][-1]
+        para = self._current_article()["paras"][-1]
         subs = para["subs"]
         last_letter = subs[-1]["label"] if subs else None
         is_roman = label in _ROMANS and subs and (label != "i" or last_letter != "h")
         if is_roman and label != "i" and not subs[-1]["subs"]:
             is_roman = False
-        node = {"label": label, "lines": [], "start": None, "end": None, "subs": []}
+        node: dict[str, Any] = {"label": label, "lines": [], "start": None, "end": None, "subs": []}
         if is_roman:
             node["parent"] = subs[-1]
             subs[-1]["subs"].append(node)

@@ -165,7 +165,7 @@ def upper_first(text: str) -> str:
 
 
 # Proper names whose capitals the PDF extraction lost; applied as whole-phrase substitutions.
-CASE_FIXES = [
+CASE_FIXES: list[tuple[str, str | Callable[[re.Match[str]], str]]] = [
     (r"\bSmuggling of Migrants protocol\b", "Smuggling of Migrants Protocol"),
     (r"\b[Tt]rafficking in [Pp]ersons [Pp]rotocol\b", "Trafficking in Persons Protocol"),
     (r"\b[Pp]rotocol to [Pp]revent, [Ss]uppress and [Pp]unish [Tt]rafficking in [Pp]ersons",
@@ -225,5 +225,8 @@ class LineSpan:
         self.end = end if self.end is None else max(self.end, end)
 
     def as_list(self) -> list[int]:
-        """Return [start, end] (or an empty list when nothing was recorded)."""
-        return [] if self.start is None else [self.start, self.end]
+        """Return [start, end] (or an empty list when nothing was recorded); a span opened at one line and not
+        widened yet ends there."""
+        if self.start is None:
+            return []
+        return [self.start, self.start if self.end is None else self.end]

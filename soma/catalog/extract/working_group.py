@@ -55,7 +55,7 @@ from soma.catalog.extract import _tk_text as tk
 from soma.catalog.extract.text import fold_ws, load_yaml, span_lines
 
 CORRECTIONS_DIR = Path(__file__).parent / "corrections"
-PAPERS = {
+PAPERS: dict[int, dict[str, str | None]] = {
     2012: {"topic": "protection and assistance", "title": None},
     2015: {"topic": "prevention", "title": "Practical measures to prevent the smuggling of migrants"},
 }
