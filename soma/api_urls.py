@@ -44,6 +44,26 @@ urlpatterns = [
         api_view("soma.responses.api.ResponseView"),
         name="api-assessment-response",
     ),
+    path(
+        "assessments/<int:pk>/institutions/",
+        api_view("soma.assessments.api_stakeholders.InstitutionsView"),
+        name="api-assessment-institutions",
+    ),
+    path(
+        "assessments/<int:pk>/institutions/<int:institution_pk>/",
+        api_view("soma.assessments.api_stakeholders.InstitutionView"),
+        name="api-assessment-institution",
+    ),
+    path(
+        "assessments/<int:pk>/activities/",
+        api_view("soma.assessments.api_stakeholders.ActivitiesView"),
+        name="api-assessment-activities",
+    ),
+    path(
+        "assessments/<int:pk>/activities/<int:activity_pk>/",
+        api_view("soma.assessments.api_stakeholders.ActivityView"),
+        name="api-assessment-activity",
+    ),
     path("assessments/<int:pk>/sources/", api_view("soma.evidence.api.SourcesView"), name="api-assessment-sources"),
     path(
         "assessments/<int:pk>/sources/<int:source_pk>/",

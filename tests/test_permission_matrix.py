@@ -182,6 +182,10 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "api-assessment-source-purge": {"GET": api("405"), "POST": api("manage")},
     "api-assessment-citations": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-citation": {"GET": api("view"), "DELETE": api("edit")},
+    "api-assessment-institutions": {"GET": api("view"), "POST": api("edit")},
+    "api-assessment-institution": {"GET": api("view"), "PATCH": api("edit")},
+    "api-assessment-activities": {"GET": api("view"), "POST": api("edit")},
+    "api-assessment-activity": {"GET": api("view"), "PATCH": api("edit")},
     "api-assessment-findings": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-recommendations": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-finding": {"GET": api("view"), "PATCH": api("edit")},
@@ -207,6 +211,10 @@ BODIES = {
     ("api-assessment-source-purge", "POST"): {"confirm": True},
     ("api-assessment-citations", "POST"): lambda w: {"question": QUESTION, "activity": w.objects["activity"].pk,
                                                      "pinpoint": "Matrix check."},
+    ("api-assessment-institutions", "POST"): {"name": "Demoland Coast Guard", "category": "military"},
+    ("api-assessment-institution", "PATCH"): {"notes": "Matrix check."},
+    ("api-assessment-activities", "POST"): {"kind": "interview", "title": "Matrix check", "classification": "public"},
+    ("api-assessment-activity", "PATCH"): {"notes": "Matrix check."},
 }
 
 QUESTION = "guide:I.A:q01"
