@@ -266,3 +266,63 @@ def question_view(seen: Seen, q: Question, answer: Response | None = None, hidde
         view.citations = [c for c in cited if seen.citation_visible(c)]
         view.corroboration = corroboration(view.citations)  # response_corroboration's, from the same list
     return view
+
+
+# The workspace's filters (the subsection page's ?show=): what each keeps of a question the user may see.
+WORKSPACE_FILTERS = ("all", "unanswered", "unreviewed", "uncited")
+
+
+def _matches(view: QuestionView, show: str, de_jure: str, de_facto: str) -> bool:
+    answer = view.response
+    if view.hidden:
+        return show == "all" and not de_jure and not de_facto
+    if de_jure and (answer.de_jure if answer else Implementation.UNKNOWN) != de_jure:
+        return False
+    if de_facto and (answer.de_facto if answer else Implementation.UNKNOWN) != de_facto:
+        return False
+    if show == "unanswered":
+        return answer is None or not answer.narrative.strip()
+    if show == "unreviewed":
+        return answer is not None and answer.review_state != ReviewState.REVIEWED
+    if show == "uncited":
+        return not view.citations
+    return True
+
+
+@dataclass
+class WorkspaceFilter:
+    show: str
+    de_jure: str
+    de_facto: str
+    counts: dict[str, int]  # questions per filter of WORKSPACE_FILTERS (with the status filters applied)
+    shown: int
+
+    @property
+    def narrowed(self) -> bool:
+        return self.show != "all" or bool(self.de_jure or self.de_facto)
+
+
+def filter_workspace(workspace: Workspace, show: str = "all", de_jure: str = "", de_facto: str = "") -> WorkspaceFilter:
+    """Keep the questions `show` and the statuses select (a primary stays, for context, when one of its secondaries
+    does); counts per filter over all the subsection's questions. Values that do not parse narrow nothing."""
+    show = show if show in WORKSPACE_FILTERS else "all"
+    de_jure = de_jure if de_jure in Implementation.values else ""
+    de_facto = de_facto if de_facto in Implementation.values else ""
+    def walk(items: list[QuestionView]) -> Iterable[QuestionView]:
+        for item in items:
+            yield item
+            yield from walk(item.secondaries)
+
+    counts = {name: sum(1 for view in walk(workspace.questions) if _matches(view, name, de_jure, de_facto))
+              for name in WORKSPACE_FILTERS}
+
+    def prune(items: list[QuestionView]) -> list[QuestionView]:
+        kept = []
+        for item in items:
+            item.secondaries = prune(item.secondaries)
+            if item.secondaries or _matches(item, show, de_jure, de_facto):
+                kept.append(item)
+        return kept
+
+    workspace.questions = prune(workspace.questions)
+    return WorkspaceFilter(show, de_jure, de_facto, counts, counts[show])

@@ -6,7 +6,7 @@ older one is refused as a conflict that keeps both texts, never a silent overwri
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -14,7 +14,8 @@ from django.db import IntegrityError, transaction
 from soma.accounts import history
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Assessment
-from soma.evidence.models import Citation
+from soma.evidence import services as evidence_services
+from soma.evidence.models import Activity, Citation, Source
 from soma.findings import services as finding_services
 from soma.findings.models import Corroboration, Implementation, Response, ReviewState
 from soma.kernel.access import Action, PermissionDenied, require
@@ -113,3 +114,73 @@ def _created_first(seen: Seen, theirs: Response, mine: dict[str, Any]) -> EditCo
 def set_review_state(user: User, assessment: Assessment, response: Response, state: str) -> Response:
     """Mark an answer ready, reviewed or returned (the same rules as for findings' work)."""
     return finding_services.set_review_state(user, assessment, response, state)
+
+
+BULK_CONFLICT_MESSAGE = ("Someone else changed %(count)d of the selected answers since you opened the page "
+                         "(%(questions)s). Nothing was changed: reload the page and try again.")
+
+
+class BulkConflict(EditConflict):
+    """A bulk action refused because some selected answers changed since the page was loaded (`questions`)."""
+
+    def __init__(self, questions: list[str]) -> None:
+        super().__init__(BULK_CONFLICT_MESSAGE % {"count": len(questions), "questions": ", ".join(questions)})
+        self.questions = questions
+
+
+def _lock_selected(user: User, assessment: Assessment, versions: Mapping[str, int]) -> list[Response]:
+    """The answers to the selected questions (question key -> the version the user saw), locked, in the order
+    given; refused before anything is written when one is missing, hidden, out of scope or changed since."""
+    if not versions:
+        raise ServiceError("Select at least one question.")
+    seen = seen_by(user, assessment)
+    for question in versions:
+        if assessment_selectors.question_in_scope(seen, question) is None:
+            raise QuestionNotInScope(f"{question} is not a question of this assessment's scope.")
+    rows = {row.question: row for row in Response.objects.select_for_update().filter(
+        assessment=assessment, question__in=list(versions))}
+    changed, missing = [], []
+    for question, version in versions.items():
+        row = rows.get(question)
+        if row is None:
+            missing.append(question)
+        elif not seen.may_see(row.classification):
+            raise PermissionDenied("An answer selected is classified above your clearance.")
+        elif row.version != version:
+            changed.append(question)
+    if changed:
+        raise BulkConflict(changed)
+    if missing:
+        raise ServiceError(f"Save an answer before a bulk action on it: {', '.join(missing)}.")
+    return [rows[question] for question in versions]
+
+
+@transaction.atomic
+def bulk_cite(user: User, assessment: Assessment, versions: Mapping[str, int], *, source: Source | None = None,
+              activity: Activity | None = None, pinpoint: str = "", stance: str = "supports") -> list[Citation]:
+    """Cite one source (or activity) with one pinpoint for every selected answer: all of them, or none."""
+    require(user, Action.EDIT, assessment)
+    answers = _lock_selected(user, assessment, versions)
+    return [evidence_services.cite(user, assessment, response=answer, source=source, activity=activity,
+                                   pinpoint=pinpoint, stance=stance) for answer in answers]
+
+
+@transaction.atomic
+def bulk_review(user: User, assessment: Assessment, versions: Mapping[str, int], state: str) -> list[Response]:
+    """Set the review state of every selected answer (the same rules as for one): all of them, or none."""
+    if state not in ReviewState.values:
+        raise ServiceError(f"Unknown review state '{state}'.")
+    needed = Action.REVIEW if state in (ReviewState.REVIEWED, ReviewState.RETURNED) else Action.EDIT
+    require(user, needed, assessment)
+    answers = _lock_selected(user, assessment, versions)
+    return [set_review_state(user, assessment, answer, state) for answer in answers]
+
+
+@transaction.atomic
+def bulk_classify(user: User, assessment: Assessment, versions: Mapping[str, int],
+                  classification: str) -> list[Response]:
+    """Set the classification of every selected answer, each saved (and audited) as one edit: all, or none."""
+    require(user, Action.EDIT, assessment)
+    _lock_selected(user, assessment, versions)
+    return [save_response(user, assessment, question, expected_version=version, classification=classification)
+            for question, version in versions.items()]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("answer/<str:question>/confirm/", views.confirm, name="confirm"),
     path("answer/<str:question>/cite/", views.cite, name="cite"),
     path("citation/<int:citation_pk>/remove/", views.uncite, name="uncite"),
+    path("bulk/", views.bulk, name="bulk"),
     path("<str:key>/", views.subsection, name="subsection"),
 ]

@@ -61,9 +61,17 @@ def subsection(request, assessment, key):
     return _render_subsection(request, assessment, key)
 
 
-def _render_subsection(request, assessment, key, replace=None, status=200):
-    """The subsection page; `replace` is a QuestionView (with its fields) to show instead of the stored one."""
+FILTER_LABELS = {"all": gettext_lazy("All"), "unanswered": gettext_lazy("Unanswered"),
+                 "unreviewed": gettext_lazy("Not reviewed"), "uncited": gettext_lazy("No evidence cited")}
+
+
+def _render_subsection(request, assessment, key, replace=None, status=200, bulk=None):
+    """The subsection page; `replace` is a QuestionView (with its fields) to show instead of the stored one;
+    `bulk` what a refused bulk action was sent with (shown as typed, with its message)."""
     workspace = selectors.subsection(seen_by(request.user, assessment), key)
+    query = request.GET if request.method == "GET" else {}
+    shown = selectors.filter_workspace(workspace, query.get("show", "all"), query.get("de_jure", ""),
+                                       query.get("de_facto", ""))
     choices, cards = PageChoices(request.user, assessment), _Cards(assessment)
     for item in _walk(workspace.questions):
         if replace is not None and item.question.key == replace.question.key:
@@ -78,6 +86,10 @@ def _render_subsection(request, assessment, key, replace=None, status=200):
     # the frame around it is the assessment's (a Django template).
     content = get_template("responses/_workspace.html", using="jinja2").render({
         "assessment": assessment, "workspace": workspace, "user_pk": request.user.pk, "csrf": csrf_input(request),
+        "shown": shown, "filters": [(name, FILTER_LABELS[name], shown.counts[name])
+                                    for name in selectors.WORKSPACE_FILTERS],
+        "statuses": Implementation.choices, "bulk": bulk or {"values": {}, "selected": set()},
+        "classifications": choices.classification, "stances": Citation.Stance.choices,
         "datalists": [evidence.datalist(kind) for kind in EvidenceChoices.DATALIST_IDS] if evidence else [],
     })
     context = page_context(request, assessment, "questions", workspace=workspace,
@@ -327,3 +339,41 @@ def uncite(request, assessment, citation_pk):
     item = selectors.question_view(seen_by(request.user, assessment), q, load=True)
     _prepare(request, assessment, item, True)
     return _respond(request, assessment, item, message=_("Citation removed."))
+
+
+@questions_page_post
+def bulk(request, assessment):
+    """One action on the selected questions (a checkbox per card, the page's bulk bar): cite one source with one
+    pinpoint, set a review state or a classification. All or nothing; a refusal shows the page again as sent."""
+    key = request.POST.get("subsection", "")
+    versions = {}
+    for value in request.POST.getlist("selected"):
+        version, _sep, question = value.partition(" ")
+        if version.isdigit() and question:
+            versions[question] = int(version)
+    action = request.POST.get("action", "")
+    try:
+        if action == "cite":
+            form = CitationForm(request.POST, user=request.user, assessment=assessment, prefix="bulk")
+            if not form.is_valid():
+                errors = [str(e) for errors in form.errors.values() for e in errors]
+                raise ServiceError(" ".join(errors))
+            done = services.bulk_cite(request.user, assessment, versions, **form.cleaned_data)
+            message = _("Citation added to %(count)d answers.") % {"count": len(done)}
+        elif action in ("ready", "reviewed", "returned"):
+            done = services.bulk_review(request.user, assessment, versions, action)
+            message = _("Review state changed on %(count)d answers.") % {"count": len(done)}
+        elif action == "classify":
+            done = services.bulk_classify(request.user, assessment, versions,
+                                          request.POST.get("bulk-classification", ""))
+            message = _("Classification set on %(count)d answers.") % {"count": len(done)}
+        else:
+            raise ServiceError(_("Choose what to do with the selected questions."))
+    except (PermissionDenied, ServiceError) as error:
+        status = 403 if isinstance(error, PermissionDenied) else 409 if isinstance(error, EditConflict) else 400
+        sent = {"values": request.POST, "selected": set(versions), "error": str(error)}
+        return _render_subsection(request, assessment, key, status=status, bulk=sent)
+    messages.success(request, message)
+    url = reverse("responses:subsection", args=[assessment.pk, key])
+    back = request.POST.get("back", "")  # the filter the page was shown with: a query string on this page's URL
+    return redirect(f"{url}?{back}" if back else url)
