@@ -97,6 +97,16 @@ urlpatterns = [
         name="api-assessment-finding",
     ),
     path(
+        "assessments/<int:pk>/conclusions/",
+        api_view("soma.findings.api_conclusions.ConclusionsView"),
+        name="api-assessment-conclusions",
+    ),
+    path(
+        "assessments/<int:pk>/conclusions/<int:conclusion_pk>/",
+        api_view("soma.findings.api_conclusions.ConclusionView"),
+        name="api-assessment-conclusion",
+    ),
+    path(
         "assessments/<int:pk>/recommendations/",
         api_view("soma.findings.api.RecommendationsView"),
         name="api-assessment-recommendations",

@@ -186,6 +186,8 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "api-assessment-institution": {"GET": api("view"), "PATCH": api("edit")},
     "api-assessment-activities": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-activity": {"GET": api("view"), "PATCH": api("edit")},
+    "api-assessment-conclusions": {"GET": api("view"), "POST": api("edit")},
+    "api-assessment-conclusion": {"GET": api("view"), "PATCH": api("edit")},
     "api-assessment-findings": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-recommendations": {"GET": api("view"), "POST": api("edit")},
     "api-assessment-finding": {"GET": api("view"), "PATCH": api("edit")},
@@ -215,6 +217,8 @@ BODIES = {
     ("api-assessment-institution", "PATCH"): {"notes": "Matrix check."},
     ("api-assessment-activities", "POST"): {"kind": "interview", "title": "Matrix check", "classification": "public"},
     ("api-assessment-activity", "PATCH"): {"notes": "Matrix check."},
+    ("api-assessment-conclusions", "POST"): {"text": "The legal framework is incomplete.", "classification": "public"},
+    ("api-assessment-conclusion", "PATCH"): lambda w: {"version": w.version_of("conclusion"), "tentative": True},
 }
 
 QUESTION = "guide:I.A:q01"

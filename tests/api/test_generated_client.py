@@ -101,8 +101,35 @@ def test_a_generated_client_calls_every_operation(generated, live_server, token,
                     body=body("ResponseWriteRequest", version=0, narrative="Mine"))
     assert conflict.current_version == 1
     call("assessments_sources_list", 200, "PaginatedSourceList", id=a)
-    call("assessments_sources_create", 201, "Source", id=a,
-         body=body("SourceCreateRequest", title="Demoland gazette", kind="legislation"))
+    source = call("assessments_sources_create", 201, "Source", id=a,
+                  body=body("SourceCreateRequest", title="Demoland gazette", kind="legislation"))
+    call("assessments_sources_retrieve", 200, "Source", id=a, source_pk=source.id)
+    call("assessments_sources_partial_update", 200, "Source", id=a, source_pk=source.id,
+         body=body("PatchedSourceUpdateRequest", author="Demoland Ministry of Justice"))
+    answer_citation = call("assessments_citations_create", 201, "CitationItem", id=a,
+                           body=body("CitationCreateRequest", question=QUESTION, source=source.id, pinpoint="p. 4"))
+    call("assessments_citations_list", 200, "PaginatedCitationItemList", id=a)
+    call("assessments_citations_retrieve", 200, "CitationItem", id=a, citation_pk=answer_citation.id)
+    call("assessments_citations_destroy", 204, "NoneType", id=a, citation_pk=answer_citation.id)
+    call("assessments_sources_destroy", 200, "SourceDeleted", id=a, source_pk=source.id)
+    call("assessments_sources_restore_create", 200, "SourceDeleted", id=a, source_pk=source.id,
+         body=body("SourceConfirmRequest", confirm=True))
+    call("assessments_sources_destroy", 200, "SourceDeleted", id=a, source_pk=source.id)
+    call("assessments_sources_purge_create", 200, "SourceDeleted", id=a, source_pk=source.id,
+         body=body("SourceConfirmRequest", confirm=True))
+    institution = call("assessments_institutions_create", 201, "Institution", id=a,
+                       body=body("InstitutionRequest", name="Demoland Coast Guard", category="military"))
+    call("assessments_institutions_list", 200, "PaginatedInstitutionList", id=a)
+    call("assessments_institutions_retrieve", 200, "Institution", id=a, institution_pk=institution.id)
+    call("assessments_institutions_partial_update", 200, "Institution", id=a, institution_pk=institution.id,
+         body=body("PatchedInstitutionRequest", notes="Port Azur station"))
+    activity = call("assessments_activities_create", 201, "Activity", id=a,
+                    body=body("ActivityWriteRequest", kind="interview", title="Interview at the coast guard",
+                              institutions=[institution.id]))
+    call("assessments_activities_list", 200, "PaginatedActivityList", id=a)
+    call("assessments_activities_retrieve", 200, "Activity", id=a, activity_pk=activity.id)
+    call("assessments_activities_partial_update", 200, "Activity", id=a, activity_pk=activity.id,
+         body=body("PatchedActivityWriteRequest", date="2026-03-03"))
     finding = call("assessments_findings_create", 201, "Finding", id=a,
                    body=body("FindingRequest", kind="gap", title="No data on smuggling cases"))
     call("assessments_findings_list", 200, "PaginatedFindingList", id=a)
@@ -110,6 +137,12 @@ def test_a_generated_client_calls_every_operation(generated, live_server, token,
     assert call("assessments_findings_retrieve", 404, "Problem", id=a, finding_pk=finding.id + 1000).status == 404
     call("assessments_findings_partial_update", 200, "Finding", id=a, finding_pk=finding.id,
          body=body("PatchedFindingUpdateRequest", version=finding.version, text="Still."))
+    conclusion = call("assessments_conclusions_create", 201, "Conclusion", id=a,
+                      body=body("ConclusionRequest", text="The legal framework is incomplete.", findings=[finding.id]))
+    call("assessments_conclusions_list", 200, "PaginatedConclusionList", id=a)
+    call("assessments_conclusions_retrieve", 200, "Conclusion", id=a, conclusion_pk=conclusion.id)
+    call("assessments_conclusions_partial_update", 200, "Conclusion", id=a, conclusion_pk=conclusion.id,
+         body=body("PatchedConclusionUpdateRequest", version=conclusion.version, tentative=True))
     recommendation = call("assessments_recommendations_create", 201, "Recommendation", id=a,
                           body=body("RecommendationRequest", text="Train prosecutors of Port Azur",
                                     area="guide:section:I", priority="short"))
