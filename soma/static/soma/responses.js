@@ -433,11 +433,37 @@
         next.focus();
         next.scrollIntoView({ block: "center" });
       }
+    } else if (event.altKey && event.code === "KeyX") {
+      // Alt+X: tick (or untick) this question for the bulk bar.
+      var pick = document.getElementById(box.id.replace(/-narrative$/, "-select"));
+      if (pick) {
+        event.preventDefault();
+        pick.checked = !pick.checked;
+      }
     } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       if (box.form) {
         send(box.form);
       }
     }
+  });
+
+  // A card's tick for the bulk bar survives its autosave (the saved card brings the checkbox with the new version).
+  var ticked = {};
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var card = event.detail.target;
+    var pick = card && card.querySelector && card.querySelector("input.bulk-select");
+    if (pick) {
+      ticked[card.id] = pick.checked;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var id = event.detail.target && event.detail.target.id;
+    var card = id && document.getElementById(id);
+    var pick = card && card.querySelector("input.bulk-select");
+    if (pick && ticked[id]) {
+      pick.checked = true;
+    }
+    delete ticked[id];
   });
 })();
