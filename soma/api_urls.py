@@ -30,6 +30,7 @@ urlpatterns = [
     path("catalog/items/<path:key>/related/", api_view("soma.catalog.api.RelatedView"), name="api-catalog-related"),
     path("catalog/items/<path:key>/", api_view("soma.catalog.api.ItemView"), name="api-catalog-item"),
     path("search/", api_view("soma.search.api.SearchView"), name="api-search"),
+    path("jobs/<int:pk>/", api_view("soma.core.api.JobView"), name="api-job"),
     path("assessments/", api_view("soma.assessments.api.AssessmentListView"), name="api-assessments"),
     path("assessments/<int:pk>/", api_view("soma.assessments.api.AssessmentDetailView"), name="api-assessment"),
     path("assessments/<int:pk>/status/", api_view("soma.assessments.api.StatusView"), name="api-assessment-status"),

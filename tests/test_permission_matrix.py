@@ -556,6 +556,8 @@ OTHER_EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "api-catalog-item": {"GET": API_READ, "POST": API_NOMETHOD},
     "api-catalog-related": {"GET": API_READ, "POST": API_NOMETHOD},
     "api-search": {"GET": API_READ, "POST": API_NOMETHOD},
+    # A job is its starter's only (the lead's here); every other signed-in user gets 404.
+    "api-job": {"GET": only("lead", VIEW, HIDE, anonymous=UNAUTH), "POST": API_NOMETHOD},
     "api-assessments": {"GET": API_READ, "POST": signed_in(PASS, anonymous=UNAUTH)},
 }
 
@@ -608,7 +610,7 @@ def other_outcome_matches(expected: str, response, api_: bool) -> bool:
 def other_url(route: Route, world: World) -> str:
     from django.urls import NoReverseMatch
 
-    pk = {"job": world.objects["job"].pk}.get(route.name, world.assessment.pk)
+    pk = {"job": world.objects["job"].pk, "api-job": world.objects["job"].pk}.get(route.name, world.assessment.pk)
     if "totpdevice" in route.name:
         pk = world.objects["totp"].pk
     values = {**OTHER_KWARGS, "pk": pk,

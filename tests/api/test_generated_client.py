@@ -16,6 +16,7 @@ import httpx
 import pytest
 from rest_framework.authtoken.models import Token
 
+from soma.core.models import Job
 from tests.fixtures import make_team, team_assessment
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -152,4 +153,6 @@ def test_a_generated_client_calls_every_operation(generated, live_server, token,
     call("assessments_recommendations_partial_update", 200, "Recommendation", id=a,
          recommendation_pk=recommendation.id,
          body=body("PatchedRecommendationUpdateRequest", version=recommendation.version, timeline="2027"))
+    job = Job.objects.create(user=team["lead"], kind="report", label="Issue the Demoland report")
+    assert call("jobs_retrieve", 200, "Job", id=job.pk).finished is False
     assert called == set(operations), f"operations not called: {sorted(set(operations) - called)}"
