@@ -51,6 +51,9 @@ class ListFilter:
     description: str = ""
 
 
+MAX_FILTER_LENGTH = 200
+
+
 def _value(item: Any, path: str) -> Any:
     for name in path.split("__"):
         item = getattr(item, name, None)
@@ -70,7 +73,7 @@ class SomaSchema(AutoSchema):
         if self.method != "GET" or not isinstance(view, SomaAPIView):
             return parameters
         for name, spec in view.filter_fields.items():
-            schema: dict[str, Any] = {"type": "string", "maxLength": 200}
+            schema: dict[str, Any] = {"type": "string", "maxLength": MAX_FILTER_LENGTH}
             if spec.choices is not None:
                 schema = {"type": "string", "enum": list(spec.choices)}
             parameters.append(OpenApiParameter(name, schema, description=spec.description or
@@ -105,6 +108,8 @@ class SomaAPIView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # authentication and permissions first: no hints for strangers
+        if request.method is None or not hasattr(self, request.method.lower()):
+            return  # a method the endpoint lacks: 405, whatever its parameters
         unknown = unknown_parameters(request.query_params.keys(), self.known_parameters(request))
         if unknown:
             raise UnknownParameters(unknown)
@@ -116,6 +121,9 @@ class SomaAPIView(APIView):
             if name not in params:
                 continue
             wanted = params[name]
+            if len(wanted) > MAX_FILTER_LENGTH:
+                raise serializers.ValidationError({name: [str(gettext_lazy("At most %(max)s characters.")) % {
+                    "max": MAX_FILTER_LENGTH}]})
             if spec.choices is not None and wanted not in spec.choices:
                 raise serializers.ValidationError({name: [str(gettext_lazy("Use one of: %(choices)s.")) % {
                     "choices": ", ".join(spec.choices)}]})
@@ -163,9 +171,33 @@ class AssessmentAPIView(SomaAPIView):
         return paginator.get_paginated_response(data)
 
 
+def _not_text(value: Any) -> bool:
+    return value is not None and not isinstance(value, str)
+
+
+def check_text_types(serializer: serializers.Serializer, data: Any) -> None:
+    """A text field sent as a number or a list (JSON `0`, not `"0"`) is refused, as the schema says, rather than
+    turned into text by DRF's CharField."""
+    if not isinstance(data, Mapping):
+        return
+    errors: dict[str, list[str]] = {}
+    for name, field in serializer.fields.items():
+        value = data.get(name)
+        if field.read_only or name not in data:
+            continue
+        if isinstance(field, serializers.CharField) and _not_text(value):
+            errors[name] = [str(gettext_lazy("Not a valid string."))]
+        elif (isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField)
+              and isinstance(value, list) and any(_not_text(item) for item in value)):
+            errors[name] = [str(gettext_lazy("Send a list of strings."))]
+    if errors:
+        raise serializers.ValidationError(errors)
+
+
 def check_fields(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     """Validate request data; a bad field is a 400 naming it (raised by DRF)."""
     serializer = serializer_class(data=data)
+    check_text_types(serializer, data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 
@@ -173,6 +205,7 @@ def check_fields(serializer_class: type[serializers.Serializer], data: Any) -> d
 def check_update(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     """A partial update: only the fields sent change; `version` (the one loaded) is required."""
     serializer = serializer_class(data=data, partial=True)
+    check_text_types(serializer, data)
     serializer.is_valid(raise_exception=True)
     fields = dict(serializer.validated_data)
     if "version" not in fields:

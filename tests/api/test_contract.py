@@ -88,6 +88,16 @@ def test_every_error_under_api_is_a_problem(assessment, team):
     _problem(api_client(team["observer"]).patch(f"{base}/", {"version": 1}, format="json"), 403)
     _problem(client.get("/api/search/", {"q": "x", "limit": 101}), 400)
     _problem(client.get("/api/search/", {"q": "x" * 501}), 400)
+    _problem(client.get(f"{base}/findings/", {"subsection": "x" * 201}), 400)
+    _problem(client.generic("TRACE", f"{base}/questions/?anything=1"), 405)
+
+
+def test_a_number_sent_for_a_text_is_refused_as_the_schema_says(assessment, team):
+    client = api_client(team["lead"])
+    reply = client.post(f"/api/assessments/{assessment.pk}/findings/", {"kind": "gap", "title": "Gap", "text": 0,
+                        "provisions": ["protocol:art6", 7]}, format="json")
+    assert set(_problem(reply, 400)["errors"]) == {"text", "provisions"}
+    assert not assessment.findings.exists()
 
 
 def test_every_operation_declares_its_problems_and_one_body_type(schema):
