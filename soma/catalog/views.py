@@ -6,6 +6,8 @@ same few queries whatever it shows; nothing here queries items in a loop.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,6 +15,9 @@ from django.template.loader import select_template
 from django.utils.translation import gettext_lazy as _
 
 from soma.catalog import selectors
+
+if TYPE_CHECKING:
+    from soma.catalog.models import Item
 
 # Headings of the related panel, in the order of selectors.GROUPS (the Protocol, the hub, first).
 GROUP_TITLES = {
@@ -186,7 +191,8 @@ def _related_context(tree, item) -> dict:
 
 def _curated(tree, item) -> set[int]:
     """Items linked to this item (or its parts) only by a link SOMA's editors added (basis "curated")."""
-    explicit, curated = set(), set()
+    explicit: set[int] = set()
+    curated: set[int] = set()
     for part in [item, *tree.descendants(item)]:
         links = [(link.target, link.basis) for link in tree.links_from(part.key)]
         links += [(link.source, link.basis) for link in tree.links_to(part.key)]
@@ -274,7 +280,11 @@ def _provision_tree(tree, item) -> list[dict]:
 def _article_context(tree, article) -> dict:
     scope = [article, *tree.descendants(article)]
     subsections: dict[int, dict] = {}
-    cells, paragraphs, toolkit_sections, wg_items, others = {}, {}, {}, {}, {}
+    cells: dict[int, Item] = {}
+    paragraphs: dict[int, Item] = {}
+    toolkit_sections: dict[int, dict[str, Any]] = {}
+    wg_items: dict[int, dict[str, Any]] = {}
+    others: dict[int, Item] = {}
     for part in scope:
         links = [(link.source, link) for link in tree.links_to(part.key)]
         links += [(link.target, link) for link in tree.links_from(part.key)]
@@ -366,7 +376,7 @@ def _article_numbers(tree, numbers) -> list:
 
 def _generic_context(tree, item) -> dict:
     attrs = item.attrs
-    context = {"paragraphs": _paragraphs(item.display_text)}
+    context: dict[str, Any] = {"paragraphs": _paragraphs(item.display_text)}
     if attrs.get("articles"):
         context["attr_articles"] = _article_numbers(tree, attrs["articles"])
     if attrs.get("refs"):

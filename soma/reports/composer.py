@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from soma.assessments import selectors as assessment_selectors
 from soma.assessments.models import Approval, Institution
 from soma.catalog import selectors as catalog_selectors
-from soma.evidence.models import Source
+from soma.evidence.models import Credibility, Reliability
 from soma.findings import selectors as finding_selectors
 from soma.findings.models import PRIORITY_ORDER, Corroboration, Finding, Implementation, Priority, Recommendation
 from soma.kernel import clearance
@@ -345,8 +345,7 @@ class _Composer:
     # --- annexes ---------------------------------------------------------------------------------------------------
 
     def annex_sources(self) -> list[dict]:
-        reliability, credibility = dict(Source._meta.get_field("reliability").choices), dict(
-            Source._meta.get_field("credibility").choices)
+        reliability, credibility = dict(Reliability.choices), dict(Credibility.choices)  # the fields' choices
         return [
             {"number": f"S{n}", "title": s.title, "type": s.get_kind_display(), "date": _date(s.date),
              "author": s.author, "link": s.link, "grade": s.grade,

@@ -1,8 +1,22 @@
 """Forms of the Reports tab: a narrative chapter, and the choices for issuing a report."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from soma.reports.models import ReportProfile
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's choice field `name`, whose choices the form sets for its user."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 class ChapterForm(forms.Form):
@@ -10,17 +24,17 @@ class ChapterForm(forms.Form):
     classification = forms.ChoiceField(label=_("Classification"))
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, classifications: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args: Any, classifications: list[tuple[str, str]], **kwargs: Any) -> None:
         """`classifications`: the levels the writer may classify at (soma.kernel.clearance.Seen)."""
         super().__init__(*args, **kwargs)
-        self.fields["classification"].choices = classifications
+        _choice_field(self, "classification").choices = classifications
 
 
 class IssueForm(forms.Form):
     audience = forms.ChoiceField(label=_("Version"))
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    profile = forms.ModelChoiceField(label=_("Report profile"), queryset=None, required=False,
-                                     empty_label=_("SOMA's plain layout"))
+    profile: forms.ModelChoiceField[ReportProfile] = forms.ModelChoiceField(
+        label=_("Report profile"), queryset=None, required=False, empty_label=_("SOMA's plain layout"))
     confirm_left_out = forms.BooleanField(
         label=_("Issue this version anyway, without the work listed above"), required=False)
     # The version whose summary the user confirmed: choosing another one afterwards needs its own confirmation.
@@ -29,8 +43,10 @@ class IssueForm(forms.Form):
     def __init__(self, *args, audiences, profiles, left_out: dict | None = None, **kwargs):
         """`left_out`: soma.reports.left_out.left_out() for this user, by version."""
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = audiences
-        self.fields["profile"].queryset = profiles
+        _choice_field(self, "audience").choices = audiences
+        profile = self.fields["profile"]
+        assert isinstance(profile, forms.ModelChoiceField)
+        profile.queryset = profiles
         default = profiles.filter(is_default=True).first()
         if default:
             self.fields["profile"].initial = default.pk

@@ -400,7 +400,7 @@ class _Renderer:
         key = (bold, size, colour)
         template = self.run_templates.get(key)
         if template is None:
-            run = Run(OxmlElement("w:r"), None)
+            run = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]  # a template, copied: it has no parent
             run.bold = bold
             if size is not None:
                 _set_size(run, size)
@@ -456,7 +456,7 @@ class _Renderer:
 
     def label_line(self, pairs, indent=0, size=SMALL) -> None:
         """A line of "Label: value" pairs, the labels in bold; empty values are left out."""
-        pieces = []
+        pieces: list[tuple[str, bool]] = []
         for label, value in pairs:
             if not value:
                 continue
@@ -606,7 +606,8 @@ class _Renderer:
         for label, value in ((_("Purpose"), assessment.get("purpose")),
                              (_("Terms of reference"), assessment.get("terms_of_reference")),
                              (_("Dissemination"), assessment.get("dissemination"))):
-            if _paragraphs(value or ""):
+            value = value or ""
+            if _paragraphs(value):
                 self.heading(label, 2)
                 self.text(value)
         self.heading(_("Scope"), 2)

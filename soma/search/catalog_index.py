@@ -92,7 +92,7 @@ def _fields(tree: selectors.Tree, item: Item) -> dict:
     if item.kind == "question":
         # A question is found by the words of its subsection's title too ("what about sea smuggling?").
         subsection = tree.ancestor_of_kind(item, "guide_subsection")
-        field = tree.by_pk.get(item.parent_id)
+        field = tree.by_pk.get(item.parent_id) if item.parent_id is not None else None
         context = " ".join(filter(None, [subsection.title if subsection else "", field.title if field else ""]))
     elif item.kind == "provision":
         article = tree.ancestor_of_kind(item, "protocol_article")
@@ -109,7 +109,7 @@ def _fields(tree: selectors.Tree, item: Item) -> dict:
     }
 
 
-_cache: dict[tuple, IndexedCatalog] = {}
+_cache: dict[int, IndexedCatalog] = {}  # by id() of the tree it indexes
 _lock = threading.Lock()
 
 
