@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from soma.accounts import history
 from soma.assessments import selectors as assessment_selectors
@@ -116,15 +117,15 @@ def set_review_state(user: User, assessment: Assessment, response: Response, sta
     return finding_services.set_review_state(user, assessment, response, state)
 
 
-BULK_CONFLICT_MESSAGE = ("Someone else changed %(count)d of the selected answers since you opened the page "
-                         "(%(questions)s). Nothing was changed: reload the page and try again.")
+BULK_CONFLICT_MESSAGE = gettext_noop("Someone else changed %(count)d of the selected answers since you opened the page "
+                                     "(%(questions)s). Nothing was changed: reload the page and try again.")
 
 
 class BulkConflict(EditConflict):
     """A bulk action refused because some selected answers changed since the page was loaded (`questions`)."""
 
     def __init__(self, questions: list[str]) -> None:
-        super().__init__(BULK_CONFLICT_MESSAGE % {"count": len(questions), "questions": ", ".join(questions)})
+        super().__init__(gettext(BULK_CONFLICT_MESSAGE) % {"count": len(questions), "questions": ", ".join(questions)})
         self.questions = questions
 
 
@@ -132,7 +133,7 @@ def _lock_selected(user: User, assessment: Assessment, versions: Mapping[str, in
     """The answers to the selected questions (question key -> the version the user saw), locked, in the order
     given; refused before anything is written when one is missing, hidden, out of scope or changed since."""
     if not versions:
-        raise ServiceError("Select at least one question.")
+        raise ServiceError(gettext("Select at least one question."))
     seen = seen_by(user, assessment)
     for question in versions:
         if assessment_selectors.question_in_scope(seen, question) is None:
@@ -145,13 +146,14 @@ def _lock_selected(user: User, assessment: Assessment, versions: Mapping[str, in
         if row is None:
             missing.append(question)
         elif not seen.may_see(row.classification):
-            raise PermissionDenied("An answer selected is classified above your clearance.")
+            raise PermissionDenied(gettext("An answer selected is classified above your clearance."))
         elif row.version != version:
             changed.append(question)
     if changed:
         raise BulkConflict(changed)
     if missing:
-        raise ServiceError(f"Save an answer before a bulk action on it: {', '.join(missing)}.")
+        raise ServiceError(gettext("Save an answer before a bulk action on it: %(questions)s.")
+                           % {"questions": ", ".join(missing)})
     return [rows[question] for question in versions]
 
 
