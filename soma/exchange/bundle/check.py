@@ -119,7 +119,7 @@ def parse(data: bytes):
 
 def _too_deep(value) -> str | None:
     """The place of the first value nested deeper than MAX_DEPTH, or None (iterative: no recursion limit)."""
-    stack = [(value, 1, ())]
+    stack: list[tuple[object, int, tuple[str | int, ...]]] = [(value, 1, ())]
     while stack:
         current, depth, path = stack.pop()
         if isinstance(current, (dict, list)):
@@ -197,13 +197,18 @@ class _Checker:
     def __init__(self, data: dict, progress):
         self.data, self.progress, self.problems = data, progress, _Problems()
         self.files: dict[str, bytes] = {}
-        self.catalog = None
-        self.tree = None
+        self.catalog: CatalogVersion | None = None
+        self.tree: catalog_selectors.Tree | None = None
+        self.ids: dict[str, set[str]] = {}
+        self.national: set[str] = set()
+        self.answered: set[str] = set()
+        self.audience_levels: list[str] = []
+        self.scope: set[str] = set()
 
     def run(self) -> Checked:
         self.texts()
         self.catalog_version()
-        if self.tree is None:  # nothing else can be checked without the catalog
+        if self.tree is None or self.catalog is None:  # nothing else can be checked without the catalog
             raise BundleError(self.problems)
         self.plan()
         self.ids = {
@@ -226,9 +231,15 @@ class _Checker:
         self.recommendations()
         if self.problems:
             raise BundleError(self.problems[:MAX_ERRORS])
-        return Checked(self.data, self.catalog, self.files)
+        return Checked(self.data, self._catalog()[0], self.files)
 
     # helpers
+
+    def _catalog(self) -> tuple[CatalogVersion, catalog_selectors.Tree]:
+        """The bundle's catalog version and its tree (`run` checks nothing else before it found them)."""
+        if self.catalog is None or self.tree is None:
+            raise RuntimeError("the bundle's catalog version is not found yet")
+        return self.catalog, self.tree
 
     def unique(self, collection: str, name: str) -> set[str]:
         seen = set()
@@ -263,9 +274,10 @@ class _Checker:
             self.problems.add(path, f"{_short(value)} is above the bundle's audience ({self.data['audience']})")
 
     def item(self, path, key, kinds, what: str) -> bool:
-        found = self.tree.get(key)
+        catalog, tree = self._catalog()
+        found = tree.get(key)
         if found is None or found.kind not in kinds:
-            self.problems.add(path, f"{_short(key)} is not {what} of catalog version {self.catalog.version}")
+            self.problems.add(path, f"{_short(key)} is not {what} of catalog version {catalog.version}")
             return False
         return True
 
@@ -290,18 +302,18 @@ class _Checker:
 
     def catalog_version(self) -> None:
         wanted = self.data["catalog"]
-        self.catalog = CatalogVersion.objects.filter(version=wanted["version"]).first()
-        if self.catalog is None:
+        catalog = self.catalog = CatalogVersion.objects.filter(version=wanted["version"]).first()
+        if catalog is None:
             loaded = ", ".join(CatalogVersion.objects.order_by("version").values_list("version", flat=True)) or "none"
             self.problems.add("catalog.version", f"catalog version {_short(wanted['version'])} is not loaded in this "
                               f"SOMA (loaded: {loaded}). An administrator can load it with `soma catalog load`, or "
                               "export the bundle from an assessment pinned to a version loaded here.")
             return
-        if wanted["digest"] and wanted["digest"] != self.catalog.digest:
-            self.problems.add("catalog.digest", f"catalog version {self.catalog.version} here has different content "
+        if wanted["digest"] and wanted["digest"] != catalog.digest:
+            self.problems.add("catalog.digest", f"catalog version {catalog.version} here has different content "
                               "(another digest) from the one the bundle was exported with; it cannot be imported.")
             return
-        self.tree = catalog_selectors.tree(self.catalog)
+        self.tree = catalog_selectors.tree(catalog)
 
     def plan(self) -> None:
         plan = self.data["assessment"]
@@ -341,7 +353,7 @@ class _Checker:
     def institutions(self) -> None:
         for n, row in enumerate(self.data["institutions"]):
             for k, code in enumerate(row["sections"]):
-                if self.tree.get(f"guide:section:{code}") is None:
+                if self._catalog()[1].get(f"guide:section:{code}") is None:
                     self.problems.add(("institutions", n, "sections", k), f"{_short(code)} is not a guide section")
 
     def names_of_people(self) -> None:

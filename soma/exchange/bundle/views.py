@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,14 +22,18 @@ from soma.kernel.pages import assessment_page
 
 class ExportForm(forms.Form):
     audience = forms.ChoiceField(label=gettext_lazy("Audience"), required=False)
-    files = forms.ChoiceField(
+    # The form's metaclass takes declared fields out of the class, so this does not replace BaseForm.files; the
+    # stubs see a class attribute of another type.
+    files = forms.ChoiceField(  # type: ignore[assignment]
         label=gettext_lazy("Uploaded files"), required=False,
         choices=[("include", gettext_lazy("Include them")), ("leave_out", gettext_lazy("Leave them out"))],
     )
 
-    def __init__(self, *args, levels: list[str], **kwargs):
+    def __init__(self, *args: Any, levels: Sequence[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["audience"].choices = classification_choices(levels)
+        audience = self.fields["audience"]
+        assert isinstance(audience, forms.ChoiceField)
+        audience.choices = classification_choices(levels)
 
 
 def export_form(user, assessment, data=None) -> ExportForm:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -121,6 +121,7 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
     import openpyxl
     from openpyxl.styles import Alignment, Font, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from soma.exchange.spreadsheets import sheet_format
 
@@ -137,6 +138,7 @@ def export_questionnaire(user, assessment, scope: list[str] | None = None) -> by
 
     book = openpyxl.Workbook()
     instructions = book.active
+    assert isinstance(instructions, Worksheet)  # a new workbook's one sheet
     instructions.title = _("Instructions")[:31]
     sheet = book.create_sheet(SHEET)
     meta = book.create_sheet(META)
@@ -311,10 +313,10 @@ class _Row:
     fields: dict
 
 
-def _choices(enum, allowed: list[str] | None = None) -> dict[str, str]:
+def _choices(enum, allowed: Sequence[str] | None = None) -> dict[str, str]:
     """Every way a member may have written a value (its label in any of SOMA's languages, or its code)."""
     values = allowed if allowed is not None else list(enum.values)
-    found = {}
+    found: dict[str, str] = {}
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             found |= {str(enum(v).label).casefold(): v for v in values}

@@ -3,6 +3,8 @@ then area, rank and sequence, costs as numbers, printed landscape with the class
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,7 @@ def export_recommendations(user, assessment) -> bytes:
     # openpyxl (and sheet_format, built on it) load here: the URL configuration imports this module.
     import openpyxl
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     from soma.exchange.spreadsheets import sheet_format
 
@@ -41,6 +44,7 @@ def export_recommendations(user, assessment) -> bytes:
 
     book = openpyxl.Workbook()
     sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = _("Recommendations")[:31]
     jurisdictions = ", ".join(str(country.name) for country in assessment.jurisdictions)
     title_block = [
@@ -62,7 +66,8 @@ def export_recommendations(user, assessment) -> bytes:
         row += 1
         sheet_format.band(sheet, row, str(priority_label), 1, columns)
         for _key, area_label, items in areas:
-            for rec in items:
+            for each in items:
+                rec: Any = each  # with toolkit_labels and framework_labels (finding_selectors.recommendations_grouped)
                 row, number = row + 1, number + 1
                 values = [
                     number, rec.text, area_label, str(priority_label), rec.rank, rec.sequence,

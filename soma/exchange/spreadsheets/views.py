@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from soma.assessments import selectors as assessment_selectors
-from soma.core import jobs
 from soma.exchange import safe_files
-from soma.exchange.models import PendingUpload
-from soma.exchange.spreadsheets import questionnaire, recommendations, tasks
+from soma.exchange.spreadsheets import questionnaire, recommendations, services
 from soma.kernel.access import Action, require
 from soma.kernel.clearance import seen_by
 from soma.kernel.errors import ServiceError
@@ -58,20 +56,11 @@ def questionnaire_import(request, assessment):
     require(request.user, Action.EDIT, assessment)  # the role is checked before the file is read
     error, status = "", 200
     if request.method == "POST":
-        upload = request.FILES.get("file")
         try:
-            if upload is None:
-                raise safe_files.UnsafeFile(_("Choose the filled-in questionnaire (.xlsx) to import."))
-            data = safe_files.read_limited(upload, limit=safe_files.MAX_UPLOAD_BYTES, what=_("The file"))
-            safe_files.check_xlsx(data)
+            job = services.start_questionnaire_import(request.user, assessment, request.FILES.get("file"))
         except safe_files.UnsafeFile as refused:
             error, status = str(refused), 400
         else:
-            kept = PendingUpload.objects.create(assessment=assessment, user=request.user,
-                                                kind=tasks.KIND, file_name=upload.name[:255], data=data)
-            job = jobs.start(request.user, tasks.KIND,
-                             _("Import of the questionnaire %(name)s") % {"name": upload.name[:200]},
-                             tasks.import_questionnaire, kept.pk, assessment=assessment)
             return redirect("job", job.pk)
     context = page_context(request, assessment, "exchange", error=error)
     return render(request, "exchange/questionnaire_import.html", context, status=status)
