@@ -244,7 +244,8 @@ class Route:
         view_class = getattr(self.callback, "view_class", None) or getattr(self.callback, "cls", None)
         if view_class is None:
             return set()
-        return {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)}
+        allowed = getattr(view_class, "http_method_names", ())
+        return {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m) and m in allowed}
 
 
 def _walk(patterns, prefix="", namespace=""):

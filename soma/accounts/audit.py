@@ -72,8 +72,10 @@ EVENTS = {
     "export": "an export was downloaded or written (details: format, audience or version)",
     "report_issued": "a report was issued (details: report id, audience, language, content hash)",
     "import": "an import was written (details: format and counts)",
-    "central_connection": "an assessment's ODK Central connection was saved or removed (details: server, project, form, e-mail, whether the password changed; never the password)",
-    "central_pull": "submissions were downloaded from ODK Central for a preview (details: server, project, form, size, or the error)",
+    "central_connection": "an assessment's ODK Central connection was saved or removed (details: server, project, "
+                          "form, e-mail, whether the password changed; never the password)",
+    "central_pull": "submissions were downloaded from ODK Central for a preview (details: server, project, form, "
+                    "size, or the error)",
 }
 # Any constant will do: every writer of the trail on a PostgreSQL database takes this one lock.
 _PG_LOCK = 0x50A4_A0D1

@@ -122,6 +122,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     reset_url_token = "set-password"
     success_url = reverse_lazy("home")
+    http_method_names = ["get", "post", "head", "options"]  # a form: FormView would also take PUT as a POST
 
     def get_user(self, uidb64: str):  # type: ignore[override]
         user = super().get_user(uidb64)
