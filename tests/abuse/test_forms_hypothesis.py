@@ -194,6 +194,13 @@ TARGETS = [
     Target("exchange:submissions_apply", {"upload": value("1", ""), "activity": value(Ref("activity")),
                                           "digest": value("0" * 64)}),
     Target("exchange_import:bundle_import", {}, files={"file": UPLOAD}),
+    Target("exchange:central", {"base_url": value("https://central.demoland.example", "central"),
+                                "project_id": value("1", "0"), "form_id": value("demoland_interviews"),
+                                "email": value("lead@demoland.example"), "password": value("made-up", ""),
+                                "clear_password": value("on", "")}),
+    Target("exchange:central_remove", {}),
+    Target("exchange:central_pull", {"activity": value(Ref("activity"))}),
+    Target("exchange:central_preview", {"upload": value("1", ""), "activity": value(Ref("activity"))}),
 ]
 
 
