@@ -14,7 +14,7 @@ import sys
 
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -23,10 +23,10 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
 
 
-def unavailable_response(request) -> HttpResponse:
+def unavailable_response(request: HttpRequest) -> HttpResponse:
     message = _("SOMA cannot reach its database right now; your work is not lost. Try again in a minute.")
     if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
+        response: HttpResponse = JsonResponse({"detail": message, "code": "database_unavailable"}, status=503)
     else:
         page = render_to_string("core/database_unavailable.html", {"message": message, "path": request.path})
         response = HttpResponse(page, status=503)

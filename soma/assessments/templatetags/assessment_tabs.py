@@ -6,6 +6,7 @@ from functools import lru_cache
 from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.db.models import Model
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,6 @@ def tab_name(tab: str) -> str:
 
 
 @register.simple_tag
-def assessment_tabs(assessment: object) -> tuple[tuple[str, str, str], ...]:
+def assessment_tabs(assessment: Model) -> tuple[tuple[str, str, str], ...]:
     """(tab, URL, name) of each tab of this assessment's pages, in order."""
     return _tabs(assessment.pk, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)

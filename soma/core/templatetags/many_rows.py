@@ -12,9 +12,9 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from django import template
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.urls import reverse
-from django.urls.resolvers import RFC3986_SUBDELIMS
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -24,7 +24,10 @@ STAND_IN = "987654321"  # matches both the int and the str path converters
 
 @lru_cache(maxsize=256)
 def _labels(model: type[Model], name: str, language: str | None) -> dict[str, str]:
-    return {str(value): str(label) for value, label in model._meta.get_field(name).flatchoices}
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is a relation, not a field with choices")
+    return {str(value): str(label) for value, label in field.flatchoices}
 
 
 @register.filter

@@ -81,9 +81,9 @@ class Command(BaseCommand):
             shown = content.problems[:SHOWN]
             more = len(content.problems) - len(shown)
             lines = "\n".join(f"- {problem}" for problem in shown) + (f"\n- and {more} more" if more else "")
-            found = _count(len(content.problems), "problem")
+            counted = _count(len(content.problems), "problem")
             raise CommandError(f"Audit trail intact ({verdict.count} entries), but the content history or the content "
-                               f"was tampered with ({found}):\n{lines}", returncode=1)
+                               f"was tampered with ({counted}):\n{lines}", returncode=1)
         self.stdout.write(f"Audit trail intact: {verdict.count} entries, last {last}")
         self.stdout.write(f"Content history intact: {content.entries} entries match the trail; {content.records} "
                           f"records match their history ({took:.1f} s)")

@@ -59,8 +59,8 @@ class BackgroundWorker:
     RESTART_AFTER = 5  # seconds; a worker that keeps failing at start is not restarted in a tight loop
     GRACE = 10
 
-    def __init__(self):
-        self.process: subprocess.Popen | None = None
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
         self.stopping = threading.Event()
         self.lock = threading.Lock()  # no restart while `stop` runs
 
@@ -76,9 +76,10 @@ class BackgroundWorker:
     def _watch(self) -> None:
         while not self.stopping.wait(self.RESTART_AFTER):
             with self.lock:
-                if self.process.poll() is not None and not self.stopping.is_set():
+                process = self.process
+                if process is not None and process.poll() is not None and not self.stopping.is_set():
                     log.warning("The background worker stopped (exit code %s); starting it again.",
-                                self.process.returncode)
+                                process.returncode)
                     sys.stderr.write("The background worker stopped; starting it again.\n")
                     self._spawn()
 
