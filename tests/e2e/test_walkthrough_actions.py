@@ -61,10 +61,11 @@ def test_sign_in_to_downloaded_public_report_counts_actions(page, live_server, d
     act(page.goto(f"{base}/questions/guide:V.C/"))  # the subsection
 
     act.step = "5 cited answers"
-    for n, key in enumerate(QUESTIONS):
+    for n, key in enumerate(QUESTIONS):  # moving to the next box saves the last (the page does it: no action)
         act(page.locator(f"#{anchor(key)}-narrative").fill(f"Demoland's Penal Code covers this (part {n + 1})."))
-    for key in QUESTIONS[:-1]:  # each saved as the next box took the focus (not an action: the page does it)
-        expect(page.locator(f"#a-{anchor(key)} .save-status")).to_contain_text("Saved", timeout=20000)
+        if n:  # one save at a time, as a person typing makes them (the test server's SQLite takes one write)
+            previous = anchor(QUESTIONS[n - 1])
+            expect(page.locator(f"#a-{previous} .save-status")).to_contain_text("Saved", timeout=20000)
     for key in QUESTIONS:  # ticking the first moves out of the last answer box, which saves it
         pick = page.locator(f"#{anchor(key)}-select")
         expect(pick).to_be_visible(timeout=20000)
