@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from soma.accounts import audit
-from soma.exchange.central import client, vault
+from soma.exchange.central import vault
 from soma.exchange.models import CentralConnection
 from soma.kernel.access import Action, require
 from soma.kernel.errors import ServiceError
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from soma.assessments.models import Assessment
+    from soma.exchange.central import client
 
 
 def connection(assessment: Assessment) -> CentralConnection | None:
@@ -89,4 +90,6 @@ def download(assessment: Assessment) -> client.Download:
     except vault.Unreadable:
         raise ServiceError(_("The stored Central password can no longer be read (SOMA's secret key changed). The "
                              "lead enters the password again on the Central connection page.")) from None
+    from soma.exchange.central import client  # pyodk and requests load with the first pull, not at start-up
+
     return client.download(row.base_url, row.project_id, row.form_id, row.email, password)

@@ -15,7 +15,7 @@ from soma.accounts import audit
 from soma.assessments.models import Assessment
 from soma.core import jobs
 from soma.core.models import Job
-from soma.exchange.central import client, services
+from soma.exchange.central import services
 from soma.exchange.xlsform import tasks as xlsform_tasks
 from soma.kernel.access import Action, PermissionDenied, require
 from soma.kernel.errors import ServiceError
@@ -45,6 +45,8 @@ def pull_submissions(job_id: int, assessment_id: int, activity_id: int) -> None:
     job = Job.objects.select_related("user").get(pk=job_id)
 
     def work() -> jobs.Result:
+        from soma.exchange.central import client  # pyodk and requests load with the first pull, not at start-up
+
         user = job.user
         assessment = Assessment.objects.get(pk=assessment_id)
         try:
