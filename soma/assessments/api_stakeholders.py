@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from soma.assessments import selectors, services
 from soma.assessments.models import Activity, Classification, Institution
+from soma.core.api_fields import StrictCharField
 from soma.kernel.access import Action, require
 from soma.kernel.api import AssessmentAPIView, ListFilter, check_fields, id_field
 from soma.kernel.clearance import Seen
@@ -31,29 +32,29 @@ class WithholdingSerializer(serializers.Serializer):
 
 class InstitutionSerializer(WithholdingSerializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(max_length=200)
+    name = StrictCharField(max_length=200)
     category = serializers.ChoiceField(choices=Institution.Category.choices)
     sections = serializers.ListField(
-        child=serializers.CharField(max_length=20), required=False,
+        child=StrictCharField(max_length=20), required=False,
         help_text="Guide sections concerned (I, II...); left out: the guide's Table 1 for the category.")
-    contact_point = serializers.CharField(required=False, allow_blank=True,
+    contact_point = StrictCharField(required=False, allow_blank=True,
                                           help_text="Restricted: left out below that clearance.")
-    clearance_notes = serializers.CharField(required=False, allow_blank=True,
+    clearance_notes = StrictCharField(required=False, allow_blank=True,
                                             help_text="Restricted: left out below that clearance.")
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = StrictCharField(required=False, allow_blank=True)
 
 
 class ActivitySerializer(WithholdingSerializer):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(choices=Activity.Kind.choices)
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     date = serializers.DateField(required=False, allow_null=True)
     mission = serializers.IntegerField(source="mission_id", read_only=True, allow_null=True)
     institutions = serializers.SerializerMethodField(help_text="Ids of the institutions involved.")
-    questions = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+    questions = serializers.ListField(child=StrictCharField(max_length=100), required=False,
                                       help_text="Question ids of the scope it covers.")
-    notes = serializers.CharField(required=False, allow_blank=True)
-    participants = serializers.CharField(required=False, allow_blank=True,
+    notes = StrictCharField(required=False, allow_blank=True)
+    participants = StrictCharField(required=False, allow_blank=True,
                                          help_text="Individuals met. Restricted: left out below that clearance.")
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
 
@@ -64,15 +65,15 @@ class ActivitySerializer(WithholdingSerializer):
 
 class ActivityWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Activity.Kind.choices)
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     date = serializers.DateField(required=False, allow_null=True)
     mission = id_field(required=False, allow_null=True, help_text="The id of one of the assessment's missions.")
     institutions = serializers.ListField(child=id_field(), required=False,
                                          help_text="Ids of the assessment's institutions.")
-    questions = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+    questions = serializers.ListField(child=StrictCharField(max_length=100), required=False,
                                       help_text="Question ids of the scope it covers.")
-    notes = serializers.CharField(required=False, allow_blank=True)
-    participants = serializers.CharField(required=False, allow_blank=True, help_text="Individuals met.")
+    notes = StrictCharField(required=False, allow_blank=True)
+    participants = StrictCharField(required=False, allow_blank=True, help_text="Individuals met.")
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
 
 

@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from soma.assessments.models import Classification
+from soma.core.api_fields import StrictBooleanField, StrictCharField
 from soma.evidence import selectors, services
 from soma.evidence.models import Credibility, Reliability, Source
 from soma.kernel.access import Action, require
@@ -18,22 +19,22 @@ from soma.kernel.clearance import seen_by
 
 class SourceSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    title = serializers.CharField(max_length=300)
+    title = StrictCharField(max_length=300)
     kind = serializers.ChoiceField(choices=Source.Kind.choices)
     date = serializers.DateField(required=False, allow_null=True)
-    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    author = StrictCharField(max_length=200, required=False, allow_blank=True)
     link = serializers.URLField(max_length=500, required=False, allow_blank=True)
     reliability = serializers.ChoiceField(choices=Reliability.choices, required=False, help_text="A to F")
     credibility = serializers.ChoiceField(choices=Credibility.choices, required=False, help_text="1 to 6")
-    grade = serializers.CharField(read_only=True, help_text="Reliability and credibility together, e.g. B2.")
+    grade = StrictCharField(read_only=True, help_text="Reliability and credibility together, e.g. B2.")
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = StrictCharField(required=False, allow_blank=True)
     file = serializers.FileField(write_only=True, required=False, help_text="With multipart/form-data only.")
-    file_name = serializers.CharField(read_only=True)
-    file_type = serializers.CharField(read_only=True)
+    file_name = StrictCharField(read_only=True)
+    file_type = StrictCharField(read_only=True)
     file_size = serializers.IntegerField(read_only=True, allow_null=True)
-    carried_over = serializers.BooleanField(read_only=True)
-    confirmed = serializers.BooleanField(read_only=True)
+    carried_over = StrictBooleanField(read_only=True)
+    confirmed = StrictBooleanField(read_only=True)
     added_at = serializers.DateTimeField(read_only=True)
 
 
@@ -92,7 +93,7 @@ class SourceDeletedSerializer(serializers.Serializer):
 
 
 class SourceConfirmSerializer(serializers.Serializer):
-    confirm = serializers.BooleanField(help_text="true: do it (the page's confirmation button).")
+    confirm = StrictBooleanField(help_text="true: do it (the page's confirmation button).")
 
     def validate_confirm(self, value: bool) -> bool:
         if not value:

@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from soma.assessments.models import Classification
+from soma.core.api_fields import StrictBooleanField, StrictCharField
 from soma.findings import selectors, services
 from soma.findings.api import RelatedListField, VersionedItemView
 from soma.findings.models import Conclusion
@@ -21,10 +22,10 @@ from soma.kernel.clearance import Seen
 
 class ConclusionSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    text = serializers.CharField()
-    basis = serializers.CharField(required=False, allow_blank=True,
+    text = StrictCharField()
+    basis = StrictCharField(required=False, allow_blank=True,
                                   help_text="The findings and evidence this conclusion rests on.")
-    tentative = serializers.BooleanField(required=False, help_text="Marked when sources conflict.")
+    tentative = StrictBooleanField(required=False, help_text="Marked when sources conflict.")
     findings = RelatedListField("pk", child=id_field(), required=False,
                                 help_text="Ids of the findings it rests on (those you may see).")
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)

@@ -12,6 +12,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from soma.core.api_fields import StrictCharField
 from soma.evidence import services as evidence_services
 from soma.evidence.models import Citation
 from soma.findings import selectors as finding_selectors
@@ -31,22 +32,22 @@ def visible_citations(seen: Seen) -> QuerySet[Citation]:
 
 class CitationItemSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    question = serializers.CharField(source="response.question", allow_null=True, default=None,
+    question = StrictCharField(source="response.question", allow_null=True, default=None,
                                      help_text="The question whose answer it supports (or null).")
     finding = serializers.IntegerField(source="finding_id", allow_null=True, help_text="The finding (or null).")
     source = serializers.IntegerField(source="source_id", allow_null=True)  # type: ignore[assignment]  # the field
     activity = serializers.IntegerField(source="activity_id", allow_null=True)
-    pinpoint = serializers.CharField()
+    pinpoint = StrictCharField()
     stance = serializers.ChoiceField(choices=Citation.Stance.choices)
 
 
 class CitationCreateSerializer(serializers.Serializer):
-    question = serializers.CharField(max_length=100, required=False,
+    question = StrictCharField(max_length=100, required=False,
                                      help_text="Cite for the answer to this question (guide:I.A:q01); or `finding`.")
     finding = id_field(required=False, help_text="Cite for this finding; or `question`.")
     source = id_field(required=False, help_text="The source cited; or `activity`.")  # type: ignore[assignment]
     activity = id_field(required=False, help_text="The activity (interview, visit...) cited; or `source`.")
-    pinpoint = serializers.CharField(max_length=200, required=False, allow_blank=True,
+    pinpoint = StrictCharField(max_length=200, required=False, allow_blank=True,
                                      help_text="Page, article or minute.")
     stance = serializers.ChoiceField(choices=Citation.Stance.choices, required=False, default="supports")
 
@@ -97,6 +98,12 @@ class CitationsView(AssessmentAPIView):
         "stance": ListFilter("stance", Citation.Stance.values),
     }
     ordering_fields = {"id": "pk"}
+
+    def filtered(self, items: Any) -> Any:
+        wanted = self.request.query_params.get("finding")
+        if wanted is not None and not (wanted.isascii() and wanted.isdigit() and len(wanted) < 19):
+            raise serializers.ValidationError({"finding": [str(gettext_lazy("Give the id of a finding (a number)."))]})
+        return super().filtered(items)
 
     @extend_schema(summary="Citations you may see, on answers and findings",
                    responses=CitationItemSerializer(many=True))

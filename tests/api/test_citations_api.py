@@ -40,6 +40,11 @@ def test_cite_for_an_answer_and_a_finding_then_remove(assessment, team):
     listed = api.get(base, {"question": QUESTION}).json()
     assert [c["id"] for c in listed["results"]] == [made.json()["id"]]
     assert api.get(base).json()["count"] == 2
+    assert api.get(base, {"finding": finding.pk}).json()["count"] == 1
+    bad_filter = api.get(base, {"finding": "TU\x0f"})
+    assert bad_filter.status_code == 400 and "finding" in bad_filter.json()["errors"]
+    wrong_type = api.post(base, {"question": QUESTION, "source": source.pk, "pinpoint": 12}, format="json")
+    assert wrong_type.status_code == 400 and "pinpoint" in wrong_type.json()["errors"]
     one = f"{base}{made.json()['id']}/"
     assert api.get(one).json()["pinpoint"] == "art. 12"
     assert api.delete(one).status_code == 204

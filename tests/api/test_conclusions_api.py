@@ -31,7 +31,8 @@ def test_refusals_and_bad_input(assessment, team):
     assert observer.post(base, {"text": "x"}, format="json").status_code == 403
     assert observer.patch(f"{base}{conclusion.pk}/", {"version": 1, "text": "x"}, format="json").status_code == 403
     api = client_for(team["lead"])
-    for body, field in [({"findings": [999999], "text": "x"}, "findings"), ({"basis": "x"}, "text")]:
+    for body, field in [({"findings": [999999], "text": "x"}, "findings"), ({"basis": "x"}, "text"),
+                        ({"text": "x", "tentative": 0}, "tentative"), ({"text": 0}, "text")]:
         reply = api.post(base, body, format="json")
         assert reply.status_code == 400 and field in reply.json()["errors"], reply.json()
     no_version = api.patch(f"{base}{conclusion.pk}/", {"text": "x"}, format="json")

@@ -35,6 +35,8 @@ def test_bad_change_names_the_field_and_writes_nothing(assessment, team):
     assert "kind" in reply.json()["errors"]
     blank = api.patch(url, {"title": "   "}, format="json")
     assert blank.status_code == 400
+    wrong_type = api.patch(url, {"notes": 0, "title": "Changed"}, format="json")
+    assert wrong_type.status_code == 400 and "notes" in wrong_type.json()["errors"]
     source.refresh_from_db()
     assert source.title == "Demoland Penal Code" and source.kind == "legislation"
 
