@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from soma.assessments.models import Activity, Assessment, Classification, Institution, Membership, Mission, Status
 from soma.assessments.services import PLAN_FIELDS
+from soma.core.widgets import render_select
 from soma.kernel import clearance
 from soma.kernel.access import Role
 
@@ -35,16 +33,7 @@ class Picker(forms.SelectMultiple):
     def render(self, name, value, attrs=None, renderer=None):
         """The same HTML as Django's select templates, written in Python: a template include per option costs
         too much for lists of hundreds (the Framework for Action has over 500 items)."""
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group, options, _index in widget["optgroups"]:
-            rendered = format_html_join("", '<option value="{}"{}>{}</option>', (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for option in options
-            ))
-            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group, rendered) if group else rendered)
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]),
-                           mark_safe("".join(groups)))
+        return render_select(self, name, value, attrs)
 
 
 class IdsField(forms.ModelMultipleChoiceField):

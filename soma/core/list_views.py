@@ -22,6 +22,8 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from soma.core.widgets import QuickSelect
+
 M = TypeVar("M", bound=Model)
 
 SORT = "sort"
@@ -35,6 +37,9 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, data: Mapping[str, Any] | None = None, prefix_id: str = "list") -> None:
         super().__init__(data, auto_id=f"{prefix_id}-filter-%s", label_suffix="")
+        for form_field in self.fields.values():
+            if type(form_field.widget) is forms.Select:  # a filter may offer hundreds of subsections or provisions
+                form_field.widget = QuickSelect(attrs=form_field.widget.attrs, choices=form_field.widget.choices)
 
     def narrow(self, rows: QuerySet[Any], wanted: Mapping[str, Any]) -> QuerySet[Any]:
         """`rows` narrowed by the cleaned values in `wanted` (only fields that parsed; empty ones are absent)."""
