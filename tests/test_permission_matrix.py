@@ -134,6 +134,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
     "responses:confirm": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
     "responses:cite": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
     "responses:uncite": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
+    "responses:bulk": pages(WRONG_METHOD, "edit", outsiders_on_get=METHOD_FIRST),
     # soma/findings/urls.py
     "findings:overview": pages("view", WRONG_METHOD),
     "findings:findings": pages("view", WRONG_METHOD),
@@ -198,6 +199,7 @@ EXPECTED: dict[str, dict[str, dict[str, str]]] = {
 # needs a state, and the API validates fields before asking the permission module). Callables get the world.
 BODIES = {
     ("responses:review", "POST"): {"state": "reviewed"},
+    ("responses:bulk", "POST"): {"action": "ready", "subsection": "guide:I.A"},
     ("findings:recommendation_review", "POST"): {"state": "reviewed"},
     ("api-assessment", "PATCH"): lambda w: {"version": w.current_version()},
     # Two stages ahead: valid for the serializer, refused by the service (400) once the lead is let through.

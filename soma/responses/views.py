@@ -352,6 +352,8 @@ def bulk(request, assessment):
         if version.isdigit() and question:
             versions[question] = int(version)
     action = request.POST.get("action", "")
+    # Who may act at all is decided before what was sent is read (the services check again).
+    require(request.user, Action.REVIEW if action in ("reviewed", "returned") else Action.EDIT, assessment)
     try:
         if action == "cite":
             form = CitationForm(request.POST, user=request.user, assessment=assessment, prefix="bulk")
