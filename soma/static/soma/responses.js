@@ -439,6 +439,7 @@
       if (pick) {
         event.preventDefault();
         pick.checked = !pick.checked;
+        openBulkBar(pick);
       }
     } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -465,5 +466,23 @@
       pick.checked = true;
     }
     delete ticked[id];
+  });
+
+  // The bulk bar is folded on narrow screens (the first answer box stays on the first screen): open it on wider
+  // screens, and as soon as a question is ticked.
+  function openBulkBar(pick) {
+    var bar = document.querySelector("[data-bulk-details]");
+    if (bar && pick && pick.checked) {
+      bar.open = true;
+    }
+  }
+  var bulkBar = document.querySelector("[data-bulk-details]");
+  if (bulkBar && window.matchMedia && !window.matchMedia("(max-width: 40rem)").matches) {
+    bulkBar.open = true;
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.classList && event.target.classList.contains("bulk-select")) {
+      openBulkBar(event.target);
+    }
   });
 })();
