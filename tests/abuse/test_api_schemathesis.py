@@ -72,6 +72,10 @@ def api_schema(django_db_setup, django_db_blocker, in_process):
         client.force_login(reader)
         document = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
         reader.delete()
+    # Django's test client connects close_old_connections again after its request: undo that, or the first
+    # in-process request would close the test's connection (PostgreSQL: "the connection is closed").
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     schema = schemathesis.openapi.from_dict(document)
     schema.app = application
     return schema
